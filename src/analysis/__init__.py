@@ -1,0 +1,32 @@
+"""Analytics kit for the CLS 2024-2027 and the France Travail 2024 convention (Pas-de-Calais).
+
+Public API (imported lazily so that ``import analysis`` stays cheap):
+
+- :func:`load_contract` — the contracts as tidy DataFrames;
+- :class:`ContractDataError` — raised, in French, when the raw tables are invalid;
+- :func:`format_eur` — French money formatting (1 234 567,00 €).
+"""
+
+from importlib import import_module
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    "load_contract": "analysis.loading",
+    "Contract": "analysis.loading",
+    "ContractDataError": "analysis.validation",
+    "format_eur": "analysis.formatting",
+    "format_number": "analysis.formatting",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'analysis' has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -1,0 +1,25 @@
+"""French number formatting for everything a user reads (1 234 567,00 €)."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+#: Thousands separator: a no-break space, as French typography and LibreOffice's fr-FR locale use.
+THOUSANDS = "\u00a0"
+
+
+def format_number(value, decimals: int = 0) -> str:
+    """Format a number the French way: ``1234567.5`` -> ``'1 234 567,50'`` (with decimals=2)."""
+    if value is None or value != value:  # None or NaN
+        return ""
+    quantum = Decimal(1).scaleb(-decimals)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    text = f"{abs(number):,.{decimals}f}"
+    return sign + text.replace(",", "\u2009").replace(".", ",").replace("\u2009", THOUSANDS)
+
+
+def format_eur(value, decimals: int = 2) -> str:
+    """Format an amount in euros: ``Decimal('1236000')`` -> ``'1 236 000,00 €'``; empty for missing."""
+    text = format_number(value, decimals)
+    return f"{text}{THOUSANDS}€" if text else ""

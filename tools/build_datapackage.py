@@ -1,0 +1,270 @@
+"""Write data/raw/datapackage.json, the Frictionless descriptor of the transcribed tables.
+
+The descriptor is committed; this script is how it was produced (run it again after changing a
+schema here). It never touches the CSV files themselves.
+"""
+
+import json
+from pathlib import Path
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+CONVENTION = {"name": "convention", "type": "string", "constraints": {"required": True, "enum": ["cls", "ft"]}}
+ACTION = {"name": "action", "type": "string", "constraints": {"pattern": r"[1-4]\.[1-8]"}}
+SOURCE = {"name": "source", "type": "string", "constraints": {"required": True}}
+SOURCE_LINE = {"name": "source_line", "type": "integer", "constraints": {"required": True, "minimum": 1}}
+NOTES = {"name": "notes", "type": "string"}
+AMOUNT = {"name": "amount_eur", "type": "number", "constraints": {"minimum": 0}}
+YEAR = {"name": "year", "type": "integer", "constraints": {"minimum": 2023, "maximum": 2027}}
+FUNDER = {"name": "funder", "type": "string", "constraints": {"enum": ["etat", "departement", "autre"]}}
+# Action codes are unique across both conventions (CLS 1.x, 3.x, 4.x; FT 2.x), so the reference is
+# on the code alone: Frictionless skips a reference whose only field is empty (contract-level totals).
+ACTION_FK = {"fields": ["action"], "reference": {"resource": "actions", "fields": ["action"]}}
+BUDGET_TABLES = [
+    "cls_fiche_budget",
+    "cls_a3_prev_2024",
+    "cls_a3_exec_2024",
+    "cls_a3_prev_2025",
+    "ft_plan_action",
+    "ft_fiche_budget",
+    "ft_etat_depenses",
+]
+
+
+def s(name, required=False, **constraints):
+    if required:
+        constraints["required"] = True
+    field = {"name": name, "type": "string"}
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def req(field):
+    return {**field, "constraints": {**field.get("constraints", {}), "required": True}}
+
+
+def resource(name, title, description, fields, primary_key=None, foreign_keys=()):
+    schema = {"fields": fields}
+    if primary_key:
+        schema["primaryKey"] = primary_key
+    if foreign_keys:
+        schema["foreignKeys"] = list(foreign_keys)
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "title": title,
+        "description": description,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "schema": schema,
+    }
+
+
+RESOURCES = [
+    resource(
+        "actions",
+        "Actions des deux contrats",
+        "Les 11 actions du CLS (Annexe 1) et les 8 actions de la convention France Travail (plan d'action).",
+        [CONVENTION, s("axis", True), s("axis_label"), req(ACTION), s("title"), SOURCE, SOURCE_LINE, NOTES],
+        ["action"],
+    ),
+    resource(
+        "budget_figures",
+        "Montants imprimés dans les tableaux financiers",
+        "Chaque montant des tableaux budgétaires (fiches action, annexe 3 du CLS, plan d'action France Travail), "
+        "lignes, sous-totaux et totaux tels qu'imprimés.",
+        [
+            CONVENTION,
+            s("table", True, enum=BUDGET_TABLES),
+            ACTION,
+            s("axis"),
+            YEAR,
+            s("row_type", True, enum=["line", "subtotal", "total"]),
+            s("column_label", True),
+            FUNDER,
+            s("funder_detail"),
+            s("quantity", True),
+            req(AMOUNT),
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+        ["table", "action", "axis", "year", "row_type", "column_label"],
+        [ACTION_FK],
+    ),
+    resource(
+        "sub_actions",
+        "Sous-actions des fiches",
+        "Sous-actions décrites dans les fiches action, avec montants, places, début et durée quand ils sont imprimés.",
+        [
+            CONVENTION,
+            req(ACTION),
+            s("sub_action", True),
+            s("label", True),
+            AMOUNT,
+            FUNDER,
+            {"name": "places", "type": "integer", "constraints": {"minimum": 0}},
+            {"name": "places_line", "type": "integer", "constraints": {"minimum": 1}},
+            s("start"),
+            {"name": "duration_months", "type": "integer", "constraints": {"minimum": 0}},
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+        ["convention", "action", "sub_action"],
+        [ACTION_FK],
+    ),
+    resource(
+        "indicators",
+        "Indicateurs",
+        "Indicateurs locaux (annexe 1), nationaux (annexe 10 et fiches) du CLS ; indicateurs des fiches et de pilotage "
+        "(annexe 4) de France Travail.",
+        [
+            CONVENTION,
+            s("indicator_id", True),
+            ACTION,
+            s("label", True),
+            s("family", True, enum=["local", "national", "realisation", "impact", "pilotage"]),
+            s("table", True, enum=["cls_annexe1", "cls_annexe10", "cls_fiche_indicateurs", "ft_fiche_indicateurs", "ft_annexe4"]),
+            s("unit"),
+            s("direction", enum=["up", "down", "none"]),
+            s("ref_indicator"),
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+        ["indicator_id"],
+        [ACTION_FK, {"fields": ["ref_indicator"], "reference": {"resource": "", "fields": ["indicator_id"]}}],
+    ),
+    resource(
+        "indicator_values",
+        "Valeurs des indicateurs",
+        "Situation de départ (31/12/2023), cibles et résultats par année ; résultats vides tant que non renseignés.",
+        [
+            s("indicator_id", True),
+            req(YEAR),
+            s("measure", True, enum=["baseline", "target", "result"]),
+            {"name": "value", "type": "number"},
+            s("value_text"),
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+        ["indicator_id", "year", "measure"],
+        [{"fields": ["indicator_id"], "reference": {"resource": "indicators", "fields": ["indicator_id"]}}],
+    ),
+    resource(
+        "text_amounts",
+        "Montants cités dans le texte",
+        "Montants imprimés hors tableaux : articles des conventions, délibération, rapport du président.",
+        [
+            s("convention", True, enum=["cls", "ft", "deliberation"]),
+            s("document", True, enum=["deliberation", "cls_convention", "ft_convention", "rapport_president", "cooperation_convention", "ft_plan_action"]),
+            s("article"),
+            s("scope", True),
+            s("axis"),
+            ACTION,
+            YEAR,
+            s("label", True),
+            req(AMOUNT),
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+        ["document", "source_line", "label"],
+    ),
+    resource(
+        "imputations",
+        "Imputations budgétaires",
+        "Codes d'imputation (programme, action, activité, opération) cités dans le document.",
+        [
+            s("convention", True, enum=["cls", "ft", "deliberation"]),
+            s("document", True),
+            s("programme"),
+            s("budget_action"),
+            s("activity"),
+            s("code"),
+            s("label"),
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+    ),
+    resource(
+        "rules",
+        "Règles chiffrées",
+        "Règles quantitatives énoncées dans le texte (part minimale du Département, avance, délais).",
+        [
+            s("convention", True, enum=["cls", "ft", "deliberation"]),
+            s("document", True),
+            s("article"),
+            s("rule", True),
+            s("value"),
+            s("unit"),
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+    ),
+    resource(
+        "ft_financing_plan",
+        "Construction du plan de financement France Travail",
+        "Volets 1 à 3 : existant, cible, delta, montant, financements complémentaires, totaux et plafonds.",
+        [
+            s("volet", True, enum=["1", "2", "3"]),
+            s("section"),
+            {"name": "line_no", "type": "integer", "constraints": {"required": True, "minimum": 1}},
+            s("label", True),
+            ACTION,
+            s("unit"),
+            s("existing_text"),
+            s("target_text"),
+            s("delta_text"),
+            {"name": "existing_value", "type": "number"},
+            {"name": "target_value", "type": "number"},
+            {"name": "delta_value", "type": "number"},
+            AMOUNT,
+            s("row_type", True, enum=["line", "subtotal", "total", "ceiling"]),
+            s("complementary_funding"),
+            SOURCE,
+            SOURCE_LINE,
+            NOTES,
+        ],
+        ["volet", "line_no"],
+        [ACTION_FK],
+    ),
+    resource(
+        "table_columns",
+        "Colonnes des tableaux financiers",
+        "Signification, lettre et formule imprimée de chaque colonne des tableaux de l'annexe 3 du CLS.",
+        [
+            s("table", True, enum=BUDGET_TABLES),
+            s("column_label", True),
+            s("meaning", True),
+            s("formula"),
+            FUNDER,
+            s("quantity"),
+            SOURCE_LINE,
+        ],
+        ["table", "column_label"],
+    ),
+]
+
+PACKAGE = {
+    "name": "contrats-solidarites-pas-de-calais-2024",
+    "title": "CLS 2024-2027 et convention France Travail 2024 — Pas-de-Calais (délibération CP n°2024-176)",
+    "description": "Transcription des tableaux chiffrés de la délibération n°2024-176 de la Commission permanente "
+    "du Département du Pas-de-Calais (15 avril 2024). Chaque ligne renvoie à l'endroit où le chiffre est imprimé "
+    "(source, source_line). Voir README.md.",
+    "profile": "tabular-data-package",
+    "licenses": [{"name": "etalab-2.0", "title": "Licence Ouverte / Open Licence 2.0"}],
+    "sources": [{"title": "Délibération CP n°2024-176, Département du Pas-de-Calais, 15 avril 2024"}],
+    "resources": RESOURCES,
+}
+
+if __name__ == "__main__":
+    (RAW / "datapackage.json").write_text(json.dumps(PACKAGE, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"écrit : {RAW / 'datapackage.json'}")
