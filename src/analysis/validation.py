@@ -107,8 +107,8 @@ def _check_field(name: str, frame: pd.DataFrame, field: dict, problems: list[Pro
     pattern = re.compile(cons["pattern"]) if "pattern" in cons else None
     minimum = cons.get("minimum")
     required = cons.get("required", False)
-    for index, raw in frame[col].items():
-        line = int(index) + 2
+    for index, raw in enumerate(frame[col].tolist()):
+        line = index + 2
         value = raw.strip()
         if value != raw:
             problems.append(Problem(name, line, col, raw, "espaces superflus en début ou fin de cellule"))
@@ -141,8 +141,8 @@ def _check_field(name: str, frame: pd.DataFrame, field: dict, problems: list[Pro
             problems.append(Problem(name, line, col, value, "montant attendu en euros avec exactement deux décimales (ex. 618000.00)"))
 
 
-def _key_tuples(frame: pd.DataFrame, fields: list[str]) -> pd.Series:
-    return frame[fields].apply(tuple, axis=1) if len(frame) else pd.Series([], dtype=object)
+def _key_tuples(frame: pd.DataFrame, fields: list[str]) -> list[tuple]:
+    return list(zip(*(frame[f].tolist() for f in fields)))
 
 
 def _check_primary_key(name: str, frame: pd.DataFrame, schema: dict, problems: list[Problem]) -> None:
@@ -169,9 +169,8 @@ def _check_foreign_keys(name: str, frame: pd.DataFrame, schema: dict, raw: dict,
             continue
         known = set(_key_tuples(target, ref_fields))
         # A reference with an empty part (e.g. a contract-level total without action) is not checked.
-        filled = (frame[fields] != "").all(axis=1)
-        for index, key in _key_tuples(frame[filled], fields).items():
-            if key not in known:
+        for index, key in zip(frame.index, _key_tuples(frame, fields)):
+            if "" not in key and key not in known:
                 values = ", ".join(f"{f}={v}" for f, v in zip(fields, key))
                 problems.append(
                     Problem(
