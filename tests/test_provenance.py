@@ -15,7 +15,7 @@ RAW = ROOT / "data" / "raw"
 SOURCE = ROOT.parent / "shared" / "source" / "deliberation-cp-2024-176.txt"
 WINDOW = 3  # lines either side of source_line
 
-pytestmark = pytest.mark.skipif(not SOURCE.is_file(), reason="texte source partagé absent (../shared/source)")
+needs_source = pytest.mark.skipif(not SOURCE.is_file(), reason="texte source partagé absent (../shared/source)")
 
 # file -> columns whose value must be printed near source_line
 CHECKED = {
@@ -76,6 +76,7 @@ def is_printed(value: str, column: str, window: str) -> bool:
     return squeeze(value) in squeeze(window)
 
 
+@needs_source
 def test_every_figure_is_printed_near_its_source_line(source_lines):
     checked, missing = 0, []
     for name, number, column, value, line in rows_to_check():
