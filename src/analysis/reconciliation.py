@@ -59,17 +59,23 @@ def _total(values) -> Decimal:
     return sum((v for v in values if v is not None and v == v), ZERO)
 
 
-def money_check(check_id, family, expected, computed, explication, *, severity=None, **scope) -> dict:
-    """One money check: status from the two amounts (None = not printed)."""
+def money_check(check_id, family, expected, computed, explication, *, severity=None, at_least=False, **scope) -> dict:
+    """One money check: status from the two amounts (None = not printed).
+
+    With ``at_least=True`` (a minimum rule, e.g. 'at least 50 %'), a computed amount above the
+    expected one is 'ok'; the gap is still reported.
+    """
     if expected is None or computed is None:
         status, gap = "non_verifiable", None
     else:
         gap = computed - expected
-        status = "ok" if gap == 0 else "ecart"
+        status = "ok" if gap == 0 or (at_least and gap > 0) else "ecart"
     if severity is None:
         severity = {"ok": "aucune", "non_verifiable": "faible"}.get(status)
         if severity is None:
             severity = "elevee" if abs(gap) >= HIGH_GAP_EUR else "moyenne"
+    elif status == "non_verifiable":
+        severity = "faible"
     return {
         "check_id": check_id,
         "family": family,
@@ -91,7 +97,7 @@ def as_frame(rows: list[dict]) -> pd.DataFrame:
     frame["severity"] = pd.Categorical(frame["severity"], categories=SEVERITIES, ordered=True)
     frame["year"] = pd.array(frame["year"].tolist(), dtype="Int64")
     for col in ("expected", "computed", "gap_eur"):
-        frame[col] = frame[col].astype(object).where(frame[col].notna(), None)
+        frame[col] = pd.Series([None if pd.isna(v) else v for v in frame[col]], index=frame.index, dtype=object)
     frame["gap_units"] = pd.array(frame["gap_units"].tolist(), dtype="Float64")
     for col in ("check_id", "convention", "table", "axis", "action", "funder", "source_expected", "source_computed", "explication"):
         frame[col] = pd.array([None if v is None or v != v else str(v) for v in frame[col]], dtype="str")
@@ -444,6 +450,704 @@ def check_header_formulas(contract) -> list[dict]:
     return rows
 
 
+# --------------------------------------------------------------------------------------------
+# Shared look-ups
+# --------------------------------------------------------------------------------------------
+
+def _fiche_lines(contract, table: str) -> pd.DataFrame:
+    b = contract.budget
+    return b[(b["table"] == table) & (b["row_type"] == "line")]
+
+
+def _pick(rows: pd.DataFrame, **where) -> pd.DataFrame:
+    mask = pd.Series(True, index=rows.index)
+    for col, value in where.items():
+        mask &= rows[col].isin(value) if isinstance(value, (list, set, tuple)) else rows[col] == value
+    return rows[mask]
+
+
+def _sum_or_none(rows: pd.DataFrame):
+    return _total(rows["amount_eur"]) if len(rows) else None
+
+
+def _ft_state(rows: pd.DataFrame) -> pd.DataFrame:
+    """State money of the France Travail convention: State columns less the FIPE fund (outside FT credits)."""
+    return rows[(rows["funder"] == "etat") & (rows["funder_detail"].fillna("") != "FIPE")]
+
+
+def _axis_of(contract) -> dict:
+    return dict(zip(contract.actions["action"], contract.actions["axis"]))
+
+
+def _actions(contract, convention: str) -> list[str]:
+    return sorted(contract.actions.loc[contract.actions["convention"] == convention, "action"])
+
+
+# --------------------------------------------------------------------------------------------
+# Family 'croisement': the same quantity printed in different tables.
+# --------------------------------------------------------------------------------------------
+
+#: (fiche quantity, Annexe 3 table, Annexe 3 column, year): fiche figures compared with Annexe 3 columns.
+CLS_FICHE_VS_ANNEX = [
+    ("etat", "cls_a3_prev_2024", "A", 2024),
+    ("departement", "cls_a3_prev_2024", "B", 2024),
+    ("total", "cls_a3_prev_2024", "F", 2024),
+    ("etat", "cls_a3_prev_2025", "H", 2025),
+    ("departement", "cls_a3_prev_2025", "J", 2025),
+    ("total", "cls_a3_prev_2025", "M", 2025),
+]
+#: (table, column, table, column): the same Annexe 3 quantity in two tables.
+CLS_ANNEX_VS_ANNEX = [
+    ("cls_a3_prev_2024", "A", "cls_a3_exec_2024", "Crédits État versés 2024"),
+    ("cls_a3_exec_2024", "Crédits État versés 2024", "cls_a3_prev_2025", "A"),
+    ("cls_a3_prev_2024", "B", "cls_a3_prev_2025", "C"),
+    ("cls_a3_prev_2024", "C", "cls_a3_prev_2025", "E"),
+]
+FUNDER_FR = {"etat": "part État (ERBM comprise)", "departement": "part Département", "total": "total"}
+
+
+def _fiche_part(fiche: pd.DataFrame, part: str) -> pd.DataFrame:
+    if part == "total":
+        return fiche[fiche["quantity"] == "total"]
+    return fiche[fiche["funder"] == part]
+
+
+def check_cls_fiche_vs_annex(contract) -> list[dict]:
+    """Each CLS action: fiche budget against Annexe 3 (2024 and 2025 forecasts), State money in ERBM columns included."""
+    fiche = _fiche_lines(contract, "cls_fiche_budget")
+    b = contract.budget
+    rows = []
+    for part, table, column, year in CLS_FICHE_VS_ANNEX:
+        annex = _pick(b, table=table, row_type="line", column_label=column)
+        for action in _actions(contract, "cls"):
+            f = _fiche_part(_pick(fiche, action=action, year=year), part)
+            a = _pick(annex, action=action)
+            if f.empty and a.empty:
+                continue
+            rows.append(
+                money_check(
+                    f"croisement/cls/{action}/{year}/fiche_vs_{table}_{column}",
+                    "croisement",
+                    _sum_or_none(a) if len(a) else (ZERO if column == "C" else None),
+                    _sum_or_none(f),
+                    f"Action {action}, {year} : {FUNDER_FR[part]} de la fiche comparée à la colonne {column} du "
+                    f"tableau {table} de l'annexe 3.",
+                    convention="cls",
+                    table=table,
+                    axis=_axis_of(contract).get(action),
+                    action=action,
+                    year=year,
+                    funder=None if part == "total" else part,
+                    source_expected=_where(a),
+                    source_computed=_where(f),
+                )
+            )
+    for table_a, col_a, table_b, col_b in CLS_ANNEX_VS_ANNEX:
+        a_rows = _pick(b, table=table_a, row_type="line", column_label=col_a)
+        b_rows = _pick(b, table=table_b, row_type="line", column_label=col_b)
+        for action in _actions(contract, "cls"):
+            a, other = _pick(a_rows, action=action), _pick(b_rows, action=action)
+            if a.empty and other.empty:
+                continue
+            rows.append(
+                money_check(
+                    f"croisement/cls/{action}/{table_a}_{col_a}_vs_{table_b}_{col_b}",
+                    "croisement",
+                    _sum_or_none(a) if len(a) else ZERO,
+                    _sum_or_none(other) if len(other) else ZERO,
+                    f"Action {action} : colonne « {col_a} » du tableau {table_a} comparée à la colonne « {col_b} » "
+                    f"du tableau {table_b} (cellule vide = 0).",
+                    convention="cls",
+                    table=table_b,
+                    axis=_axis_of(contract).get(action),
+                    action=action,
+                    year=2024,
+                    source_expected=_where(a),
+                    source_computed=_where(other),
+                )
+            )
+    return rows
+
+
+def check_cls_text_vs_tables(contract) -> list[dict]:
+    """CLS State amounts in prose (per year, per axis) against the fiches and the Annexe 3 forecast."""
+    ta = contract.text_amounts
+    cls = ta[(ta["convention"] == "cls") & ta["scope"].isin(["contract", "axis"])]
+    fiche = _fiche_lines(contract, "cls_fiche_budget")
+    fiche = fiche[fiche["funder"] == "etat"].assign(action_axis=lambda d: d["action"].map(_axis_of(contract)))
+    annex_a = _pick(contract.budget, table="cls_a3_prev_2024", row_type="subtotal", column_label="A")
+    annex_total = _pick(contract.budget, table="cls_a3_prev_2024", row_type="total", column_label="A")
+    rows = []
+    for _, t in cls.sort_values(["document", "source_line"]).iterrows():
+        scope = f"axe {t['axis']}" if t["scope"] == "axis" else "contrat"
+        parts = _pick(fiche, year=t["year"]) if t["scope"] == "contract" else _pick(fiche, year=t["year"], action_axis=t["axis"])
+        where = f"{t['document']}/{t['article']}/{t['year']}/{scope.replace(' ', '')}"
+        rows.append(
+            money_check(
+                f"croisement/cls/texte/{where}/fiches",
+                "croisement",
+                t["amount_eur"],
+                _sum_or_none(parts),
+                f"Montant État {t['year']} ({scope}) cité dans {t['document']} (article {t['article']}) comparé à la "
+                "somme des parts État des fiches action.",
+                convention="cls",
+                table="text_amounts",
+                axis=t["axis"] if t["scope"] == "axis" else None,
+                year=t["year"],
+                funder="etat",
+                source_expected=_where(ta[ta.index == t.name]),
+                source_computed=_where(parts),
+            )
+        )
+        if t["year"] == 2024:
+            annex = annex_total if t["scope"] == "contract" else _pick(annex_a, axis=t["axis"])
+            rows.append(
+                money_check(
+                    f"croisement/cls/texte/{where}/annexe3",
+                    "croisement",
+                    t["amount_eur"],
+                    _sum_or_none(annex),
+                    f"Montant État 2024 ({scope}) cité dans {t['document']} (article {t['article']}) comparé à la "
+                    "colonne A (participation État) de l'annexe 3, prévisionnel 2024.",
+                    convention="cls",
+                    table="text_amounts",
+                    axis=t["axis"] if t["scope"] == "axis" else None,
+                    year=2024,
+                    funder="etat",
+                    source_expected=_where(ta[ta.index == t.name]),
+                    source_computed=_where(annex),
+                )
+            )
+    return rows
+
+
+def check_ft_tables(contract) -> list[dict]:
+    """France Travail: plan d'action against fiches (full cost) and financing plan against fiches (State share)."""
+    b = contract.budget
+    plan = _pick(b, table="ft_plan_action", row_type="line")
+    fiche = _pick(_fiche_lines(contract, "ft_fiche_budget"), year=2024)
+    fp = contract.financing_plan
+    fp_lines = fp[(fp["row_type"] == "line") & fp["action"].notna()]
+    rows = []
+    for action in _actions(contract, "ft"):
+        p = _pick(plan, action=action)
+        cost = _pick(fiche, action=action, quantity="total")
+        rows.append(
+            money_check(
+                f"croisement/ft/{action}/plan_vs_fiche_cout_total",
+                "croisement",
+                _sum_or_none(p),
+                _sum_or_none(cost),
+                f"Action {action} : montant du plan d'action (coût total) comparé au total 2024 de la fiche.",
+                convention="ft",
+                table="ft_plan_action",
+                axis=_axis_of(contract).get(action),
+                action=action,
+                year=2024,
+                source_expected=_where(p),
+                source_computed=_where(cost),
+            )
+        )
+        f = _pick(fp_lines, action=action)
+        f_amounts = f[f["amount_eur"].notna()]
+        state = _ft_state(_pick(fiche, action=action))
+        if f_amounts.empty and state.empty:
+            continue
+        rows.append(
+            money_check(
+                f"croisement/ft/{action}/plan_financement_vs_fiche_part_etat",
+                "croisement",
+                _total(f_amounts["amount_eur"]) if len(f_amounts) else None,
+                _sum_or_none(state) if len(state) else ZERO,
+                f"Action {action} : montant du plan de financement comparé à la part État de la fiche en 2024 "
+                "(colonnes État et ERBM, hors FIPE).",
+                convention="ft",
+                table="ft_plan_financement",
+                axis=_axis_of(contract).get(action),
+                action=action,
+                year=2024,
+                funder="etat",
+                source_expected=_where(f_amounts),
+                source_computed=_where(state),
+            )
+        )
+    return rows
+
+
+def check_ft_text_vs_tables(contract) -> list[dict]:
+    """France Travail amounts in prose (total, per volet) against fiches and the financing plan."""
+    ta = contract.text_amounts
+    ft = ta[(ta["convention"] == "ft") & ta["scope"].isin(["contract", "volet"])]
+    fiche = _ft_state(_pick(_fiche_lines(contract, "ft_fiche_budget"), year=2024))
+    fiche = fiche.assign(volet=fiche["action"].map(_axis_of(contract)))
+    fp = contract.financing_plan
+    fp_totals = fp[fp["row_type"] == "total"]
+    rows = []
+    for _, t in ft.sort_values(["document", "source_line"]).iterrows():
+        volet = t["axis"] if t["scope"] == "volet" else None
+        scope = f"volet {volet}" if volet else "convention"
+        parts = fiche if volet is None else _pick(fiche, volet=volet)
+        key = f"{t['document']}/{scope.replace(' ', '')}"
+        rows.append(
+            money_check(
+                f"croisement/ft/texte/{key}/fiches",
+                "croisement",
+                t["amount_eur"],
+                _sum_or_none(parts),
+                f"Montant État ({scope}) cité dans {t['document']} comparé à la somme des parts État des fiches "
+                "en 2024 (hors FIPE).",
+                convention="ft",
+                table="text_amounts",
+                axis=volet,
+                year=2024,
+                funder="etat",
+                source_expected=_where(ta[ta.index == t.name]),
+                source_computed=_where(parts),
+            )
+        )
+        totals = fp_totals if volet is None else fp_totals[fp_totals["volet"] == volet]
+        totals = totals[totals["amount_eur"].notna()]
+        rows.append(
+            money_check(
+                f"croisement/ft/texte/{key}/plan_financement",
+                "croisement",
+                t["amount_eur"],
+                _total(totals["amount_eur"]) if len(totals) else None,
+                f"Montant État ({scope}) cité dans {t['document']} comparé au total des besoins du plan de financement.",
+                convention="ft",
+                table="text_amounts",
+                axis=volet,
+                year=2024,
+                funder="etat",
+                source_expected=_where(ta[ta.index == t.name]),
+                source_computed=_where(totals),
+            )
+        )
+    return rows
+
+
+def check_prose_vs_prose(contract) -> list[dict]:
+    """The same amount (convention, scope, axis, year) cited in several documents: each against the convention's."""
+    ta = contract.text_amounts
+    ta = ta[ta["scope"].isin(["contract", "axis", "volet"])]
+    rows = []
+    for (convention, scope, axis, year), group in ta.groupby(["convention", "scope", "axis", "year"], dropna=False, observed=True, sort=True):
+        reference = group.sort_values("source_line").iloc[:1]
+        for _, other in group.sort_values("source_line").iloc[1:].iterrows():
+            label = f"axe/volet {axis}" if isinstance(axis, str) else "total"
+            rows.append(
+                money_check(
+                    f"croisement/{convention}/texte/{scope}/{axis if isinstance(axis, str) else 'total'}/{year}/l{int(other['source_line'])}",
+                    "croisement",
+                    reference["amount_eur"].iloc[0],
+                    other["amount_eur"],
+                    f"Montant {label} {'' if pd.isna(year) else int(year)} cité l. {int(other['source_line'])} "
+                    f"({other['document']}) comparé à celui de la l. {int(reference['source_line'].iloc[0])} "
+                    f"({reference['document'].iloc[0]}).",
+                    convention=convention,
+                    table="text_amounts",
+                    axis=axis if isinstance(axis, str) else None,
+                    year=year,
+                    source_expected=_where(reference),
+                    source_computed=_where(ta[ta.index == other.name]),
+                )
+            )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Family 'regles': co-financing, advance and revenue rules.
+# --------------------------------------------------------------------------------------------
+
+HALF = Decimal("0.5")
+
+
+def _half(amount):
+    return None if amount is None else (amount * HALF).quantize(Decimal("0.01"))
+
+
+def check_cls_department_share(contract) -> list[dict]:
+    """CLS: the Département brings at least 50 % of each action's credits, in every table and year."""
+    b = contract.budget
+    rows = []
+    specs = [("cls_fiche_budget", "departement", "total")]
+    for table, dept_col, total_col in [("cls_a3_prev_2024", "B", "F"), ("cls_a3_prev_2025", "K", "M")]:
+        specs.append((table, dept_col, total_col))
+    for table, dept_spec, total_spec in specs:
+        t = _pick(b, table=table, row_type="line")
+        for (action, year), g in t.groupby(["action", "year"], sort=True):
+            if table == "cls_fiche_budget":
+                dept, total = g[g["funder"] == dept_spec], g[g["quantity"] == total_spec]
+            else:
+                dept, total = g[g["column_label"] == dept_spec], g[g["column_label"] == total_spec]
+            if total.empty:
+                continue
+            rows.append(
+                money_check(
+                    f"regles/cls/part_departement/{table}/{action}/{int(year)}",
+                    "regles",
+                    _half(_sum_or_none(total)),
+                    _sum_or_none(dept) if len(dept) else ZERO,
+                    f"Action {action}, {int(year)} ({table}) : le Département doit apporter au moins 50 % des crédits "
+                    "de l'action (article 2.2 du CLS).",
+                    at_least=True,
+                    convention="cls",
+                    table=table,
+                    axis=_axis_of(contract).get(action),
+                    action=action,
+                    year=year,
+                    funder="departement",
+                    source_expected=_where(total),
+                    source_computed=_where(dept),
+                )
+            )
+    return rows
+
+
+def check_ft_cofinancing(contract) -> list[dict]:
+    """FT volet 2: co-financing of 50 % of the actions' total cost, overall and per action (reported separately).
+
+    Co-financing is what is not State money of the convention (Département and other co-financers);
+    only actions with a France Travail amount in the plan d'action count.
+    """
+    fiche = _pick(_fiche_lines(contract, "ft_fiche_budget"), year=2024)
+    plan = _pick(contract.budget, table="ft_plan_action", row_type="line")
+    funded = sorted(a for a, v in zip(plan["action"], plan["amount_eur"]) if v > 0 and _axis_of(contract).get(a) == "2")
+    rows = []
+    costs, cofin = [], []
+    for action in funded:
+        g = _pick(fiche, action=action)
+        cost = _sum_or_none(g[g["quantity"] == "total"])
+        co = (cost or ZERO) - (_sum_or_none(_ft_state(g)) or ZERO)
+        costs.append(cost or ZERO)
+        cofin.append(co)
+        rows.append(
+            money_check(
+                f"regles/ft/cofinancement_50/{action}",
+                "regles",
+                _half(cost),
+                co,
+                f"Action {action} (volet 2) : part cofinancée hors État comparée à 50 % du coût total de l'action "
+                "(la convention fixe ce taux sur la globalité du volet : écart par action signalé pour information).",
+                severity="faible",
+                at_least=True,
+                convention="ft",
+                table="ft_fiche_budget",
+                axis="2",
+                action=action,
+                year=2024,
+                source_expected=_where(g[g["quantity"] == "total"]),
+                source_computed=_where(g[g["funder"].notna()]),
+            )
+        )
+    rows.append(
+        money_check(
+            "regles/ft/cofinancement_50/volet2",
+            "regles",
+            _half(_total(costs)),
+            _total(cofin),
+            "Volet 2 dans sa globalité : part cofinancée hors État comparée à 50 % du coût total des actions "
+            f"financées ({', '.join(funded)}).",
+            at_least=True,
+            convention="ft",
+            table="ft_fiche_budget",
+            axis="2",
+            year=2024,
+        )
+    )
+    return rows
+
+
+def _rule_value(contract, convention: str, needle: str) -> Decimal | None:
+    r = contract.rules
+    hit = r[(r["convention"] == convention) & r["rule"].str.contains(needle, case=False, regex=False) & r["value"].notna()]
+    return Decimal(hit["value"].iloc[0]) / 100 if len(hit) else None
+
+
+def check_ft_advance_and_revenue(contract) -> list[dict]:
+    """FT advance = 60 % of the State amount; the deliberation's revenue = State amounts of both contracts (2024)."""
+    ta = contract.text_amounts
+    ft_total = _pick(ta, convention="ft", document="ft_convention", scope="contract")
+    advance = _pick(ta, convention="ft", scope="advance")
+    rate = _rule_value(contract, "ft", "advance") or Decimal("0.6")
+    rows = [
+        money_check(
+            "regles/ft/avance_60",
+            "regles",
+            advance["amount_eur"].iloc[0] if len(advance) else None,
+            (ft_total["amount_eur"].iloc[0] * rate).quantize(Decimal("0.01")) if len(ft_total) else None,
+            f"Avance France Travail : montant imprimé comparé à {format_number_pct(rate)} du montant État de la convention.",
+            convention="ft",
+            table="text_amounts",
+            year=2024,
+            funder="etat",
+            source_expected=_where(advance),
+            source_computed=_where(ft_total),
+        )
+    ]
+    cls_2024 = _pick(ta, convention="cls", document="cls_convention", scope="contract", year=2024)
+    cls_2024 = cls_2024.sort_values("source_line").iloc[:1]
+    for _, revenue in _pick(ta, scope="revenue").iterrows():
+        if "Inscrit" in revenue["label"]:
+            continue  # the amount already booked before the deliberation: not the contracts' revenue
+        parts = pd.concat([cls_2024, ft_total])
+        rows.append(
+            money_check(
+                f"regles/recette/{revenue['document']}/l{int(revenue['source_line'])}",
+                "regles",
+                revenue["amount_eur"],
+                _sum_or_none(parts),
+                f"Recette inscrite ({revenue['document']}) comparée à la somme des montants État 2024 du CLS et de la "
+                "convention France Travail.",
+                convention="deliberation",
+                table="text_amounts",
+                year=2024,
+                funder="etat",
+                source_expected=_where(ta[ta.index == revenue.name]),
+                source_computed=_where(parts),
+            )
+        )
+    return rows
+
+
+def format_number_pct(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f} %".replace(".", ",")
+
+
+# --------------------------------------------------------------------------------------------
+# Family 'indicateurs': the same indicator printed in several places; printed deltas.
+# --------------------------------------------------------------------------------------------
+
+def unit_check(check_id, expected, computed, explication, **scope) -> dict:
+    """One check on indicator values (in units, not euros)."""
+    if expected is None or computed is None or pd.isna(expected) or pd.isna(computed):
+        status, gap = "non_verifiable", None
+    else:
+        gap = float(computed) - float(expected)
+        status = "ok" if gap == 0 else "ecart"
+    return {
+        "check_id": check_id,
+        "family": "indicateurs",
+        "gap_units": gap,
+        "status": status,
+        "severity": {"ok": "aucune", "ecart": "moyenne", "non_verifiable": "faible"}[status],
+        "explication": explication + ("" if gap is None else f" Imprimé : {expected:g} ; comparé : {computed:g}."),
+        **scope,
+    }
+
+
+def check_national_indicators(contract) -> list[dict]:
+    """CLS fiche 'référentiel national' values against Annexe 10 (summed when several fiches share one indicator)."""
+    ind, val = contract.indicators, contract.indicator_values
+    fiche = ind[(ind["table"] == "cls_fiche_indicateurs") & ind["ref_indicator"].notna()]
+    rows = []
+    for ref, group in fiche.groupby("ref_indicator", sort=True):
+        national = val[val["indicator_id"] == ref]
+        parts = val[val["indicator_id"].isin(group["indicator_id"])]
+        for (year, measure), n in national.groupby(["year", "measure"], observed=True, sort=True):
+            p = parts[(parts["year"] == year) & (parts["measure"] == measure)]
+            rows.append(
+                unit_check(
+                    f"indicateurs/cls/{ref}/{measure}/{int(year)}",
+                    n["value"].iloc[0],
+                    p["value"].sum() if len(p) else None,
+                    f"Indicateur national {ref}, {'situation' if measure == 'baseline' else 'cible'} {int(year)} : valeur de "
+                    f"l'annexe 10 comparée à la somme des fiches ({', '.join(sorted(group['indicator_id']))}).",
+                    convention="cls",
+                    table="cls_annexe10",
+                    year=year,
+                    source_expected=_where(n),
+                    source_computed=_where(p),
+                )
+            )
+    return rows
+
+
+def check_ft_indicators_vs_financing_plan(contract) -> list[dict]:
+    """FT: each action's first fiche indicator (existing, 2024 target) against the financing plan's places."""
+    ind, val = contract.indicators, contract.indicator_values
+    fp = contract.financing_plan
+    places = fp[(fp["row_type"] == "line") & (fp["unit"] == "places") & fp["action"].notna()]
+    rows = []
+    for _, line in places.sort_values("action").iterrows():
+        first = ind[(ind["table"] == "ft_fiche_indicateurs") & (ind["action"] == line["action"])].sort_values("indicator_id")[:1]
+        if first.empty:
+            continue
+        iid = first["indicator_id"].iloc[0]
+        v = val[val["indicator_id"] == iid]
+        for measure, year, column in (("baseline", 2023, "existing_value"), ("target", 2024, "target_value")):
+            printed = v[(v["measure"] == measure) & (v["year"] == year)]
+            rows.append(
+                unit_check(
+                    f"indicateurs/ft/{line['action']}/{measure}",
+                    line[column],
+                    printed["value"].iloc[0] if len(printed) else None,
+                    f"Action {line['action']} : {'existant' if measure == 'baseline' else 'cible'} du plan de financement "
+                    f"(places) comparé à l'indicateur {iid} de la fiche.",
+                    convention="ft",
+                    table="ft_plan_financement",
+                    action=line["action"],
+                    year=year,
+                    source_expected=_where(fp[fp.index == line.name]),
+                    source_computed=_where(printed),
+                )
+            )
+    return rows
+
+
+def check_financing_plan_deltas(contract) -> list[dict]:
+    """FT financing plan: each printed delta against target minus existing."""
+    fp = contract.financing_plan
+    lines = fp[fp["delta_value"].notna()]
+    rows = []
+    for _, line in lines.sort_values(["volet", "line_no"]).iterrows():
+        computed = None if pd.isna(line["target_value"]) or pd.isna(line["existing_value"]) else line["target_value"] - line["existing_value"]
+        rows.append(
+            unit_check(
+                f"indicateurs/ft/plan_financement/volet{line['volet']}/{int(line['line_no'])}/delta",
+                line["delta_value"],
+                computed,
+                f"Plan de financement volet {line['volet']}, « {line['label']} » : delta imprimé ({line['delta_text']}) "
+                f"comparé à cible moins existant ({line['unit']}).",
+                convention="ft",
+                table="ft_plan_financement",
+                axis=line["volet"],
+                action=line["action"],
+                year=2024,
+                source_expected=_where(fp[fp.index == line.name]),
+                source_computed=_where(fp[fp.index == line.name]),
+            )
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Family 'couverture': years and actions present in one table and missing in another; dates.
+# --------------------------------------------------------------------------------------------
+
+CONVENTION_YEARS = {"cls": [2024, 2025, 2026, 2027], "ft": [2024]}
+CONVENTION_END = {"ft": pd.Timestamp("2024-12-31")}
+#: Earliest possible start of a sub-action "from the signature": the day of the deliberation.
+SIGNATURE_DATE = pd.Timestamp("2024-04-15")
+
+
+def _status_row(check_id, ok: bool, explication, *, severity="moyenne", **scope) -> dict:
+    return {
+        "check_id": check_id,
+        "family": "couverture",
+        "status": "ok" if ok else "ecart",
+        "severity": "aucune" if ok else severity,
+        "explication": explication,
+        **scope,
+    }
+
+
+def check_year_coverage(contract) -> list[dict]:
+    """Each action's fiche budget has a line for every year of its convention, and none outside it."""
+    rows = []
+    for convention, years in CONVENTION_YEARS.items():
+        fiche = _fiche_lines(contract, f"{convention}_fiche_budget")
+        for action in _actions(contract, convention):
+            printed = sorted(int(y) for y in _pick(fiche, action=action)["year"].dropna().unique())
+            missing = [y for y in years if y not in printed]
+            extra = [y for y in printed if y not in years]
+            rows.append(
+                _status_row(
+                    f"couverture/{convention}/{action}/annees_fiche",
+                    not missing and not extra,
+                    f"Fiche {action} : années imprimées {', '.join(map(str, printed)) or 'aucune'} pour la période "
+                    f"{years[0]}-{years[-1]}"
+                    + (f" ; manquantes : {', '.join(map(str, missing))}" if missing else "")
+                    + (f" ; hors période de la convention : {', '.join(map(str, extra))}" if extra else "")
+                    + ".",
+                    severity="elevee" if missing else "moyenne",
+                    convention=convention,
+                    table=f"{convention}_fiche_budget",
+                    axis=_axis_of(contract).get(action),
+                    action=action,
+                    source_computed=_where(_pick(fiche, action=action)),
+                )
+            )
+    return rows
+
+
+def check_action_coverage(contract) -> list[dict]:
+    """Each action appears with an amount in every table that lists actions."""
+    b = contract.budget
+    tables = {"cls": ["cls_fiche_budget", "cls_a3_prev_2024", "cls_a3_exec_2024", "cls_a3_prev_2025"], "ft": ["ft_plan_action", "ft_fiche_budget"]}
+    rows = []
+    for convention, names in tables.items():
+        for table in names:
+            present = set(_pick(b, table=table, row_type="line")["action"].dropna())
+            for action in _actions(contract, convention):
+                rows.append(
+                    _status_row(
+                        f"couverture/{convention}/{action}/{table}",
+                        action in present,
+                        f"Action {action} : " + ("présente" if action in present else "aucun montant imprimé") + f" dans le tableau {table}.",
+                        convention=convention,
+                        table=table,
+                        axis=_axis_of(contract).get(action),
+                        action=action,
+                    )
+                )
+    return rows
+
+
+def _start_date(text) -> pd.Timestamp | None:
+    """Earliest start date from a printed start ('2024-02-01', '2024-09', '2ème trimestre 2024', 'signature…')."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip().lower()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return pd.Timestamp(text)
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return pd.Timestamp(text + "-01")
+    quarter = re.search(r"(\d)\S* trimestre (\d{4})", text)
+    if quarter:
+        return pd.Timestamp(year=int(quarter.group(2)), month=3 * int(quarter.group(1)) - 2, day=1)
+    if "signature" in text:
+        return SIGNATURE_DATE
+    return None
+
+
+def check_sub_action_dates(contract) -> list[dict]:
+    """FT sub-actions whose start plus duration runs past the convention's end (31/12/2024)."""
+    subs = contract.sub_actions[contract.sub_actions["convention"] == "ft"]
+    rows = []
+    for _, sub in subs.sort_values(["action", "sub_action"]).iterrows():
+        start = _start_date(sub["start"])
+        scope = dict(convention="ft", table="sub_actions", axis=_axis_of(contract).get(sub["action"]), action=sub["action"], year=2024)
+        where = _where(subs[subs.index == sub.name])
+        if start is None or pd.isna(sub["duration_months"]):
+            rows.append(
+                {
+                    "check_id": f"couverture/ft/{sub['action']}/sous_action_{sub['sub_action']}/duree",
+                    "family": "couverture",
+                    "status": "non_verifiable",
+                    "severity": "faible",
+                    "source_computed": where,
+                    "explication": f"Sous-action {sub['action']}-{sub['sub_action']} : début ou durée non imprimé(e).",
+                    **scope,
+                }
+            )
+            continue
+        end = start + pd.DateOffset(months=int(sub["duration_months"])) - pd.Timedelta(days=1)
+        past = (end.year - 2024) * 12 + end.month - 12 if end > CONVENTION_END["ft"] else 0
+        row = _status_row(
+            f"couverture/ft/{sub['action']}/sous_action_{sub['sub_action']}/duree",
+            past == 0,
+            f"Sous-action {sub['action']}-{sub['sub_action']} : début {start:%d/%m/%Y}, {int(sub['duration_months'])} mois, "
+            f"fin au plus tôt le {end:%d/%m/%Y}"
+            + (f", soit {past} mois après la fin de la convention (31/12/2024)." if past else ", dans la période de la convention."),
+            source_computed=where,
+            **scope,
+        )
+        row["gap_units"] = float(past)
+        rows.append(row)
+    return rows
+
+
 CHECKS = [
     check_fiche_row_totals,
     check_fiche_column_totals,
@@ -453,6 +1157,20 @@ CHECKS = [
     check_sub_actions,
     check_text_sums,
     check_header_formulas,
+    check_cls_fiche_vs_annex,
+    check_cls_text_vs_tables,
+    check_ft_tables,
+    check_ft_text_vs_tables,
+    check_prose_vs_prose,
+    check_cls_department_share,
+    check_ft_cofinancing,
+    check_ft_advance_and_revenue,
+    check_national_indicators,
+    check_ft_indicators_vs_financing_plan,
+    check_financing_plan_deltas,
+    check_year_coverage,
+    check_action_coverage,
+    check_sub_action_dates,
 ]
 
 

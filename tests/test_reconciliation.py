@@ -1,0 +1,216 @@
+"""Reconciliation: the exact set of findings on the embedded data, and synthetic alterations."""
+
+import dataclasses
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.reconciliation import CHECK_COLUMNS, describe, findings, reconcile
+
+README = Path(__file__).resolve().parents[1] / "data" / "raw" / "README.md"
+
+# Every genuine inconsistency of the document (see data/raw/README.md, « Constats du rapprochement »):
+# check_id -> (status, gap in euros, gap in units).
+KNOWN_FINDINGS = {
+    "croisement/ft/2.4/plan_vs_fiche_cout_total": ("ecart", "452718.00", None),
+    "croisement/cls/texte/cls_convention/2.2/2027/contrat/fiches": ("ecart", "-340260.00", None),
+    "sommes/sous_actions/4.2": ("ecart", "-340260.00", None),
+    "regles/ft/cofinancement_50/2.7": ("ecart", "-180573.00", None),
+    "sommes/sous_actions/2.4": ("ecart", "-39817.00", None),
+    "sommes/sous_actions/1.3": ("ecart", "-60.00", None),
+    "couverture/cls/4.2/annees_fiche": ("ecart", None, None),
+    "couverture/ft/2.2/sous_action_3/duree": ("ecart", None, 4.0),
+    "couverture/ft/2.3/sous_action_2/duree": ("ecart", None, 3.0),
+    "couverture/ft/2.4/annees_fiche": ("ecart", None, None),
+    "couverture/ft/2.4/sous_action_1/duree": ("ecart", None, 12.0),
+    "couverture/ft/2.7/sous_action_2/duree": ("ecart", None, 1.0),
+    "couverture/ft/2.8/annees_fiche": ("ecart", None, None),
+    "couverture/ft/2.8/ft_fiche_budget": ("ecart", None, None),
+    "couverture/ft/2.8/ft_plan_action": ("ecart", None, None),
+    "couverture/ft/2.8/sous_action_1/duree": ("ecart", None, 8.0),
+    "couverture/ft/2.8/sous_action_3/duree": ("ecart", None, 2.0),
+    "croisement/ft/2.8/plan_vs_fiche_cout_total": ("non_verifiable", None, None),
+    "formules/cls_a3_prev_2025/K/definition": ("ecart", None, None),
+    "indicateurs/ft/2.2/target": ("ecart", None, 240.0),
+    "indicateurs/ft/2.3/baseline": ("ecart", None, -600.0),
+    "indicateurs/ft/2.3/target": ("ecart", None, -200.0),
+    "indicateurs/ft/plan_financement/volet2/3/delta": ("ecart", None, -2700.0),
+    "sommes/ft_fiche_budget/2.1/total/Etat": ("non_verifiable", None, None),
+    "sommes/ft_fiche_budget/2.1/total/Total": ("non_verifiable", None, None),
+    "sommes/sous_actions/2.8": ("non_verifiable", None, None),
+}
+
+
+@pytest.fixture(scope="module")
+def contract():
+    return analysis.load_contract()
+
+
+@pytest.fixture(scope="module")
+def checks(contract):
+    return reconcile(contract)
+
+
+def as_pinned(frame: pd.DataFrame) -> dict:
+    out = {}
+    for check_id, status, gap, units in zip(frame["check_id"], frame["status"], frame["gap_eur"], frame["gap_units"]):
+        out[check_id] = (str(status), None if gap is None else str(gap), None if pd.isna(units) else float(units))
+    return out
+
+
+def test_findings_are_exactly_the_documented_source_discrepancies(checks):
+    assert as_pinned(findings(checks)) == KNOWN_FINDINGS
+
+
+def test_every_finding_is_described_in_the_data_readme():
+    text = README.read_text(encoding="utf-8")
+    missing = [check_id for check_id in KNOWN_FINDINGS if f"`{check_id}`" not in text]
+    assert not missing, missing
+
+
+def test_every_family_runs_and_most_checks_agree(checks):
+    assert list(checks.columns) == CHECK_COLUMNS
+    assert checks["check_id"].is_unique
+    counts = checks.groupby("family", observed=True).size()
+    assert set(counts.index) == {"sommes", "croisement", "regles", "formules", "indicateurs", "couverture"}
+    assert (counts > 5).all()
+    ok = checks[checks["status"] == "ok"]
+    # an 'ok' has no gap, except a minimum rule met with room to spare ("at least 50 %")
+    assert ok["gap_eur"].map(lambda g: g is None or g == 0).where(ok["family"] != "regles", True).all()
+    assert ok["gap_eur"].map(lambda g: g is None or g >= 0).all()
+    assert (ok["severity"] == "aucune").all()
+
+
+def test_known_rules_hold(checks):
+    by_id = checks.set_index("check_id")
+    assert by_id.loc["regles/ft/avance_60", "status"] == "ok"
+    assert by_id.loc["regles/ft/avance_60", "expected"] == Decimal("2556535.20")
+    assert by_id.loc["regles/ft/cofinancement_50/volet2", "status"] == "ok"
+    revenue = by_id[by_id.index.str.startswith("regles/recette/")]
+    assert len(revenue) == 2 and (revenue["status"] == "ok").all()
+    assert (revenue["expected"] == Decimal("7603440.00")).all()
+    shares = by_id[by_id.index.str.startswith("regles/cls/part_departement/")]
+    assert len(shares) == 11 * 4 + 11 + 11 - 1  # fiches (4.2 has no 2027), Annexe 3 2024 and 2025
+    assert (shares["status"] == "ok").all()
+
+
+def test_descriptions_are_french_sentences_with_both_figures(checks):
+    row = checks.set_index("check_id").loc["sommes/sous_actions/1.3"]
+    text = describe(row)
+    assert "Imprimé : 93\u00a0560,00\u00a0€" in text and "écart : -60,00\u00a0€" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic contracts: one figure altered, the right checks (and only they) turn to 'ecart'.
+# ---------------------------------------------------------------------------------------------
+
+def altered(contract, frame: str, where: dict, column: str, value):
+    table = getattr(contract, frame).copy()
+    mask = pd.Series(True, index=table.index)
+    for col, expected in where.items():
+        mask &= table[col].isna() if expected is None else table[col] == expected
+    assert mask.sum() == 1, f"{where} matches {mask.sum()} rows"
+    table[column] = table[column].astype(object)
+    table.loc[mask, column] = value
+    return dataclasses.replace(contract, **{frame: table})
+
+
+def new_findings(contract, changed) -> set:
+    before = set(findings(reconcile(contract))["check_id"])
+    after = findings(reconcile(changed))
+    return set(after["check_id"]) - before
+
+
+@pytest.mark.parametrize(
+    ("frame", "where", "column", "value", "expected"),
+    [
+        (  # a fiche's printed multi-year total
+            "budget",
+            {"table": "cls_fiche_budget", "action": "1.1", "row_type": "total", "column_label": "Total"},
+            "amount_eur",
+            Decimal("4944001.00"),
+            {"sommes/cls_fiche_budget/1.1/Total pluriannuel/ligne", "sommes/cls_fiche_budget/1.1/total/Total"},
+        ),
+        (  # an Annexe 3 axis sub-total
+            "budget",
+            {"table": "cls_a3_prev_2024", "axis": "3", "row_type": "subtotal", "column_label": "F"},
+            "amount_eur",
+            Decimal("2020000.01"),
+            {
+                "sommes/cls_a3_prev_2024/axe3/F",
+                "sommes/cls_a3_prev_2024/total/F/sous-totaux",
+                "formules/cls_a3_prev_2024/F/subtotal/axe 3",
+            },
+        ),
+        (  # the FT plan's printed TOTAL
+            "budget",
+            {"table": "ft_plan_action", "row_type": "total"},
+            "amount_eur",
+            Decimal("8386780.00"),
+            {"sommes/ft_plan_action/total"},
+        ),
+        (  # the FT advance
+            "text_amounts",
+            {"scope": "advance"},
+            "amount_eur",
+            Decimal("2556535.00"),
+            {"regles/ft/avance_60"},
+        ),
+        (  # the deliberation's revenue line
+            "text_amounts",
+            {"document": "deliberation", "scope": "revenue"},
+            "amount_eur",
+            Decimal("7603441.00"),
+            {"regles/recette/deliberation/l97"},
+        ),
+        (  # a Département share below 50 % in the 2025 forecast (K and M both altered would be needed to stay coherent)
+            "budget",
+            {"table": "cls_a3_prev_2025", "action": "3.2", "column_label": "K"},
+            "amount_eur",
+            Decimal("150000.00"),
+            {"regles/cls/part_departement/cls_a3_prev_2025/3.2/2025", "formules/cls_a3_prev_2025/K/line/3.2", "formules/cls_a3_prev_2025/M/line/3.2", "sommes/cls_a3_prev_2025/axe3/K", "sommes/cls_a3_prev_2025/total/K/actions"},
+        ),
+        (  # a printed delta in the financing plan
+            "financing_plan",
+            {"volet": "2", "line_no": 7},
+            "delta_value",
+            241.0,
+            {"indicateurs/ft/plan_financement/volet2/7/delta"},
+        ),
+        (  # an Annexe 10 target
+            "indicator_values",
+            {"indicator_id": "cls-N-13", "year": 2026, "measure": "target"},
+            "value",
+            999.0,
+            {"indicateurs/cls/cls-N-13/target/2026"},
+        ),
+        (  # a sub-action duration that now runs past the FT convention's end
+            "sub_actions",
+            {"action": "2.5", "sub_action": "1"},
+            "duration_months",
+            13,
+            {"couverture/ft/2.5/sous_action_1/duree"},
+        ),
+    ],
+)
+def test_one_altered_figure_turns_the_right_checks(contract, frame, where, column, value, expected):
+    changed = altered(contract, frame, where, column, value)
+    assert new_findings(contract, changed) == expected
+
+
+def test_state_money_moved_from_erbm_to_department_breaks_the_cross_checks(contract):
+    changed = altered(
+        contract,
+        "budget",
+        {"table": "cls_fiche_budget", "action": "1.5", "year": 2024, "column_label": "ETAT/ERBM"},
+        "funder",
+        "departement",
+    )
+    found = new_findings(contract, changed)
+    assert "croisement/cls/1.5/2024/fiche_vs_cls_a3_prev_2024_A" in found
+    assert "croisement/cls/1.5/2024/fiche_vs_cls_a3_prev_2024_B" in found
+    assert all(re.match(r"(croisement|sommes)/", f) for f in found)
