@@ -119,10 +119,9 @@ def altered(contract, frame: str, where: dict, column: str, value):
     return dataclasses.replace(contract, **{frame: table})
 
 
-def new_findings(contract, changed) -> set:
-    before = set(findings(reconcile(contract))["check_id"])
-    after = findings(reconcile(changed))
-    return set(after["check_id"]) - before
+def new_findings(checks, changed) -> set:
+    before = set(findings(checks)["check_id"])
+    return set(findings(reconcile(changed))["check_id"]) - before
 
 
 @pytest.mark.parametrize(
@@ -197,12 +196,12 @@ def new_findings(contract, changed) -> set:
         ),
     ],
 )
-def test_one_altered_figure_turns_the_right_checks(contract, frame, where, column, value, expected):
+def test_one_altered_figure_turns_the_right_checks(contract, checks, frame, where, column, value, expected):
     changed = altered(contract, frame, where, column, value)
-    assert new_findings(contract, changed) == expected
+    assert new_findings(checks, changed) == expected
 
 
-def test_state_money_moved_from_erbm_to_department_breaks_the_cross_checks(contract):
+def test_state_money_moved_from_erbm_to_department_breaks_the_cross_checks(contract, checks):
     changed = altered(
         contract,
         "budget",
@@ -210,7 +209,25 @@ def test_state_money_moved_from_erbm_to_department_breaks_the_cross_checks(contr
         "funder",
         "departement",
     )
-    found = new_findings(contract, changed)
+    found = new_findings(checks, changed)
     assert "croisement/cls/1.5/2024/fiche_vs_cls_a3_prev_2024_A" in found
     assert "croisement/cls/1.5/2024/fiche_vs_cls_a3_prev_2024_B" in found
     assert all(re.match(r"(croisement|sommes)/", f) for f in found)
+
+
+def test_excel_export_has_french_headers_euro_format_frozen_header_and_filters(checks, tmp_path):
+    from openpyxl import load_workbook
+
+    from analysis.reconciliation import export_reconciliation
+
+    path = export_reconciliation(checks, tmp_path / "rapprochement.xlsx")
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Écarts", "Tous les contrôles", "Synthèse"]
+    ws = wb["Écarts"]
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["Contrôle", "Famille", "Convention"] and "Écart (€)" in header
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == ws.dimensions
+    gap = ws.cell(row=2, column=header.index("Écart (€)") + 1)
+    assert gap.number_format.startswith("#,##0.00") and "€" in gap.number_format
+    assert gap.value == 452718.0  # largest gap first
+    assert wb["Tous les contrôles"].max_row == len(checks) + 1

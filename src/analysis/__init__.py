@@ -4,6 +4,7 @@ Public API (imported lazily so that ``import analysis`` stays cheap):
 
 - :func:`load_contract` — the contracts as tidy DataFrames;
 - :class:`ContractDataError` — raised, in French, when the raw tables are invalid;
+- :func:`reconcile` — every figure checked against the others (one row per check);
 - :func:`format_eur` — French money formatting (1 234 567,00 €).
 """
 
@@ -17,6 +18,7 @@ _EXPORTS = {
     "ContractDataError": "analysis.validation",
     "format_eur": "analysis.formatting",
     "format_number": "analysis.formatting",
+    "reconcile": "analysis.reconciliation",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -48,3 +48,48 @@ def plot_budget_by_axis_year(table: pd.DataFrame, title: str):
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     return fig
+
+
+TABLE_LABELS = {
+    "cls_fiche_budget": "Fiches CLS",
+    "cls_a3_prev_2024": "Annexe 3 – 2024",
+    "cls_a3_exec_2024": "Annexe 3 – exécution",
+    "cls_a3_prev_2025": "Annexe 3 – 2025",
+    "sub_actions": "Sous-actions",
+    "ft_plan_action": "Plan d'action FT",
+    "ft_fiche_budget": "Fiches FT",
+    "ft_plan_financement": "Plan de financement FT",
+}
+
+
+def agreement_matrix(checks: pd.DataFrame) -> pd.DataFrame:
+    """Share of 'ok' checks per action (rows) and table (columns), for checks tied to an action."""
+    scoped = checks[checks["action"].notna() & checks["table"].isin(TABLE_LABELS)]
+    matrix = scoped.assign(ok=scoped["status"] == "ok").pivot_table(index="action", columns="table", values="ok", aggfunc="mean")
+    counts = scoped.pivot_table(index="action", columns="table", values="check_id", aggfunc="count")
+    order = [t for t in TABLE_LABELS if t in matrix.columns]
+    return matrix[order], counts[order]
+
+
+def plot_agreement(checks: pd.DataFrame, title: str = "Concordance des chiffres par action et par tableau"):
+    """Heat map: share of agreeing checks per action and table; cells show 'agreeing / total'."""
+    from matplotlib.colors import LinearSegmentedColormap
+
+    share, counts = agreement_matrix(checks)
+    cmap = LinearSegmentedColormap.from_list("accord", [STATUS_COLOURS["ecart"], "#FFCA00", STATUS_COLOURS["ok"]])
+    fig, ax = plt.subplots(figsize=(10, 0.38 * len(share) + 1.8))
+    image = ax.imshow(share.astype(float).to_numpy(), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    ax.set_xticks(range(share.shape[1]), [TABLE_LABELS[t] for t in share.columns], rotation=30, ha="right")
+    ax.set_yticks(range(share.shape[0]), [f"Action {a}" for a in share.index])
+    for i in range(share.shape[0]):
+        for j in range(share.shape[1]):
+            n = counts.iat[i, j]
+            if pd.notna(n):
+                ok = round(share.iat[i, j] * n)
+                ax.text(j, i, f"{ok}/{int(n)}", ha="center", va="center", fontsize=8, color="white" if share.iat[i, j] < 0.5 else "black")
+    bar = fig.colorbar(image, ax=ax, fraction=0.03)
+    bar.set_label("Part des contrôles concordants")
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{format_number(v * 100)} %"))
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig

@@ -1201,3 +1201,59 @@ def describe(check: pd.Series) -> str:
         f"{check['explication']} Imprimé : {format_eur(check['expected'])} ; "
         f"recalculé : {format_eur(check['computed'])} ; écart : {format_eur(check['gap_eur'])}."
     )
+
+
+#: French column headers for display and export.
+FRENCH_HEADERS = {
+    "check_id": "Contrôle",
+    "family": "Famille",
+    "convention": "Convention",
+    "table": "Tableau",
+    "axis": "Axe / volet",
+    "action": "Action",
+    "year": "Année",
+    "funder": "Financeur",
+    "expected": "Montant imprimé",
+    "computed": "Montant recalculé ou comparé",
+    "gap_eur": "Écart (€)",
+    "gap_units": "Écart (unités)",
+    "status": "Statut",
+    "severity": "Gravité",
+    "source_expected": "Source (imprimé)",
+    "source_computed": "Source (recalculé ou comparé)",
+    "explication": "Explication",
+}
+MONEY_HEADERS = ["Montant imprimé", "Montant recalculé ou comparé", "Écart (€)"]
+
+
+def summary_counts(checks: pd.DataFrame) -> pd.DataFrame:
+    """Number of checks per family and status (French labels), with totals."""
+    table = pd.crosstab(checks["family"], checks["status"], margins=True, margins_name="Total")
+    table = table.reindex(columns=[c for c in [*STATUSES, "Total"] if c in table.columns], fill_value=0)
+    table.index.name, table.columns.name = "Famille", "Statut"
+    return table
+
+
+def french(checks: pd.DataFrame, money: bool = True) -> pd.DataFrame:
+    """Checks with French headers; with ``money=True`` amounts are formatted (1 234,00 €) for reading."""
+    out = checks.rename(columns=FRENCH_HEADERS)
+    if money:
+        for col in MONEY_HEADERS:
+            out[col] = out[col].map(lambda v: "" if v is None else format_eur(v))
+    return out
+
+
+def export_reconciliation(checks: pd.DataFrame, path) -> "Path":
+    """Write the checks to an Excel workbook: the gaps first (largest first), then every check."""
+    from analysis.exports import write_excel
+
+    return write_excel(
+        {
+            "Écarts": french(findings(checks), money=False),
+            "Tous les contrôles": french(checks, money=False),
+            "Synthèse": summary_counts(checks).reset_index(),
+        },
+        path,
+        money_columns=MONEY_HEADERS,
+        widths={"Explication": 80, "Source (imprimé)": 45, "Source (recalculé ou comparé)": 45, "Contrôle": 45},
+    )
