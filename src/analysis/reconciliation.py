@@ -869,14 +869,15 @@ def check_ft_advance_and_revenue(contract) -> list[dict]:
     ta = contract.text_amounts
     ft_total = _pick(ta, convention="ft", document="ft_convention", scope="contract")
     advance = _pick(ta, convention="ft", scope="advance")
-    rate = _rule_value(contract, "ft", "advance") or Decimal("0.6")
+    rate = _rule_value(contract, "ft", "avance à la signature")
     rows = [
         money_check(
             "regles/ft/avance_60",
             "regles",
             advance["amount_eur"].iloc[0] if len(advance) else None,
-            (ft_total["amount_eur"].iloc[0] * rate).quantize(Decimal("0.01")) if len(ft_total) else None,
-            f"Avance France Travail : montant imprimé comparé à {format_number_pct(rate)} du montant État de la convention.",
+            (ft_total["amount_eur"].iloc[0] * rate).quantize(Decimal("0.01")) if len(ft_total) and rate else None,
+            "Avance France Travail : montant imprimé comparé au taux d'avance de l'article 6 "
+            f"({format_number_pct(rate) if rate else 'non trouvé dans rules.csv'}) appliqué au montant État de la convention.",
             convention="ft",
             table="text_amounts",
             year=2024,
