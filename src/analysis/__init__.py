@@ -19,6 +19,15 @@ _EXPORTS = {
     "format_eur": "analysis.formatting",
     "format_number": "analysis.formatting",
     "reconcile": "analysis.reconciliation",
+    "export_template": "analysis.workbooks",
+    "fill_template": "analysis.workbooks",
+    "read_execution": "analysis.workbooks",
+    "template_layout": "analysis.workbooks",
+    "Execution": "analysis.workbooks",
+    "WorkbookError": "analysis.workbooks",
+    "WorkbookProblem": "analysis.workbooks",
+    "load_execution": "analysis.example",
+    "write_examples": "analysis.example",
 }
 
 __all__ = sorted(_EXPORTS)
