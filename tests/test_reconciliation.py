@@ -231,3 +231,58 @@ def test_excel_export_has_french_headers_euro_format_frozen_header_and_filters(c
     assert gap.number_format.startswith("#,##0.00") and "€" in gap.number_format
     assert gap.value == 452718.0  # largest gap first
     assert wb["Tous les contrôles"].max_row == len(checks) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution reports (the fictitious example workbooks).
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def execution(contract):
+    from analysis.example import load_execution
+
+    return load_execution(contract)
+
+
+def test_example_execution_is_consistent(contract, execution):
+    checks = reconcile(contract, execution)
+    ex = checks[checks["family"] == "execution"]
+    kinds = set(ex["check_id"].str.rsplit("/", n=1).str[-1])
+    assert kinds == {"non_consomme", "total_realise", "report_etat", "verse_vs_prevu"}
+    assert (ex["status"] == "ok").all()
+    # the contract's own findings are unchanged by adding an execution report
+    assert as_pinned(findings(checks[checks["family"] != "execution"])) == KNOWN_FINDINGS
+
+
+def _execution_with(execution, where: dict, value):
+    budget = execution.budget.copy()
+    mask = (budget["row_type"] == "line") & (budget["phase"] == "executed")
+    for col, expected in where.items():
+        mask &= budget[col] == expected
+    assert mask.sum() == 1
+    budget["amount_eur"] = budget["amount_eur"].astype(object)
+    budget.loc[mask, "amount_eur"] = value
+    return dataclasses.replace(execution, budget=budget)
+
+
+@pytest.mark.parametrize(
+    ("where", "value", "expected"),
+    [
+        ({"action": "1.1", "year": 2024, "quantity": "unconsumed"}, Decimal("1.00"), {"execution/cls/1.1/2024/non_consomme"}),
+        ({"action": "3.2", "year": 2024, "quantity": "executed_total"}, Decimal("0.00"), {"execution/cls/3.2/2024/total_realise"}),
+        (
+            {"action": "2.3", "year": 2024, "quantity": "paid"},
+            Decimal("1650000.01"),
+            {"execution/ft/2.3/2024/verse_vs_prevu", "execution/ft/2.3/2024/non_consomme"},
+        ),
+        (
+            {"action": "4.1", "year": 2025, "quantity": "carry_over", "funder": "etat"},
+            Decimal("9999999.00"),
+            {"execution/cls/4.1/2024/report_etat"},
+        ),
+    ],
+)
+def test_altered_execution_figure_turns_the_right_checks(contract, execution, where, value, expected):
+    before = set(findings(reconcile(contract, execution))["check_id"])
+    after = set(findings(reconcile(contract, _execution_with(execution, where, value)))["check_id"])
+    assert after - before == expected
