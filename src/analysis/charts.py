@@ -93,3 +93,60 @@ def plot_agreement(checks: pd.DataFrame, title: str = "Concordance des chiffres 
     ax.set_title(title)
     fig.tight_layout()
     return fig
+
+
+FLAG_COLOURS = {
+    "conforme": STATUS_COLOURS["ok"],
+    "montee_en_charge": "#6A6AF4",
+    "justifiee": "#FFCA00",
+    "risque_reduction": STATUS_COLOURS["ecart"],
+}
+
+
+def plot_consumption(flags: pd.DataFrame, convention: str, year: int, threshold: float, fictitious: bool = True):
+    """Horizontal bars: State credits executed as a share of credits paid, per action, coloured by flag."""
+    from matplotlib.patches import Patch
+
+    from analysis.consumption import FLAG_LABELS
+
+    data = flags[(flags["convention"] == convention) & (flags["year"] == year) & flags["rate"].notna()]
+    data = data.sort_values("action", ascending=False)
+    fig, ax = plt.subplots(figsize=(9, 0.4 * len(data) + 1.6))
+    ax.barh([f"Action {a}" for a in data["action"]], data["rate"] * 100, color=[FLAG_COLOURS[f] for f in data["flag"]])
+    ax.axvline(threshold * 100, color="black", linestyle="--", linewidth=1)
+    ax.text(threshold * 100, len(data) - 0.4, f" seuil {format_number(threshold * 100)} %", fontsize=8, va="bottom")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{format_number(v)} %"))
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("Crédits État réalisés / crédits État versés")
+    title = f"{'CLS' if convention == 'cls' else 'France Travail'} {year} : consommation des crédits État"
+    ax.set_title(title + (f"\n{FICTITIOUS_NOTE}" if fictitious else ""), color="black")
+    present = [f for f in FLAG_LABELS if f in set(data["flag"].astype(str))]
+    ax.legend(handles=[Patch(color=FLAG_COLOURS[f], label=FLAG_LABELS[f]) for f in present], loc="upper center",
+              bbox_to_anchor=(0.5, -0.18 if len(data) > 5 else -0.3), frameon=False, fontsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def plot_targets_vs_results(progress: pd.DataFrame, action: str, fictitious: bool = True):
+    """One panel per indicator of ``action``: yearly targets (line) and results (points)."""
+    data = progress[progress["action"] == action]
+    ids = list(dict.fromkeys(data["indicator_id"]))
+    fig, axes = plt.subplots(1, len(ids), figsize=(4.2 * len(ids), 3.6), squeeze=False)
+    for ax, iid in zip(axes[0], ids):
+        d = data[data["indicator_id"] == iid].sort_values("year")
+        years = d["year"].astype(int)
+        ax.plot(years, d["target"].astype(float), marker="s", markersize=5, linestyle="--", color="#000091", label="Cible")
+        has = d["result"].notna()
+        ax.plot(years[has], d.loc[has, "result"].astype(float), "o", color="#E1000F", label="Résultat")
+        ax.set_xticks(sorted(years.unique()))
+        label = str(d["label"].iloc[0])
+        ax.set_title(label if len(label) < 60 else label[:57] + "…", fontsize=8, wrap=True)
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_number(v)))
+        top = pd.concat([d["target"], d["result"]]).astype(float).max()
+        ax.set_ylim(0, (top if top == top and top > 0 else 1) * 1.25)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0][0].legend(frameon=False, fontsize=8, loc="lower left")
+    fig.suptitle(f"Action {action} : cibles et résultats par année" + (f" — {FICTITIOUS_NOTE}" if fictitious else ""), fontsize=10)
+    fig.tight_layout()
+    return fig

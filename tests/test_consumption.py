@@ -1,0 +1,69 @@
+"""Consumption rates and under-consumption flags on the fictitious example and on synthetic cases."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+import analysis
+from analysis.consumption import flag_under_consumption, indicator_progress, state_consumption
+
+
+@pytest.fixture(scope="module")
+def contract():
+    return analysis.load_contract()
+
+
+@pytest.fixture(scope="module")
+def execution(contract):
+    return analysis.load_execution(contract)
+
+
+def test_consumption_of_the_example(contract, execution):
+    table = state_consumption(contract, execution)
+    assert set(zip(table["convention"], table["year"])) == {("cls", 2024), ("cls", 2025), ("ft", 2024), ("ft", 2025)}
+    row = table[(table["action"] == "1.1") & (table["year"] == 2024)].iloc[0]
+    assert row["planned"] == Decimal("618000.00") and row["paid"] == Decimal("618000.00")
+    assert row["unconsumed"] == row["paid"] - row["executed"]
+    assert row["rate"] == pytest.approx(float(row["executed"] / row["paid"]))
+
+
+def test_flags_of_the_example_follow_the_scenario(contract, execution):
+    flags = flag_under_consumption(state_consumption(contract, execution))
+    at_risk = set(zip(flags.loc[flags["flag"] == "risque_reduction", "action"], flags.loc[flags["flag"] == "risque_reduction", "year"]))
+    # the scenario's silent under-consumers, and only they
+    assert at_risk == {("1.4", 2024), ("1.4", 2025), ("2.6", 2024)}
+    assert set(flags.loc[flags["flag"] == "justifiee", "action"]) >= {"3.3", "4.1", "2.3"}
+
+
+@pytest.mark.parametrize(
+    ("rate", "ramp", "justification", "expected"),
+    [
+        (0.95, None, None, "conforme"),
+        (0.90, None, None, "conforme"),
+        (0.89, None, None, "risque_reduction"),
+        (0.55, 0.5, None, "montee_en_charge"),
+        (0.45, 0.5, None, "risque_reduction"),
+        (0.45, 0.5, "Recrutements tardifs", "justifiee"),
+        (0.45, None, "   ", "risque_reduction"),
+        (float("nan"), None, None, None),
+    ],
+)
+def test_flag_rules(rate, ramp, justification, expected):
+    frame = pd.DataFrame({"rate": [rate], "ramp_up_rate": [ramp], "justification": [justification]})
+    flag = flag_under_consumption(frame)["flag"].iloc[0]
+    assert (None if pd.isna(flag) else flag) == expected
+
+
+def test_threshold_is_a_parameter():
+    frame = pd.DataFrame({"rate": [0.85], "ramp_up_rate": [None], "justification": [None]})
+    assert flag_under_consumption(frame, threshold=0.8)["flag"].iloc[0] == "conforme"
+    assert flag_under_consumption(frame, threshold=0.9)["flag"].iloc[0] == "risque_reduction"
+
+
+def test_indicator_progress_joins_targets_and_results(contract, execution):
+    progress = indicator_progress(contract, execution)
+    row = progress[(progress["indicator_id"] == "cls-L-1.1-1") & (progress["year"] == 2024)].iloc[0]
+    assert row["target"] == 600
+    assert pd.isna(row["result"]) or row["attainment"] == pytest.approx(row["result"] / 600)
+    assert progress["result"].notna().sum() > 50
