@@ -5,18 +5,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-import analysis
 from analysis.consumption import flag_under_consumption, indicator_progress, state_consumption
-
-
-@pytest.fixture(scope="module")
-def contract():
-    return analysis.load_contract()
-
-
-@pytest.fixture(scope="module")
-def execution(contract):
-    return analysis.load_execution(contract)
 
 
 def test_consumption_of_the_example(contract, execution):

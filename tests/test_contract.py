@@ -7,17 +7,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 import analysis
 from analysis.loading import DEFAULT_DATA_DIR
 
 RAW = DEFAULT_DATA_DIR
-
-
-@pytest.fixture(scope="module")
-def contract():
-    return analysis.load_contract()
 
 
 def test_counts_match_the_document(contract):

@@ -8,22 +8,11 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-import analysis
 from analysis.example import EXAMPLE_DIR, SCENARIOS, example_path, load_execution, scenario_entries, write_examples
 from analysis.summaries import planned_budget
 from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS
 
 REGENERATE = "régénérer les exemples : python -m analysis.example"
-
-
-@pytest.fixture(scope="module")
-def contract():
-    return analysis.load_contract()
-
-
-@pytest.fixture(scope="module")
-def execution(contract):
-    return load_execution(contract)
 
 
 def test_example_files_exist_and_their_names_say_fictitious():

@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import analysis
 from analysis.reconciliation import CHECK_COLUMNS, describe, findings, reconcile
 
 README = Path(__file__).resolve().parents[1] / "data" / "raw" / "README.md"
@@ -43,11 +42,6 @@ KNOWN_FINDINGS = {
     "sommes/ft_fiche_budget/2.1/total/Total": ("non_verifiable", None, None),
     "sommes/sous_actions/2.8": ("non_verifiable", None, None),
 }
-
-
-@pytest.fixture(scope="module")
-def contract():
-    return analysis.load_contract()
 
 
 @pytest.fixture(scope="module")
@@ -236,13 +230,6 @@ def test_excel_export_has_french_headers_euro_format_frozen_header_and_filters(c
 # ---------------------------------------------------------------------------------------------
 # Execution reports (the fictitious example workbooks).
 # ---------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def execution(contract):
-    from analysis.example import load_execution
-
-    return load_execution(contract)
-
 
 def test_example_execution_is_consistent(contract, execution):
     checks = reconcile(contract, execution)

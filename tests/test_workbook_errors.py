@@ -13,7 +13,6 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-import analysis
 from analysis.example import load_execution, scenario_entries
 from analysis.workbooks import (
     SHEET_AMENDMENT,
@@ -27,11 +26,6 @@ from analysis.workbooks import (
 )
 
 F, I, A, M = SHEET_FINANCE, SHEET_INDICATORS, SHEET_AMENDMENT, SHEET_META
-
-
-@pytest.fixture(scope="module")
-def contract():
-    return analysis.load_contract()
 
 
 @pytest.fixture(scope="module")

@@ -32,11 +32,6 @@ TEMPLATES = [("cls", 2024), ("cls", 2026), ("ft", 2024), ("ft", 2025)]
 
 
 @pytest.fixture(scope="module")
-def contract():
-    return analysis.load_contract()
-
-
-@pytest.fixture(scope="module")
 def templates(contract, tmp_path_factory):
     """One blank template per (convention, year), exported once; tests copy them."""
     folder = tmp_path_factory.mktemp("templates")

@@ -1,5 +1,4 @@
 """Tiny helper to write notebooks from (kind, source) pairs (maintainers' tool)."""
-import sys
 from pathlib import Path
 
 import nbformat

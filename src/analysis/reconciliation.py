@@ -1354,7 +1354,7 @@ def french(checks: pd.DataFrame, money: bool = True) -> pd.DataFrame:
     return out
 
 
-def export_reconciliation(checks: pd.DataFrame, path) -> "Path":
+def export_reconciliation(checks: pd.DataFrame, path):
     """Write the checks to an Excel workbook: the gaps first (largest first), then every check."""
     from analysis.exports import write_excel
 
