@@ -1,0 +1,191 @@
+"""Reconciliation: every printed figure checked against the others, with the gap in euros.
+
+``reconcile(contract)`` returns one row per check (see :data:`CHECK_COLUMNS`). Each family of checks
+is a small function taking the :class:`~analysis.loading.Contract` and returning check rows; they
+never alter the figures. Status is 'ok', 'ecart' (the figures disagree) or 'non_verifiable' (one side
+is not printed). Explanations are in French: they are read by analysts.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from analysis.formatting import format_eur
+from analysis.reconciliation.base import (
+    CHECK_COLUMNS,
+    FAMILIES,
+    SEVERITIES,
+    STATUSES,
+    as_frame,
+    money_check,
+)
+from analysis.reconciliation.coverage import (
+    check_action_coverage,
+    check_sub_action_dates,
+    check_year_coverage,
+)
+from analysis.reconciliation.cross import (
+    check_cls_fiche_vs_annex,
+    check_cls_text_vs_tables,
+    check_ft_tables,
+    check_ft_text_vs_tables,
+    check_prose_vs_prose,
+)
+from analysis.reconciliation.execution import EXECUTION_CHECKS
+from analysis.reconciliation.formulas import check_header_formulas
+from analysis.reconciliation.indicators import (
+    check_financing_plan_deltas,
+    check_ft_indicators_vs_financing_plan,
+    check_national_indicators,
+)
+from analysis.reconciliation.rules import (
+    check_cls_department_share,
+    check_ft_advance_and_revenue,
+    check_ft_cofinancing,
+)
+from analysis.reconciliation.sums import (
+    check_annex_subtotals,
+    check_fiche_column_totals,
+    check_fiche_row_totals,
+    check_financing_plan,
+    check_ft_plan_total,
+    check_sub_actions,
+    check_text_sums,
+)
+
+__all__ = [
+    "CHECK_COLUMNS",
+    "CHECKS",
+    "EXECUTION_CHECKS",
+    "FAMILIES",
+    "SEVERITIES",
+    "STATUSES",
+    "as_frame",
+    "describe",
+    "export_reconciliation",
+    "findings",
+    "french",
+    "money_check",
+    "reconcile",
+    "summary_counts",
+]
+
+CHECKS = [
+    check_fiche_row_totals,
+    check_fiche_column_totals,
+    check_annex_subtotals,
+    check_ft_plan_total,
+    check_financing_plan,
+    check_sub_actions,
+    check_text_sums,
+    check_header_formulas,
+    check_cls_fiche_vs_annex,
+    check_cls_text_vs_tables,
+    check_ft_tables,
+    check_ft_text_vs_tables,
+    check_prose_vs_prose,
+    check_cls_department_share,
+    check_ft_cofinancing,
+    check_ft_advance_and_revenue,
+    check_national_indicators,
+    check_ft_indicators_vs_financing_plan,
+    check_financing_plan_deltas,
+    check_year_coverage,
+    check_action_coverage,
+    check_sub_action_dates,
+]
+
+
+def reconcile(contract, execution=None, checks=None) -> pd.DataFrame:
+    """Run every check family on ``contract``; one row per check, in a stable order.
+
+    With ``execution`` (an :class:`analysis.workbooks.Execution`, e.g. from ``analysis.load_execution()``),
+    the 'execution' family also checks the reported figures: unconsumed credits as paid minus executed,
+    executed totals, carry-overs, and credits paid against the contract.
+    """
+    rows = []
+    for check in checks or CHECKS:
+        rows.extend(check(contract))
+    if execution is not None:
+        for check in EXECUTION_CHECKS:
+            rows.extend(check(contract, execution))
+    frame = as_frame(rows)
+    duplicated = frame["check_id"][frame["check_id"].duplicated()]
+    if len(duplicated):
+        raise RuntimeError(f"check_id en double : {sorted(set(duplicated))}")
+    return frame
+
+
+def findings(checks: pd.DataFrame) -> pd.DataFrame:
+    """The checks that are not 'ok', largest gap in euros first."""
+    out = checks[checks["status"] != "ok"].copy()
+    out["_abs"] = [abs(g) if g is not None else Decimal(-1) for g in out["gap_eur"]]
+    return out.sort_values(["_abs", "check_id"], ascending=[False, True]).drop(columns="_abs").reset_index(drop=True)
+
+
+def describe(check: pd.Series) -> str:
+    """One French sentence for a check row, with both figures."""
+    if pd.isna(check["expected"]) and pd.isna(check["computed"]):
+        return check["explication"]
+    return (
+        f"{check['explication']} Imprimé : {format_eur(check['expected'])} ; "
+        f"recalculé : {format_eur(check['computed'])} ; écart : {format_eur(check['gap_eur'])}."
+    )
+
+
+#: French column headers for display and export.
+FRENCH_HEADERS = {
+    "check_id": "Contrôle",
+    "family": "Famille",
+    "convention": "Convention",
+    "table": "Tableau",
+    "axis": "Axe / volet",
+    "action": "Action",
+    "year": "Année",
+    "funder": "Financeur",
+    "expected": "Montant imprimé",
+    "computed": "Montant recalculé ou comparé",
+    "gap_eur": "Écart (€)",
+    "gap_units": "Écart (unités)",
+    "status": "Statut",
+    "severity": "Gravité",
+    "source_expected": "Source (imprimé)",
+    "source_computed": "Source (recalculé ou comparé)",
+    "explication": "Explication",
+}
+MONEY_HEADERS = ["Montant imprimé", "Montant recalculé ou comparé", "Écart (€)"]
+
+
+def summary_counts(checks: pd.DataFrame) -> pd.DataFrame:
+    """Number of checks per family and status (French labels), with totals."""
+    table = pd.crosstab(checks["family"], checks["status"], margins=True, margins_name="Total")
+    table = table.reindex(columns=[c for c in [*STATUSES, "Total"] if c in table.columns], fill_value=0)
+    table.index.name, table.columns.name = "Famille", "Statut"
+    return table
+
+
+def french(checks: pd.DataFrame, money: bool = True) -> pd.DataFrame:
+    """Checks with French headers; with ``money=True`` amounts are formatted (1 234,00 €) for reading."""
+    out = checks.rename(columns=FRENCH_HEADERS)
+    if money:
+        for col in MONEY_HEADERS:
+            out[col] = out[col].map(lambda v: "" if v is None else format_eur(v))
+    return out
+
+
+def export_reconciliation(checks: pd.DataFrame, path):
+    """Write the checks to an Excel workbook: the gaps first (largest first), then every check."""
+    from analysis.exports import write_excel
+
+    return write_excel(
+        {
+            "Écarts": french(findings(checks), money=False),
+            "Tous les contrôles": french(checks, money=False),
+            "Synthèse": summary_counts(checks).reset_index(),
+        },
+        path,
+        money_columns=MONEY_HEADERS,
+        widths={"Explication": 80, "Source (imprimé)": 45, "Source (recalculé ou comparé)": 45, "Contrôle": 45},
+    )
