@@ -66,7 +66,7 @@ indicateurs des fiches France Travail et indicateurs de pilotage (annexe 4 de la
 """),
 ("code", "summaries.indicator_overview(contrat)"),
 ("md", "Par exemple, les indicateurs de l'action 1.1 : situation au 31/12/2023 et cibles annuelles."),
-("code", "summaries.indicator_targets(contrat, '1.1')"),
+("code", "summaries.french_numbers(summaries.indicator_targets(contrat, '1.1'), decimals=1)"),
 ("md", """
 ## Les tables disponibles
 

@@ -18,7 +18,7 @@ import pandas as pd
 import matplotlib.pyplot as plt
 
 import analysis
-from analysis import charts
+from analysis import charts, summaries
 from analysis.consumption import state_consumption, flag_under_consumption, indicator_progress, french, DEFAULT_THRESHOLD
 from analysis.reconciliation import reconcile, summary_counts
 
@@ -76,8 +76,10 @@ plt.show()
 """),
 ("md", "Taux d'atteinte moyen des cibles par action et par année (résultat / cible, indicateurs renseignés) :"),
 ("code", """
-(progression.dropna(subset=["attainment"])
- .pivot_table(index="action", columns="year", values="attainment", aggfunc="mean")
- .astype(float).round(2))
+atteinte = (progression.dropna(subset=["attainment"])
+            .pivot_table(index="action", columns="year", values="attainment", aggfunc="mean")
+            .astype(float)
+            .rename_axis(index="Action", columns="Année"))
+summaries.french_numbers(atteinte, percent=True)
 """),
 ])

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.formatting import format_eur
+from analysis.formatting import format_eur, format_number
 
 FUNDER_LABELS = {"etat": "État", "departement": "Département", "autre": "Autres financeurs"}
 CONVENTION_LABELS = {"cls": "Contrat local des solidarités 2024-2027", "ft": "Convention France Travail 2024"}
@@ -89,6 +89,7 @@ def indicator_targets(contract, action: str) -> pd.DataFrame:
     values = values[values["measure"] != "result"]
     column = values["measure"].astype(str).map({"baseline": "Situation", "target": "Cible"}) + " " + values["year"].astype(str)
     wide = values.assign(column=column).pivot_table(index=["indicator_id", "label"], columns="column", values="value", aggfunc="first")
+    wide = wide[sorted(wide.columns, key=lambda c: (not c.startswith("Situation"), c))]
     wide.columns.name = None
     return wide.rename_axis(index=["Indicateur", "Libellé"]).reset_index()
 
@@ -100,4 +101,16 @@ def french_money(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
         columns = [c for c in out.columns if out[c].map(lambda v: isinstance(v, Decimal)).any()]
     for col in columns:
         out[col] = out[col].map(format_eur)
+    return out
+
+
+def french_numbers(frame: pd.DataFrame, decimals: int = 0, percent: bool = False) -> pd.DataFrame:
+    """A copy for display with float columns written the French way (1 250 ; 12,5 ; 95 %)."""
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_float_dtype(out[col].dtype):
+            if percent:
+                out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{format_number(float(v) * 100, decimals)} %")
+            else:
+                out[col] = out[col].map(lambda v: "" if pd.isna(v) else format_number(v, decimals if float(v) % 1 else 0))
     return out
