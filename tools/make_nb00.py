@@ -34,6 +34,10 @@ Nombre d'actions et d'indicateurs, et montants prévus dans les tableaux « Budg
 (toutes années confondues : 2024-2027 pour le CLS, 2024 et une ligne 2025 pour l'action FT 2.4).
 """),
 ("code", "summaries.french_money(summaries.contract_overview(contrat))"),
+("md", """
+Pour France Travail, la part État des fiches comprend le fonds FIPE de l'action 2.4 (2024 et 2025), qui n'est pas
+un crédit France Travail : hors FIPE, la part État 2024 est de 4 260 892 €, le montant de la convention.
+"""),
 ("md", "## Les actions du CLS, par axe"),
 ("code", "summaries.actions_by_axis(contrat, 'cls')"),
 ("md", """
