@@ -1,0 +1,446 @@
+"""The template's layout: which cell of which sheet holds what, and the formulas that derive values.
+
+The layout is built from the contract for one convention and one year (:func:`_build_template`), by
+the same code for writing (:mod:`analysis.workbooks.writer`) and for reading
+(:mod:`analysis.workbooks.reader`), so the two can never drift apart. :func:`_evaluate` and
+:func:`_compute_sheet` are the Python twins of the spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from analysis.summaries import CONVENTION_LABELS, planned_budget
+
+#: Identifier and version of the template, written in the hidden sheet and checked on reading.
+TEMPLATE_ID = "analysis.execution"
+TEMPLATE_VERSION = "1"
+
+SHEET_README = "Lisez-moi"
+SHEET_FINANCE = "Exécution financière"
+SHEET_INDICATORS = "Indicateurs"
+SHEET_AMENDMENT = "Avenant"
+SHEET_META = "_modele"
+REQUIRED_SHEETS = [SHEET_README, SHEET_FINANCE, SHEET_INDICATORS, SHEET_AMENDMENT, SHEET_META]
+
+#: Rows 1-3 of each data sheet hold a title, instructions and an optional notice; headers are on row 4.
+HEADER_ROW = 4
+
+#: Choices offered in the « Motif de l'écart » column (data-validation list; checked on reading).
+GAP_REASONS = [
+    "Montée en charge progressive",
+    "Démarrage tardif de l'action",
+    "Difficultés de recrutement",
+    "Fréquentation inférieure aux prévisions",
+    "Dépenses reportées sur l'exercice suivant",
+    "Autre motif (préciser)",
+]
+
+INPUT_KINDS = {"money", "number", "rate", "text", "choice"}
+FORMULA_KINDS = {"calc_money", "calc_rate"}
+SUMMED_KINDS = {"ref_money", "money", "calc_money"}
+MONEY_KINDS = {"ref_money", "money", "calc_money"}
+
+ZERO = Decimal("0.00")
+
+
+# --------------------------------------------------------------------------------------------------
+# Layout: columns, rows, sheets
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a data sheet.
+
+    ``kind``: 'key' (row identifier), 'label' (locked text), 'ref_money' / 'ref_number' (locked
+    figures of the contract), 'money' / 'number' / 'rate' / 'text' / 'choice' (inputs), 'calc_money'
+    / 'calc_rate' (formulas). ``op`` defines a formula: ('sum', fields), ('diff', a, b) (blank when
+    both blank), ('delta', a, b) (blank when ``a`` is blank) or ('ratio', a, b).
+    Inputs and derived amounts with a ``quantity`` become budget rows.
+    """
+
+    field: str
+    header: str
+    kind: str
+    label: str | None = None
+    funder: str | None = None
+    quantity: str | None = None
+    phase: str = "executed"
+    year_offset: int = 0
+    op: tuple = ()
+    width: float = 16.0
+
+    @property
+    def is_input(self) -> bool:
+        return self.kind in INPUT_KINDS
+
+    @property
+    def is_formula(self) -> bool:
+        return self.kind in FORMULA_KINDS
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a data sheet: an action or indicator ('line'), an axis sub-total or the total."""
+
+    kind: str
+    key: str
+    axis: str | None
+    action: str | None
+    values: dict
+    members: tuple = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    title: str
+    key_field: str
+    columns: tuple
+    rows: tuple
+
+    def index_of(self, field: str) -> int:
+        for i, column in enumerate(self.columns):
+            if column.field == field:
+                return i
+        raise KeyError(field)
+
+    def letter(self, field: str) -> str:
+        return _letter(self.index_of(field) + 1)
+
+    def row_number(self, index: int) -> int:
+        return HEADER_ROW + 1 + index
+
+    def cell(self, index: int, field: str) -> str:
+        return f"{self.letter(field)}{self.row_number(index)}"
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+@dataclass(frozen=True)
+class Template:
+    convention: str
+    year: int
+    sheets: dict
+
+    @property
+    def data_sheets(self) -> list[Sheet]:
+        return [self.sheets[SHEET_FINANCE], self.sheets[SHEET_INDICATORS], self.sheets[SHEET_AMENDMENT]]
+
+
+def _letter(n: int) -> str:
+    text = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        text = chr(65 + r) + text
+    return text
+
+
+def _finance_columns(convention: str, year: int) -> tuple:
+    nxt = year + 1
+    axis = "Axe" if convention == "cls" else "Volet"
+    columns = [
+        Column("axis", axis, "label", width=7),
+        Column("action", "Fiche action N°", "key", width=9),
+        Column("title", "Intitulé de l'action", "label", width=42),
+        Column("planned_etat", f"État prévu {year} (fiche action)", "ref_money"),
+        Column("planned_departement", f"Département prévu {year} (fiche action)", "ref_money"),
+        Column("planned_autre", f"Autres financeurs prévus {year} (fiche action)", "ref_money"),
+        Column("planned_total", f"Total prévu {year}", "calc_money",
+               op=("sum", ("planned_etat", "planned_departement", "planned_autre"))),
+        Column("paid", f"Crédits État versés {year}", "money", label=f"Crédits État versés {year}",
+               funder="etat", quantity="paid"),
+        Column("executed_etat", f"A — Montant État réalisé au 31/12/{year}", "money", label="A",
+               funder="etat", quantity="executed"),
+        Column("unconsumed_etat", f"B — Crédits État {year} non consommés (versés − A)", "calc_money",
+               label="B", funder="etat", quantity="unconsumed", op=("diff", "paid", "executed_etat")),
+        Column("executed_departement", f"C — Montant Département réalisé au 31/12/{year}", "money",
+               label="C", funder="departement", quantity="executed"),
+        Column("executed_autre", f"Autres financeurs réalisé au 31/12/{year}", "money",
+               label="Autres financeurs réalisé", funder="autre", quantity="executed"),
+        Column("executed_total", "Montant total réalisé (A + C + autres)", "calc_money",
+               label="Montant total réalisé (A+C+autres)", quantity="executed_total",
+               op=("sum", ("executed_etat", "executed_departement", "executed_autre"))),
+        Column("execution_rate", "Taux de réalisation (réalisé / prévu)", "calc_rate", width=12,
+               op=("ratio", "executed_total", "planned_total")),
+    ]
+    if convention == "cls":
+        columns += [
+            Column("carry_over_etat", f"Report {nxt} part État", "money", label=f"Report {nxt} part État",
+                   funder="etat", quantity="carry_over", year_offset=1),
+            Column("carry_over_departement", f"Report {nxt} part Département", "money",
+                   label=f"Report {nxt} part CD", funder="departement", quantity="carry_over", year_offset=1),
+        ]
+    columns += [
+        Column("ramp_up", f"Taux de montée en charge prévu {year}", "rate", width=12),
+        Column("gap_reason", "Motif de l'écart", "choice", width=28),
+        Column("justification", "Justification de l'écart au prévu", "text", width=50),
+    ]
+    return tuple(columns)
+
+
+def _amendment_columns(convention: str, year: int) -> tuple:
+    nxt = year + 1
+    return (
+        Column("axis", "Axe" if convention == "cls" else "Volet", "label", width=7),
+        Column("action", "Fiche action N°", "key", width=9),
+        Column("title", "Intitulé de l'action", "label", width=42),
+        Column("planned_next_etat", f"État prévu {nxt} (fiche action)", "ref_money"),
+        Column("notified", f"Montant État notifié pour {nxt} (avenant)", "money",
+               label=f"Montant État notifié {nxt} (avenant)", funder="etat", quantity="notified",
+               phase="adjusted", year_offset=1),
+        Column("notified_gap", "Écart notifié − prévu", "calc_money",
+               op=("delta", "notified", "planned_next_etat")),
+        Column("comment", "Référence de l'avenant, observations", "text", width=50),
+    )
+
+
+def _indicator_columns(year: int) -> tuple:
+    return (
+        Column("indicator_id", "Identifiant", "key", width=13),
+        Column("action", "Action", "label", width=8),
+        Column("label", "Libellé de l'indicateur", "label", width=60),
+        Column("unit", "Unité", "label", width=9),
+        Column("baseline", "Situation de départ (31/12/2023)", "ref_number", width=13),
+        Column("target", f"Cible {year}", "ref_number", width=12),
+        Column("result", f"Résultat {year}", "number", width=12),
+        Column("attainment", "Taux d'atteinte (résultat / cible)", "calc_rate", width=12,
+               op=("ratio", "result", "target")),
+        Column("comment", "Commentaire", "text", width=50),
+    )
+
+
+def _clean(value):
+    """pandas missing values (NA, NaN) -> None; everything else unchanged."""
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def _number(value):
+    """A contract figure for a cell: int when integral, else float; None when missing."""
+    value = _clean(value)
+    if value is None:
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
+
+
+def planned_years(contract, convention: str) -> list[int]:
+    """Years for which the contract plans amounts for ``convention`` (the years a template exists for)."""
+    planned = planned_budget(contract, convention)
+    return sorted(int(y) for y in planned["year"].dropna().unique())
+
+
+def _check_target(contract, convention: str, year) -> int:
+    if convention not in CONVENTION_LABELS:
+        raise ValueError(f"convention inconnue « {convention} » (attendu : {', '.join(CONVENTION_LABELS)})")
+    years = planned_years(contract, convention)
+    try:
+        year = int(year)
+    except (TypeError, ValueError):
+        raise ValueError(f"année invalide « {year} »") from None
+    if year not in years:
+        listed = ", ".join(str(y) for y in years)
+        raise ValueError(
+            f"aucun budget prévu en {year} pour la convention « {convention} » (années prévues : {listed})"
+        )
+    return year
+
+
+def _action_rows(contract, convention: str, values_of) -> tuple:
+    """Action rows grouped by axis, each group followed by its sub-total, then the total row."""
+    actions = contract.actions[contract.actions["convention"] == convention]
+    word = "axe" if convention == "cls" else "volet"
+    rows, subtotals = [], []
+    for axis, group in actions.groupby("axis", sort=True, observed=True):
+        first = len(rows)
+        axis_label = _clean(group["axis_label"].iloc[0])
+        for action, title in zip(group["action"], group["title"]):
+            values = {"axis": str(axis), "action": str(action), "title": _clean(title) or "(intitulé non imprimé)"}
+            values.update(values_of(str(action)))
+            rows.append(Row("line", str(action), str(axis), str(action), values))
+        key = f"Sous-total {word} {axis}"
+        rows.append(Row("subtotal", key, str(axis), None, {"axis": str(axis), "action": key, "title": axis_label},
+                        tuple(range(first, len(rows)))))
+        subtotals.append(len(rows) - 1)
+    label = "Total " + ("du contrat" if convention == "cls" else "de la convention")
+    rows.append(Row("total", "Total", None, None, {"axis": None, "action": "Total", "title": label}, tuple(subtotals)))
+    return tuple(rows)
+
+
+def _build_template(contract, convention: str, year: int) -> Template:
+    year = _check_target(contract, convention, year)
+    planned = planned_budget(contract, convention)
+
+    def amount(action, yr, funder):
+        part = planned[(planned["action"] == action) & (planned["year"] == yr) & (planned["funder"] == funder)]
+        return sum(part["amount_eur"], ZERO) if len(part) else None
+
+    label = CONVENTION_LABELS[convention]
+    finance = Sheet(
+        SHEET_FINANCE,
+        f"{label} — exécution financière {year}",
+        "action",
+        _finance_columns(convention, year),
+        _action_rows(contract, convention, lambda a: {
+            "planned_etat": amount(a, year, "etat"),
+            "planned_departement": amount(a, year, "departement"),
+            "planned_autre": amount(a, year, "autre"),
+        }),
+    )
+    amendment = Sheet(
+        SHEET_AMENDMENT,
+        f"{label} — avenant : montants État notifiés pour {year + 1}",
+        "action",
+        _amendment_columns(convention, year),
+        _action_rows(contract, convention, lambda a: {"planned_next_etat": amount(a, year + 1, "etat")}),
+    )
+    ind = contract.indicators[contract.indicators["convention"] == convention]
+    values = contract.indicator_values
+    rows = []
+    for _, indicator in ind.iterrows():
+        own = values[values["indicator_id"] == indicator["indicator_id"]]
+        baseline = own[own["measure"] == "baseline"].sort_values("year")["value"]
+        target = own[(own["measure"] == "target") & (own["year"] == year)]["value"]
+        rows.append(Row("line", str(indicator["indicator_id"]), None, _clean(indicator["action"]), {
+            "indicator_id": str(indicator["indicator_id"]),
+            "action": _clean(indicator["action"]),
+            "label": _clean(indicator["label"]),
+            "unit": _clean(indicator["unit"]),
+            "baseline": _number(baseline.iloc[-1]) if len(baseline) else None,
+            "target": _number(target.iloc[0]) if len(target) else None,
+        }))
+    indicators = Sheet(SHEET_INDICATORS, f"{label} — résultats des indicateurs {year}", "indicator_id",
+                       _indicator_columns(year), tuple(rows))
+    return Template(convention, year, {SHEET_FINANCE: finance, SHEET_INDICATORS: indicators, SHEET_AMENDMENT: amendment})
+
+
+def _formula(sheet: Sheet, index: int, column: Column) -> str:
+    row = sheet.rows[index]
+    if row.kind != "line" and column.kind in SUMMED_KINDS:
+        letter = sheet.letter(column.field)
+        if row.kind == "subtotal":
+            first, last = row.members[0], row.members[-1]
+            return f"=SUM({letter}{sheet.row_number(first)}:{letter}{sheet.row_number(last)})"
+        return "=SUM(" + ",".join(f"{letter}{sheet.row_number(m)}" for m in row.members) + ")"
+    op = column.op
+    ref = lambda field: sheet.cell(index, field)  # noqa: E731
+    if op[0] == "sum":
+        refs = ",".join(ref(f) for f in op[1])
+        return f'=IF(COUNT({refs})=0,"",SUM({refs}))'
+    if op[0] == "diff":
+        a, b = ref(op[1]), ref(op[2])
+        return f'=IF(COUNT({a},{b})=0,"",{a}-{b})'
+    if op[0] == "delta":
+        a, b = ref(op[1]), ref(op[2])
+        return f'=IF(COUNT({a})=0,"",{a}-{b})'
+    if op[0] == "ratio":
+        a, b = ref(op[1]), ref(op[2])
+        return f'=IF(OR(COUNT({a})=0,N({b})=0),"",{a}/{b})'
+    raise ValueError(f"unknown formula {op!r}")
+
+
+def _expected(sheet: Sheet, index: int, column: Column):
+    """What a locked cell must contain (a value, a formula string, or None); inputs are not locked."""
+    row = sheet.rows[index]
+    if column.is_formula or (row.kind != "line" and column.kind in SUMMED_KINDS):
+        return _formula(sheet, index, column)
+    if row.kind == "line" and column.is_input:
+        raise ValueError("input cells have no expected content")
+    return row.values.get(column.field)
+
+
+def _is_input(row: Row, column: Column) -> bool:
+    return row.kind == "line" and column.is_input
+
+
+def _evaluate(op: tuple, vals: dict):
+    """Python twin of the formulas written by :func:`_formula` (same blank semantics)."""
+    if op[0] == "sum":
+        present = [vals.get(f) for f in op[1] if vals.get(f) is not None]
+        return sum(present, ZERO) if present else None
+    if op[0] == "diff":
+        a, b = vals.get(op[1]), vals.get(op[2])
+        if a is None and b is None:
+            return None
+        return (a if a is not None else ZERO) - (b if b is not None else ZERO)
+    if op[0] == "delta":
+        a, b = vals.get(op[1]), vals.get(op[2])
+        if a is None:
+            return None
+        return a - (b if b is not None else ZERO)
+    if op[0] == "ratio":
+        a, b = vals.get(op[1]), vals.get(op[2])
+        if a is None or b is None or b == 0:
+            return None
+        return float(a) / float(b)
+    raise ValueError(f"unknown formula {op!r}")
+
+
+def _compute_sheet(sheet: Sheet, inputs: dict) -> dict:
+    """Every value of the sheet (locked figures, inputs, derived), keyed by (row index, field)."""
+    values = {}
+    for index, row in enumerate(sheet.rows):
+        if row.kind != "line":
+            continue
+        vals = {}
+        for column in sheet.columns:
+            if column.is_input:
+                vals[column.field] = inputs.get((index, column.field))
+            elif column.is_formula:
+                vals[column.field] = _evaluate(column.op, vals)
+            else:
+                vals[column.field] = row.values.get(column.field)
+        values.update({(index, f): v for f, v in vals.items()})
+    for kind in ("subtotal", "total"):
+        for index, row in enumerate(sheet.rows):
+            if row.kind != kind:
+                continue
+            vals = {}
+            for column in sheet.columns:
+                if column.kind in SUMMED_KINDS:
+                    parts = [values.get((m, column.field)) for m in row.members]
+                    vals[column.field] = sum((p for p in parts if p is not None), ZERO)
+                elif column.is_formula:
+                    vals[column.field] = _evaluate(column.op, vals)
+                else:
+                    vals[column.field] = row.values.get(column.field)
+            values.update({(index, f): v for f, v in vals.items()})
+    return values
+
+
+def template_layout(contract, convention: str, year: int) -> pd.DataFrame:
+    """Every cell of the template's data sheets: sheet, cell, row_type, key, field, header, kind, role.
+
+    ``role`` is 'input' (unlocked), 'formula' (locked formula) or 'locked' (locked value).
+    Use it to fill a template programmatically (see :func:`fill_template`) or to locate a cell.
+    """
+    template = _build_template(contract, convention, year)
+    records = []
+    for sheet in template.data_sheets:
+        for index, row in enumerate(sheet.rows):
+            for column in sheet.columns:
+                if _is_input(row, column):
+                    role = "input"
+                elif column.is_formula or (row.kind != "line" and column.kind in SUMMED_KINDS):
+                    role = "formula"
+                else:
+                    role = "locked"
+                records.append({
+                    "sheet": sheet.name, "cell": sheet.cell(index, column.field), "row_type": row.kind,
+                    "key": row.key, "field": column.field, "header": column.header, "kind": column.kind,
+                    "role": role,
+                })
+    return pd.DataFrame(records).astype("str")

@@ -1,0 +1,391 @@
+"""Writing the template: styles, validations, protection, sheets, read-me, metadata, reproducible saving."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.summaries import CONVENTION_LABELS
+from analysis.workbooks.layout import (
+    GAP_REASONS,
+    HEADER_ROW,
+    MONEY_KINDS,
+    SHEET_AMENDMENT,
+    SHEET_FINANCE,
+    SHEET_INDICATORS,
+    SHEET_META,
+    SHEET_README,
+    TEMPLATE_ID,
+    TEMPLATE_VERSION,
+    Sheet,
+    Template,
+    _build_template,
+    _clean,
+    _expected,
+    _is_input,
+    _letter,
+)
+
+MONEY_FORMAT = '#,##0.00 "€"'
+RATE_FORMAT = "0.0 %"
+NUMBER_FORMAT = "General"
+TEXT_FORMAT = "@"
+
+#: Fixed timestamp written in the document properties and zip entries: saving is byte-reproducible.
+FIXED_TIMESTAMP = datetime.datetime(2024, 4, 15, 0, 0, 0)
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------------
+
+
+def _styles():
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="A6A6A6")
+    return {
+        "border": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "header_fill": PatternFill("solid", fgColor="1F3864"),
+        "header_font": Font(bold=True, color="FFFFFF"),
+        "input_fill": PatternFill("solid", fgColor="FFF2CC"),
+        "locked_fill": PatternFill("solid", fgColor="F2F2F2"),
+        "formula_fill": PatternFill("solid", fgColor="E2EFDA"),
+        "total_fill": PatternFill("solid", fgColor="D9D9D9"),
+        "bold": Font(bold=True),
+        "title_font": Font(bold=True, size=14, color="1F3864"),
+        "notice_font": Font(bold=True, size=12, color="C00000"),
+        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "header_align": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+    }
+
+
+def _validations(sheet: Sheet):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                           showErrorMessage=True, showInputMessage=True, errorTitle="Montant invalide",
+                           error="Saisir un montant en euros, positif ou nul, au centime près (ex. 618000 ou 618000,50).",
+                           promptTitle="Montant en euros", prompt="Montant positif ou nul, au centime près. Laisser vide si inconnu.")
+    number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                            showErrorMessage=True, showInputMessage=True, errorTitle="Valeur invalide",
+                            error="Saisir un nombre positif ou nul.", promptTitle="Résultat",
+                            prompt="Nombre positif ou nul, dans l'unité de l'indicateur. Laisser vide si inconnu.")
+    rate = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True,
+                          showErrorMessage=True, showInputMessage=True, errorTitle="Taux invalide",
+                          error="Saisir un taux entre 0 % et 100 % (ex. 50 %).", promptTitle="Taux",
+                          prompt="Part du budget annuel que l'action doit atteindre cette année (ex. 50 %).")
+    text = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="2000", allow_blank=True,
+                          showErrorMessage=True, errorTitle="Texte trop long", error="2 000 caractères au plus.")
+    choice = DataValidation(type="list", formula1='"' + ",".join(GAP_REASONS) + '"', allow_blank=True,
+                            showErrorMessage=True, showInputMessage=True, errorTitle="Motif invalide",
+                            error="Choisir un motif dans la liste.", promptTitle="Motif de l'écart",
+                            prompt="Choisir dans la liste ; préciser dans la colonne Justification.")
+    return {"money": money, "number": number, "rate": rate, "text": text, "choice": choice}
+
+
+def _protect(ws) -> None:
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # analysts may resize columns and rows
+    ws.protection.formatRows = False
+
+
+def _write_title(ws, styles, title: str, instructions: str, notice: str | None) -> None:
+    ws.cell(1, 1, title).font = styles["title_font"]
+    ws.cell(2, 1, instructions).font = styles["bold"]
+    if notice:
+        ws.cell(3, 1, notice).font = styles["notice_font"]
+
+
+def _write_data_sheet(wb, sheet: Sheet, styles, instructions: str, notice: str | None):
+    from openpyxl.styles import Protection
+
+    ws = wb.create_sheet(sheet.name)
+    _write_title(ws, styles, sheet.title, instructions, notice)
+    validations = _validations(sheet)
+    unlocked = Protection(locked=False)
+    for j, column in enumerate(sheet.columns, start=1):
+        cell = ws.cell(HEADER_ROW, j, column.header)
+        cell.font, cell.fill, cell.alignment, cell.border = (
+            styles["header_font"], styles["header_fill"], styles["header_align"], styles["border"])
+        ws.column_dimensions[_letter(j)].width = column.width
+    ws.row_dimensions[HEADER_ROW].height = 62
+    for index, row in enumerate(sheet.rows):
+        r = sheet.row_number(index)
+        for j, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(r, j)
+            cell.border = styles["border"]
+            if _is_input(row, column):
+                cell.protection = unlocked
+                cell.fill = styles["input_fill"]
+                validations[column.kind].add(cell.coordinate)
+                if column.kind in ("text", "choice"):
+                    cell.alignment = styles["wrap"]
+            else:
+                value = _expected(sheet, index, column)
+                cell.value = value
+                is_formula = isinstance(value, str) and value.startswith("=")
+                cell.fill = styles["formula_fill"] if is_formula else styles["locked_fill"]
+                if row.kind != "line":
+                    cell.fill = styles["total_fill"]
+                    cell.font = styles["bold"]
+                if column.kind in ("key", "label"):
+                    cell.alignment = styles["wrap"]
+            if column.kind in MONEY_KINDS:
+                cell.number_format = MONEY_FORMAT
+            elif column.kind in ("rate", "calc_rate"):
+                cell.number_format = RATE_FORMAT
+            elif column.kind in ("key", "label", "text", "choice"):
+                cell.number_format = TEXT_FORMAT
+            else:
+                cell.number_format = NUMBER_FORMAT
+    for dv in validations.values():
+        if dv.sqref.ranges:
+            ws.add_data_validation(dv)
+    ws.freeze_panes = f"D{HEADER_ROW + 1}"  # headers and the three identifying columns stay visible
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    _protect(ws)
+    return ws
+
+
+def _readme_lines(template: Template, notice: str | None) -> list[tuple]:
+    c, y = template.convention, template.year
+    label = CONVENTION_LABELS[c]
+    carry = f", les montants à reporter sur {y + 1} (parts État et Département)" if c == "cls" else ""
+    lines = [
+        ("title", f"Bilan d'exécution {y} — {label}"),
+    ]
+    if notice:
+        lines.append(("notice", notice))
+    lines += [
+        ("pair", "Convention", label),
+        ("pair", "Code de la convention", c),
+        ("pair", "Exercice", y),
+        ("pair", "Version du modèle", TEMPLATE_VERSION),
+        ("blank",),
+        ("head", "Ce qu'il faut remplir (cellules jaunes)"),
+        ("text", f"« {SHEET_FINANCE} » : pour chaque action, les crédits État versés en {y}, les montants "
+                 f"réalisés au 31/12/{y} (part État A, part Département C, autres financeurs){carry} ; le taux "
+                 "de montée en charge prévu si l'action démarre progressivement ; en cas d'écart au prévu, le "
+                 "motif (liste) et une justification."),
+        ("text", f"« {SHEET_INDICATORS} » : le résultat {y} de chaque indicateur et un commentaire. La situation "
+                 "de départ et la cible du contrat sont rappelées et verrouillées."),
+        ("text", f"« {SHEET_AMENDMENT} » : le montant État notifié pour {y + 1} par avenant, action par action, "
+                 "et la référence de l'avenant."),
+        ("blank",),
+        ("head", "Unités et saisie"),
+        ("text", "Montants en euros, au centime près, positifs ou nuls. « 618000 », « 618000,5 » ou "
+                 "« 618 000,50 € » sont acceptés."),
+        ("text", "Taux en pourcentage : « 50 % » (ou 0,5). Résultats d'indicateurs dans l'unité indiquée."),
+        ("text", "Laisser vide ce qui n'est pas connu : une cellule vide n'est pas un zéro. Saisir 0 pour un "
+                 "montant nul."),
+        ("text", "Cellules jaunes : saisie. Cellules grises : rappel du contrat, verrouillées. Cellules vertes : "
+                 "calculées par formule (B = versés − A ; total réalisé ; taux ; sous-totaux)."),
+        ("blank",),
+        ("head", "Contrôles à la relecture"),
+        ("text", "Le classeur est relu par le programme (analysis.read_execution). Les colonnes calculées et "
+                 "les sous-totaux sont recalculés par le programme : les valeurs affichées par le tableur ne "
+                 "sont jamais reprises telles quelles, et un écart éventuel est signalé."),
+        ("text", "Le classeur est refusé, avec la liste complète des problèmes (feuille, cellule, valeur, "
+                 "raison), en cas de : texte dans une cellule de nombre, montant ou résultat négatif, code "
+                 "d'action ou d'indicateur inconnu, ligne en double, cellule verrouillée ou formule modifiée, "
+                 "feuille manquante ou renommée, en-tête modifié ou décalé, cellules fusionnées, montant État "
+                 "réalisé supérieur aux crédits versés, report supérieur aux crédits non consommés, classeur "
+                 "d'une autre année ou d'une autre convention."),
+        ("text", "Un classeur refusé n'est pas chargé du tout : corriger les cellules citées et le renvoyer."),
+        ("blank",),
+        ("head", "À ne pas faire"),
+        ("text", "Insérer, supprimer ou déplacer des lignes, des colonnes ou des feuilles ; fusionner des "
+                 "cellules ; modifier les formules ou les cellules grises ; coller des formules dans les "
+                 "cellules jaunes (coller des valeurs)."),
+        ("text", "La protection des feuilles et du classeur n'a pas de mot de passe : elle évite les erreurs "
+                 "de manipulation, elle ne protège pas les données."),
+    ]
+    return lines
+
+
+def _write_readme(wb, template: Template, styles, notice: str | None) -> None:
+    ws = wb.create_sheet(SHEET_README, 0)
+    ws.column_dimensions["A"].width = 28
+    ws.column_dimensions["B"].width = 110
+    r = 1
+    for line in _readme_lines(template, notice):
+        kind = line[0]
+        if kind == "title":
+            ws.cell(r, 1, line[1]).font = styles["title_font"]
+        elif kind == "notice":
+            cell = ws.cell(r, 1, line[1])
+            cell.font = styles["notice_font"]
+        elif kind == "pair":
+            ws.cell(r, 1, line[1]).font = styles["bold"]
+            ws.cell(r, 2, line[2]).alignment = styles["wrap"]
+        elif kind == "head":
+            ws.cell(r, 1, line[1]).font = styles["bold"]
+        elif kind == "text":
+            ws.cell(r, 2, line[1]).alignment = styles["wrap"]
+            ws.row_dimensions[r].height = 15 * max(1, -(-len(line[1]) // 120))
+        r += 1
+    _protect(ws)
+
+
+def _write_meta(wb, template: Template, fictitious: bool) -> None:
+    ws = wb.create_sheet(SHEET_META)
+    rows = [
+        ("cle", "valeur"),
+        ("modele", TEMPLATE_ID),
+        ("version", TEMPLATE_VERSION),
+        ("convention", template.convention),
+        ("annee", template.year),
+        ("fictif", "oui" if fictitious else "non"),
+    ]
+    for r, (key, value) in enumerate(rows, start=1):
+        ws.cell(r, 1, key)
+        ws.cell(r, 2, value)
+    ws.sheet_state = "hidden"
+    _protect(ws)
+
+
+def _save(wb, path: Path) -> Path:
+    """Save byte-reproducibly: fixed document dates, fixed zip timestamps, sorted entries."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.creator = "analysis"
+    wb.properties.lastModifiedBy = "analysis"
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist()):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(name), compresslevel=9)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def export_template(contract, convention: str, year: int, path, prefill=None, *, notice: str | None = None,
+                    fictitious: bool = False) -> Path:
+    """Write the execution template of ``convention`` ('cls' or 'ft') for ``year`` to ``path`` (.xlsx).
+
+    ``prefill`` optionally fills input cells: an :class:`Execution` (e.g. a workbook read earlier) or
+    a DataFrame of entries with columns ``sheet``, ``key`` (action code or indicator id), ``field``
+    (see :func:`template_layout`) and ``value`` (a number, a Decimal, or text as an analyst would type
+    it). ``notice`` is printed in red on every sheet (e.g. to say the figures are fictitious);
+    ``fictitious`` is recorded in the hidden sheet. Returns the path written.
+    """
+    from openpyxl import Workbook
+    from openpyxl.workbook.protection import WorkbookProtection
+
+    template = _build_template(contract, convention, year)
+    styles = _styles()
+    wb = Workbook()
+    wb.remove(wb.active)
+    _write_readme(wb, template, styles, notice)
+    instructions = ("Saisir dans les cellules jaunes (montants en euros, au centime près). Cellules grises : "
+                    "verrouillées ; cellules vertes : calculées. Voir « Lisez-moi ».")
+    for sheet in template.data_sheets:
+        _write_data_sheet(wb, sheet, styles, instructions, notice)
+    _write_meta(wb, template, fictitious)
+    wb.security = WorkbookProtection(lockStructure=True)
+    wb.active = 0
+    if prefill is not None:
+        entries = prefill if isinstance(prefill, pd.DataFrame) else execution_entries(prefill, contract, convention, template.year)
+        _write_entries(wb, template, entries)
+    return _save(wb, Path(path))
+
+
+def _write_entries(wb, template: Template, entries: pd.DataFrame) -> None:
+    missing = {"sheet", "key", "field", "value"} - set(entries.columns)
+    if missing:
+        raise ValueError("entrées de remplissage : colonnes manquantes " + ", ".join(sorted(missing)))
+    for sheet_name, key, field, value in zip(entries["sheet"], entries["key"], entries["field"], entries["value"]):
+        if sheet_name not in template.sheets:
+            raise ValueError(f"entrée de remplissage : feuille inconnue « {sheet_name} »")
+        sheet = template.sheets[sheet_name]
+        index = next((i for i, row in enumerate(sheet.rows) if row.key == key and row.kind == "line"), None)
+        if index is None:
+            raise ValueError(f"entrée de remplissage : ligne « {key} » absente de la feuille « {sheet_name} »")
+        try:
+            column = sheet.columns[sheet.index_of(field)]
+        except KeyError:
+            raise ValueError(f"entrée de remplissage : colonne « {field} » absente de la feuille « {sheet_name} »") from None
+        if not column.is_input:
+            raise ValueError(f"entrée de remplissage : « {field} » n'est pas une colonne de saisie")
+        value = _clean(value) if not isinstance(value, str) else value
+        wb[sheet_name][sheet.cell(index, field)].value = value
+
+
+def fill_template(path, contract, entries: pd.DataFrame, out=None) -> Path:
+    """Write ``entries`` (sheet, key, field, value) into the input cells of an exported template.
+
+    The values are written as given (numbers, Decimals or text), exactly as an analyst typing them
+    would; nothing is checked here (:func:`read_execution` does). Saves to ``out`` (default: in place).
+    """
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    wb = load_workbook(path)
+    meta = {row[0]: row[1] for row in wb[SHEET_META].iter_rows(values_only=True) if row and row[0]}
+    template = _build_template(contract, str(meta["convention"]), int(meta["annee"]))
+    _write_entries(wb, template, entries)
+    return _save(wb, Path(out) if out is not None else path)
+
+
+_FINANCE_FIELDS = {
+    ("paid", "etat"): "paid",
+    ("executed", "etat"): "executed_etat",
+    ("executed", "departement"): "executed_departement",
+    ("executed", "autre"): "executed_autre",
+    ("carry_over", "etat"): "carry_over_etat",
+    ("carry_over", "departement"): "carry_over_departement",
+}
+
+
+def execution_entries(execution, contract, convention: str, year: int) -> pd.DataFrame:
+    """The fill entries (sheet, key, field, value) that reproduce ``execution`` in a ``year`` template."""
+    template = _build_template(contract, convention, year)
+    finance_fields = {c.field for c in template.sheets[SHEET_FINANCE].columns}
+    records = []
+    b = execution.budget
+    b = b[(b["convention"] == convention) & (b["row_type"] == "line") & b["action"].notna()]
+    for _, row in b.iterrows():
+        quantity, funder, yr = row["quantity"], _clean(row["funder"]), int(row["year"])
+        if quantity == "notified" and row["phase"] == "adjusted" and yr == year + 1:
+            records.append((SHEET_AMENDMENT, row["action"], "notified", row["amount_eur"]))
+            if _clean(row["notes"]) is not None:
+                records.append((SHEET_AMENDMENT, row["action"], "comment", row["notes"]))
+            continue
+        field = _FINANCE_FIELDS.get((quantity, funder))
+        offset = 1 if quantity == "carry_over" else 0
+        if row["phase"] == "executed" and field in finance_fields and yr == year + offset:
+            records.append((SHEET_FINANCE, row["action"], field, row["amount_eur"]))
+    ids = set(contract.indicators.loc[contract.indicators["convention"] == convention, "indicator_id"])
+    iv = execution.indicator_values
+    iv = iv[(iv["measure"] == "result") & (iv["year"] == year) & iv["indicator_id"].isin(ids)]
+    for _, row in iv.iterrows():
+        if _clean(row["value"]) is not None:
+            records.append((SHEET_INDICATORS, row["indicator_id"], "result", float(row["value"])))
+        if _clean(row["notes"]) is not None:
+            records.append((SHEET_INDICATORS, row["indicator_id"], "comment", row["notes"]))
+    j = execution.justifications
+    j = j[(j["convention"] == convention) & (j["year"] == year)]
+    for _, row in j.iterrows():
+        for field, column in (("ramp_up", "ramp_up_rate"), ("gap_reason", "gap_reason"), ("justification", "justification")):
+            value = _clean(row[column])
+            if value is not None:
+                records.append((SHEET_FINANCE, row["action"], field, float(value) if field == "ramp_up" else value))
+    return pd.DataFrame(records, columns=["sheet", "key", "field", "value"])
