@@ -67,6 +67,11 @@ def test_money_is_exact_to_the_cent(contract):
 def test_budget_lines_exclude_printed_totals(contract):
     lines = contract.budget_lines()
     assert (lines["row_type"] == "line").all() and lines["funder"].notna().all()
+    assert not lines["quantity"].isin(["total", "budget", "funder_budget", "executed_total"]).any()
+    # Annexe 3, 2025: the State budget column I (= F + H) is derived, so it is not a part
+    a3 = lines[(lines["table"] == "cls_a3_prev_2025") & (lines["action"] == "1.1")]
+    assert {"A", "C", "H", "J"} <= set(a3["column_label"])
+    assert not {"I", "K", "M"} & set(a3["column_label"])
 
 
 def test_every_row_has_provenance(contract):

@@ -17,6 +17,9 @@ from analysis.validation import load_tables
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
 
 PHASES = ["approved", "adjusted", "executed"]
+
+#: Quantities computed from other columns of the same row (a row total, a funder's or an action's budget).
+DERIVED_QUANTITIES = ["total", "budget", "funder_budget", "executed_total"]
 MEASURES = ["baseline", "target", "result"]
 
 BUDGET_COLUMNS = [
@@ -69,9 +72,11 @@ class Contract:
     source_dir: Path = field(default=DEFAULT_DATA_DIR)
 
     def budget_lines(self) -> pd.DataFrame:
-        """The budget's parts only: rows of type 'line' with a funder (no printed totals)."""
+        """The budget's parts only: 'line' rows with a funder, without printed totals or derived columns
+        (a funder's budget such as Annexe 3 column I = F+H would count its parts twice)."""
         b = self.budget
-        return b[(b["row_type"] == "line") & b["funder"].notna()].reset_index(drop=True)
+        keep = (b["row_type"] == "line") & b["funder"].notna() & ~b["quantity"].isin(DERIVED_QUANTITIES)
+        return b[keep].reset_index(drop=True)
 
 
 def _budget(figures: pd.DataFrame) -> pd.DataFrame:
