@@ -74,7 +74,22 @@ plt.show()
 charts.plot_targets_vs_results(progression, "2.3")
 plt.show()
 """),
-("md", "Taux d'atteinte moyen des cibles par action et par année (résultat / cible, indicateurs renseignés) :"),
+("md", """
+## Explorer un scénario de réduction
+
+Ni le seuil de sous-consommation ni la part des crédits non consommés que l'État pourrait réduire en n+1 ne sont
+fixés par la convention. Le tableau suivant montre comment le nombre d'actions à risque et le montant en jeu
+varient avec le seuil (réduction supposée égale à la totalité des crédits non consommés).
+"""),
+("code", """
+from analysis.scenarios import threshold_sensitivity, french_sensitivity, explorer
+
+consommation_brute = state_consumption(contrat, execution)
+french_sensitivity(threshold_sensitivity(consommation_brute, [0.7, 0.8, 0.9, 0.95]))
+"""),
+("md", "Dans JupyterLab, les curseurs ci-dessous recalculent le tableau (seuil, part des crédits non consommés réduite) :"),
+("code", "explorer(consommation_brute)"),
+("md", "## Atteinte des cibles\n\nTaux d'atteinte moyen des cibles par action et par année (résultat / cible, indicateurs renseignés) :"),
 ("code", """
 atteinte = (progression.dropna(subset=["attainment"])
             .pivot_table(index="action", columns="year", values="attainment", aggfunc="mean")

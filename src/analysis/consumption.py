@@ -114,6 +114,8 @@ FRENCH_HEADERS = {
     "gap_reason": "Motif de l'écart",
     "justification": "Justification",
     "flag_label": "Constat",
+    "reduction_eur": "Réduction possible en n+1",
+    "year_applied": "Année de la réduction",
 }
 
 
@@ -122,7 +124,7 @@ def french(table: pd.DataFrame) -> pd.DataFrame:
     from analysis.formatting import format_eur, format_number
 
     out = table.drop(columns=[c for c in ["flag"] if c in table.columns]).copy()
-    for col in ("planned", "paid", "executed", "unconsumed"):
+    for col in ("planned", "paid", "executed", "unconsumed", "reduction_eur"):
         if col in out:
             out[col] = out[col].map(lambda v: format_eur(v) if isinstance(v, Decimal) else "")
     for col in ("rate", "ramp_up_rate"):

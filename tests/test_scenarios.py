@@ -1,0 +1,67 @@
+"""Reduction scenarios: plain functions, and the widget panel driven by setting values."""
+
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+
+from analysis.consumption import flag_under_consumption, state_consumption
+from analysis.scenarios import explorer, french_sensitivity, potential_reductions, threshold_sensitivity
+
+
+@pytest.fixture(scope="module")
+def consumption(contract, execution):
+    return state_consumption(contract, execution)
+
+
+def synthetic(rate, unconsumed):
+    return pd.DataFrame(
+        {
+            "convention": ["cls"],
+            "action": ["1.4"],
+            "year": pd.array([2024], dtype="Int64"),
+            "rate": [rate],
+            "ramp_up_rate": [None],
+            "justification": [None],
+            "unconsumed": [Decimal(unconsumed)],
+        }
+    )
+
+
+def test_reduction_is_the_unconsumed_share_to_the_cent():
+    flags = flag_under_consumption(synthetic(0.7, "22670.01"))
+    table = potential_reductions(flags, share=0.5)
+    assert table["reduction_eur"].tolist() == [Decimal("11335.01")]  # 11 335,005 rounded half up
+    assert table["year_applied"].tolist() == [2025]
+
+
+def test_nothing_to_reduce_above_the_threshold():
+    assert potential_reductions(flag_under_consumption(synthetic(0.95, "100.00"))).empty
+
+
+def test_share_must_be_a_proportion():
+    with pytest.raises(ValueError, match="part de réduction"):
+        potential_reductions(flag_under_consumption(synthetic(0.7, "1.00")), share=1.5)
+
+
+def test_sensitivity_grows_with_the_threshold(consumption):
+    table = threshold_sensitivity(consumption, [0.6, 0.7, 0.8, 0.9, 1.0])
+    assert table["at_risk"].is_monotonic_increasing
+    assert table["reduction_eur"].is_monotonic_increasing
+    at_90 = table.set_index("threshold").loc[0.9]
+    assert at_90["at_risk"] == 3  # the example's silent under-consumers: CLS 1.4 (2024, 2025), FT 2.6
+    assert at_90["reduction_eur"] == Decimal("22670.00") + Decimal("22520.00") + Decimal("145732.60")
+    assert list(french_sensitivity(table).columns)[0] == "Seuil"
+
+
+def test_explorer_updates_when_sliders_move(consumption):
+    panel = explorer(consumption)
+    threshold, share = panel.children[0].children
+    result = panel.children[1]
+    assert "<td>1.4</td>" in result.value and "<td>2.6</td>" in result.value
+    assert result.value.startswith("<p><b>3 action(s)-année(s) à risque")
+    threshold.value = 0.6
+    assert "<td>1.4</td>" not in result.value and result.value.startswith("<p><b>0 action")
+    threshold.value = 0.9
+    share.value = 0.5
+    assert "11\u00a0335,00\u00a0€" in result.value  # half of CLS 1.4's 22 670,00 € in 2024
