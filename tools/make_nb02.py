@@ -19,7 +19,9 @@ import matplotlib.pyplot as plt
 
 import analysis
 from analysis import charts, summaries
-from analysis.consumption import state_consumption, flag_under_consumption, indicator_progress, french, DEFAULT_THRESHOLD
+from analysis.consumption import (
+    state_consumption, flag_under_consumption, indicator_progress, attainment_by_action, french, DEFAULT_THRESHOLD,
+)
 from analysis.reconciliation import reconcile, summary_counts
 
 pd.set_option("display.max_colwidth", 90)
@@ -91,10 +93,6 @@ french_sensitivity(threshold_sensitivity(consommation_brute, [0.7, 0.8, 0.9, 0.9
 ("code", "explorer(consommation_brute)"),
 ("md", "## Atteinte des cibles\n\nTaux d'atteinte moyen des cibles par action et par année (résultat / cible, indicateurs renseignés) :"),
 ("code", """
-atteinte = (progression.dropna(subset=["attainment"])
-            .pivot_table(index="action", columns="year", values="attainment", aggfunc="mean")
-            .astype(float)
-            .rename_axis(index="Action", columns="Année"))
-summaries.french_numbers(atteinte, percent=True)
+summaries.french_numbers(attainment_by_action(progression), percent=True)
 """),
 ])

@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.formatting import format_number
+from analysis.formatting import format_number, format_percent
 
 FUNDER_COLOURS = {"État": "#000091", "Département": "#E1000F", "Autres financeurs": "#A0A0A0"}
 STATUS_COLOURS = {"ok": "#18753C", "ecart": "#CE0500", "non_verifiable": "#B34000"}
@@ -89,7 +89,7 @@ def plot_agreement(checks: pd.DataFrame, title: str = "Concordance des chiffres 
                 ax.text(j, i, f"{ok}/{int(n)}", ha="center", va="center", fontsize=8, color="white" if share.iat[i, j] < 0.5 else "black")
     bar = fig.colorbar(image, ax=ax, fraction=0.03)
     bar.set_label("Part des contrôles concordants")
-    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{format_number(v * 100)} %"))
+    bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_percent(v)))
     ax.set_title(title)
     fig.tight_layout()
     return fig
@@ -114,7 +114,7 @@ def plot_consumption(flags: pd.DataFrame, convention: str, year: int, threshold:
     fig, ax = plt.subplots(figsize=(9, 0.4 * len(data) + 1.6))
     ax.barh([f"Action {a}" for a in data["action"]], data["rate"] * 100, color=[FLAG_COLOURS[f] for f in data["flag"]])
     ax.axvline(threshold * 100, color="black", linestyle="--", linewidth=1)
-    ax.text(threshold * 100, len(data) - 0.4, f" seuil {format_number(threshold * 100)} %", fontsize=8, va="bottom")
+    ax.text(threshold * 100, len(data) - 0.4, f" seuil {format_percent(threshold)}", fontsize=8, va="bottom")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{format_number(v)} %"))
     ax.set_xlim(0, 110)
     ax.set_xlabel("Crédits État réalisés / crédits État versés")

@@ -101,6 +101,13 @@ def indicator_progress(contract, execution) -> pd.DataFrame:
     return out[["convention", "action", "indicator_id", "label", "family", "unit", "direction", "year", "target", "result", "attainment"]]
 
 
+def attainment_by_action(progress: pd.DataFrame) -> pd.DataFrame:
+    """Mean attainment of the targets (result / target, filled indicators) per action (rows) and year."""
+    filled = progress.dropna(subset=["attainment"])
+    table = filled.pivot_table(index="action", columns="year", values="attainment", aggfunc="mean").astype(float)
+    return table.rename_axis(index="Action", columns="Année")
+
+
 FRENCH_HEADERS = {
     "convention": "Convention",
     "action": "Action",
@@ -121,7 +128,7 @@ FRENCH_HEADERS = {
 
 def french(table: pd.DataFrame) -> pd.DataFrame:
     """For reading: French headers, amounts as 1 234,00 €, rates as 77,3 %; the ``flag`` code is dropped."""
-    from analysis.formatting import format_eur, format_number
+    from analysis.formatting import format_eur, format_percent
 
     out = table.drop(columns=[c for c in ["flag"] if c in table.columns]).copy()
     for col in ("planned", "paid", "executed", "unconsumed", "reduction_eur"):
@@ -129,5 +136,5 @@ def french(table: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(lambda v: format_eur(v) if isinstance(v, Decimal) else "")
     for col in ("rate", "ramp_up_rate"):
         if col in out:
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{format_number(float(v) * 100, 1)} %")
+            out[col] = out[col].map(lambda v: "" if pd.isna(v) else format_percent(float(v), 1))
     return out.rename(columns=FRENCH_HEADERS)

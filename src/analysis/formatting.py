@@ -19,6 +19,12 @@ def format_number(value, decimals: int = 0) -> str:
     return sign + text.replace(",", "\u2009").replace(".", ",").replace("\u2009", THOUSANDS)
 
 
+def format_percent(rate, decimals: int = 0) -> str:
+    """Format a rate as a French percentage: ``0.773`` -> ``'77 %'`` (``'77,3 %'`` with decimals=1)."""
+    text = format_number(None if rate is None or rate != rate else Decimal(str(rate)) * 100, decimals)
+    return f"{text} %" if text else ""
+
+
 def format_eur(value, decimals: int = 2) -> str:
     """Format an amount in euros: ``Decimal('1236000')`` -> ``'1 236 000,00 €'``; empty for missing."""
     text = format_number(value, decimals)

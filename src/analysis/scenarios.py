@@ -48,11 +48,11 @@ def threshold_sensitivity(consumption: pd.DataFrame, thresholds, share: float = 
 
 def french_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
     """For reading: French headers and formats."""
-    from analysis.formatting import format_eur, format_number
+    from analysis.formatting import format_eur, format_percent
 
     return pd.DataFrame(
         {
-            "Seuil": [f"{format_number(t * 100)} %" for t in table["threshold"]],
+            "Seuil": [format_percent(t) for t in table["threshold"]],
             "Actions-années à risque": table["at_risk"],
             "Lesquelles": table["actions"],
             "Réduction possible en n+1": [format_eur(v) for v in table["reduction_eur"]],

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.formatting import format_eur, format_number
+from analysis.formatting import format_eur, format_number, format_percent
 
 FUNDER_LABELS = {"etat": "État", "departement": "Département", "autre": "Autres financeurs"}
 CONVENTION_LABELS = {"cls": "Contrat local des solidarités 2024-2027", "ft": "Convention France Travail 2024"}
@@ -110,7 +110,7 @@ def french_numbers(frame: pd.DataFrame, decimals: int = 0, percent: bool = False
     for col in out.columns:
         if pd.api.types.is_float_dtype(out[col].dtype):
             if percent:
-                out[col] = out[col].map(lambda v: "" if pd.isna(v) else f"{format_number(float(v) * 100, decimals)} %")
+                out[col] = out[col].map(lambda v: "" if pd.isna(v) else format_percent(float(v), decimals))
             else:
                 out[col] = out[col].map(lambda v: "" if pd.isna(v) else format_number(v, decimals if float(v) % 1 else 0))
     return out

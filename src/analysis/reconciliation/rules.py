@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from analysis.formatting import format_percent
 from analysis.reconciliation.base import (
     ZERO,
     _axis_of,
@@ -136,7 +137,7 @@ def check_ft_advance_and_revenue(contract) -> list[dict]:
             advance["amount_eur"].iloc[0] if len(advance) else None,
             (ft_total["amount_eur"].iloc[0] * rate).quantize(Decimal("0.01")) if len(ft_total) and rate else None,
             "Avance France Travail : montant imprimé comparé au taux d'avance de l'article 6 "
-            f"({format_number_pct(rate) if rate else 'non trouvé dans rules.csv'}) appliqué au montant État de la convention.",
+            f"({format_percent(rate) if rate else 'non trouvé dans rules.csv'}) appliqué au montant État de la convention.",
             convention="ft",
             table="text_amounts",
             year=2024,
@@ -168,7 +169,3 @@ def check_ft_advance_and_revenue(contract) -> list[dict]:
             )
         )
     return rows
-
-
-def format_number_pct(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f} %".replace(".", ",")
