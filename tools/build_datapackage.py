@@ -198,6 +198,7 @@ RESOURCES = [
         "Règles chiffrées",
         "Règles quantitatives énoncées dans le texte (part minimale du Département, avance, délais).",
         [
+            s("rule_id", True, pattern=r"[a-z0-9_]+"),
             s("convention", True, enum=["cls", "ft", "deliberation"]),
             s("document", True),
             s("article"),
@@ -208,6 +209,7 @@ RESOURCES = [
             SOURCE_LINE,
             NOTES,
         ],
+        ["rule_id"],
     ),
     resource(
         "ft_financing_plan",

@@ -7,38 +7,18 @@ against ``datapackage.json`` (see :mod:`analysis.validation`) and returns a :cla
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
+from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, MEASURES, PHASES, RAW_DIR
 from analysis.validation import load_tables
 
-#: Default location of the transcribed tables, relative to the repository root.
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "raw"
+#: Default location of the transcribed tables (``data/raw``).
+DEFAULT_DATA_DIR = RAW_DIR
 
-PHASES = ["approved", "adjusted", "executed"]
-
-#: Quantities computed from other columns of the same row (a row total, a funder's or an action's budget).
-DERIVED_QUANTITIES = ["total", "budget", "funder_budget", "executed_total"]
-MEASURES = ["baseline", "target", "result"]
-
-BUDGET_COLUMNS = [
-    "convention",
-    "action",
-    "axis",
-    "year",
-    "funder",
-    "funder_detail",
-    "phase",
-    "table",
-    "row_type",
-    "column_label",
-    "quantity",
-    "amount_eur",
-    "source",
-    "source_line",
-    "notes",
-]
+__all__ = ["BUDGET_COLUMNS", "DEFAULT_DATA_DIR", "DERIVED_QUANTITIES", "MEASURES", "PHASES", "Contract", "load_contract"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +57,27 @@ class Contract:
         b = self.budget
         keep = (b["row_type"] == "line") & b["funder"].notna() & ~b["quantity"].isin(DERIVED_QUANTITIES)
         return b[keep].reset_index(drop=True)
+
+    def rule(self, rule_id: str) -> pd.Series:
+        """One quantitative rule of ``rules.csv`` by its ``rule_id`` (its value, unit, source line…)."""
+        hit = self.rules[self.rules["rule_id"] == rule_id]
+        if hit.empty:
+            raise KeyError(f"règle inconnue dans rules.csv : {rule_id}")
+        return hit.iloc[0]
+
+    def rule_rate(self, rule_id: str) -> Decimal:
+        """A rule printed as a percentage, as an exact rate: 'ft_advance_rate' -> Decimal('0.6')."""
+        rule = self.rule(rule_id)
+        if rule["unit"] != "pourcentage":
+            raise ValueError(f"la règle {rule_id} n'est pas un pourcentage (unité : {rule['unit']})")
+        return Decimal(rule["value"]) / 100
+
+    def planned_budget(self, convention: str) -> pd.DataFrame:
+        """The fiche budget lines of one convention (phase 'approved'): action, axis, year, funder, amount."""
+        b = self.budget_lines()
+        planned = b[(b["table"] == FICHE_TABLE[convention]) & b["year"].notna()]
+        axis_of = dict(zip(self.actions["action"], self.actions["axis"]))
+        return planned.assign(axis=planned["action"].map(axis_of)).reset_index(drop=True)
 
 
 def _budget(figures: pd.DataFrame) -> pd.DataFrame:

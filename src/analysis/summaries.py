@@ -11,11 +11,7 @@ import pandas as pd
 
 from analysis.formatting import format_eur, format_number, format_percent
 
-FUNDER_LABELS = {"etat": "État", "departement": "Département", "autre": "Autres financeurs"}
-CONVENTION_LABELS = {"cls": "Contrat local des solidarités 2024-2027", "ft": "Convention France Travail 2024"}
-
-#: The table that states each convention's planned budget per action, year and funder.
-PLANNED_TABLE = {"cls": "cls_fiche_budget", "ft": "ft_fiche_budget"}
+from analysis.domain import CONVENTION_LABELS, FUNDER_LABELS
 
 
 def contract_overview(contract) -> pd.DataFrame:
@@ -51,10 +47,7 @@ def actions_by_axis(contract, convention: str) -> pd.DataFrame:
 
 def planned_budget(contract, convention: str) -> pd.DataFrame:
     """The fiche budget lines of one convention (phase 'approved'): action, year, funder, amount."""
-    b = contract.budget_lines()
-    planned = b[(b["table"] == PLANNED_TABLE[convention]) & b["year"].notna()]
-    axis_of = dict(zip(contract.actions["action"], contract.actions["axis"]))
-    return planned.assign(axis=planned["action"].map(axis_of)).reset_index(drop=True)
+    return contract.planned_budget(convention)
 
 
 def budget_by_axis_year(contract, convention: str) -> pd.DataFrame:

@@ -1,0 +1,137 @@
+"""The assumptions register: every analysis choice, with its ID, value, reasoning, source line and rating.
+
+The register is one machine-readable file, ``assumptions.toml`` beside this module. Library parameters
+take their default from it::
+
+    from analysis.assumptions import default
+    def flag_under_consumption(consumption, threshold=None):
+        threshold = default("under_consumption_threshold") if threshold is None else threshold
+
+so that a choice is written once, can be overridden per call, and is cited by its ID (H01…) in the
+notebooks and the README. ``python -m analysis.assumptions`` prints the register as a Markdown table
+(the README's copy is checked against it by the tests).
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+REGISTER_FILE = Path(__file__).with_name("assumptions.toml")
+
+FIELDS = ["id", "name", "value", "unit", "title", "reasoning", "source_lines", "quality", "impact", "used_in"]
+RATINGS_QUALITY = ["forte", "moyenne", "faible"]
+RATINGS_IMPACT = ["fort", "moyen", "faible"]
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One analysis choice of the register."""
+
+    id: str
+    name: str
+    value: object
+    unit: str
+    title: str
+    reasoning: str
+    source_lines: str
+    quality: str
+    impact: str
+    used_in: tuple[str, ...]
+
+    def cite(self) -> str:
+        """A short French citation for a notebook or a label: ``H01 (seuil de sous-consommation : 0,9)``."""
+        return f"{self.id} ({self.title[0].lower()}{self.title[1:]})"
+
+
+def _parse(entry: dict, where: str) -> Assumption:
+    missing = [f for f in FIELDS if f not in entry]
+    if missing:
+        raise ValueError(f"{where} : champs manquants dans le registre des hypothèses : {', '.join(missing)}")
+    if entry["quality"] not in RATINGS_QUALITY or entry["impact"] not in RATINGS_IMPACT:
+        raise ValueError(f"{where} : note de qualité ou d'impact inconnue ({entry['quality']}, {entry['impact']})")
+    value = entry["value"]
+    if entry["unit"] == "date":
+        value = date.fromisoformat(value)
+    return Assumption(**{**entry, "value": value, "used_in": tuple(entry["used_in"])})
+
+
+@cache
+def _register(path: Path = REGISTER_FILE) -> tuple[Assumption, ...]:
+    with path.open("rb") as handle:
+        entries = tomllib.load(handle)["assumption"]
+    items = tuple(_parse(e, f"{path.name}, hypothèse {e.get('id', i + 1)}") for i, e in enumerate(entries))
+    for key in ("id", "name"):
+        seen = [getattr(a, key) for a in items]
+        if len(seen) != len(set(seen)):
+            raise ValueError(f"{path.name} : {key} en double dans le registre des hypothèses")
+    return items
+
+
+def assumptions() -> list[Assumption]:
+    """Every assumption of the register, in ID order."""
+    return list(_register())
+
+
+def get(key: str) -> Assumption:
+    """One assumption, by ID (``'H01'``) or by parameter name (``'under_consumption_threshold'``)."""
+    for item in _register():
+        if key in (item.id, item.name):
+            return item
+    raise KeyError(f"hypothèse inconnue : {key}")
+
+
+def default(name: str):
+    """The default value of the parameter ``name`` (the value of its assumption)."""
+    return get(name).value
+
+
+def resolve(value, name: str):
+    """``value`` when given, else the register's default for ``name``: the idiom for overridable parameters."""
+    return default(name) if value is None else value
+
+
+def register_table() -> pd.DataFrame:
+    """The register as a DataFrame (one row per assumption, columns :data:`FIELDS`)."""
+    rows = [{f: getattr(a, f) for f in FIELDS} for a in _register()]
+    frame = pd.DataFrame(rows, columns=FIELDS)
+    frame["used_in"] = [", ".join(u) for u in frame["used_in"]]
+    return frame
+
+
+def _display_value(item: Assumption) -> str:
+    from analysis.formatting import format_number, format_percent
+
+    value = item.value
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    if item.unit == "part":
+        return format_percent(value)
+    if isinstance(value, (int, float)):
+        return format_number(value) + (" €" if item.unit == "euros" else "")
+    return str(value)
+
+
+def markdown() -> str:
+    """The register as a French Markdown table (rendered into the README)."""
+    lines = [
+        "| ID | hypothèse | valeur | justification | lignes source | qualité | impact | utilisée par |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for a in _register():
+        used = ", ".join(f"`{u.removeprefix('analysis.')}`" for u in a.used_in)
+        cells = [a.id, a.title, _display_value(a), a.reasoning, a.source_lines or "—", a.quality, a.impact, used]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())

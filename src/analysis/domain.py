@@ -1,0 +1,257 @@
+"""The shared vocabulary: every code the library uses, its French label, and the repository paths.
+
+This module is the ground floor of the library: it imports nothing from the rest of ``analysis``.
+Codes (``'cls'``, ``'etat'``, ``'ecart'`` …) are what the tables hold; labels are what a person reads.
+Every label a user sees comes from here (see :mod:`analysis.display`), so that a word is spelled once.
+
+Facts of the contracts carry their source line in ``../shared/source/deliberation-cp-2024-176.txt``.
+Analysis *choices* are not here: they are in the assumptions register (:mod:`analysis.assumptions`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+# ------------------------------------------------------------------------------------------------
+# Repository paths (computed once)
+# ------------------------------------------------------------------------------------------------
+
+#: Root of the repository (the folder holding ``data/``, ``notebooks/`` and ``src/``).
+ROOT = Path(__file__).resolve().parents[2]
+#: Transcribed contract tables: immutable, never written by code.
+RAW_DIR = ROOT / "data" / "raw"
+#: Generated, committed example inputs (the FICTITIOUS execution workbooks).
+EXAMPLES_DIR = ROOT / "data" / "examples"
+#: Everything the project generates (reports, figures, workbooks); git-ignored.
+PROCESSED_DIR = ROOT / "data" / "processed"
+#: The numbered notebooks.
+NOTEBOOKS_DIR = ROOT / "notebooks"
+#: The primary source, beside the repository when present.
+SOURCE_FILE = ROOT.parent / "shared" / "source" / "deliberation-cp-2024-176.txt"
+
+# ------------------------------------------------------------------------------------------------
+# Conventions
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Convention:
+    """One of the two contracts: its code, names, period and how its actions are grouped."""
+
+    code: str
+    label: str
+    short_label: str
+    start: date
+    end: date
+    #: How the convention groups its actions: 'axe' (CLS) or 'volet' (FT).
+    grouping: str
+    #: Table of the fiches actions that states the planned budget per action, year and funder.
+    fiche_table: str
+    #: Source line of the period.
+    period_line: int
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start.year, self.end.year + 1))
+
+    @property
+    def grouping_label(self) -> str:
+        """'Axe' or 'Volet', capitalised, for a column heading."""
+        return self.grouping.capitalize()
+
+
+CLS = Convention(
+    code="cls",
+    label="Contrat local des solidarités 2024-2027",
+    short_label="CLS",
+    start=date(2024, 1, 1),
+    end=date(2027, 12, 31),
+    grouping="axe",
+    fiche_table="cls_fiche_budget",
+    period_line=474,
+)
+FT = Convention(
+    code="ft",
+    label="Convention France Travail 2024",
+    short_label="France Travail",
+    start=date(2024, 1, 1),
+    end=date(2024, 12, 31),
+    grouping="volet",
+    fiche_table="ft_fiche_budget",
+    period_line=5767,
+)
+CONVENTIONS: dict[str, Convention] = {c.code: c for c in (CLS, FT)}
+CONVENTION_CODES = list(CONVENTIONS)
+CONVENTION_LABELS = {c.code: c.label for c in CONVENTIONS.values()}
+CONVENTION_SHORT_LABELS = {**{c.code: c.short_label for c in CONVENTIONS.values()}, "deliberation": "Délibération"}
+#: Years of each convention's period (CLS l.470-474; FT l.5765-5769).
+CONVENTION_YEARS = {c.code: c.years for c in CONVENTIONS.values()}
+#: The fiche-budget table of each convention.
+FICHE_TABLE = {c.code: c.fiche_table for c in CONVENTIONS.values()}
+FICHE_TABLES = list(FICHE_TABLE.values())
+
+#: Day of the deliberation of the Commission permanente (n°2024-176), a fact of the source.
+DELIBERATION_DATE = date(2024, 4, 15)
+
+# ------------------------------------------------------------------------------------------------
+# Tables of the source
+# ------------------------------------------------------------------------------------------------
+
+#: The CLS Annexe 3 tables (forecast 2024, execution 2024, forecast 2025).
+ANNEX_TABLES = ["cls_a3_prev_2024", "cls_a3_exec_2024", "cls_a3_prev_2025"]
+TABLE_LABELS = {
+    "cls_fiche_budget": "CLS, budgets des fiches actions",
+    "cls_a3_prev_2024": "CLS, annexe 3, prévisionnel 2024",
+    "cls_a3_exec_2024": "CLS, annexe 11, exécution budgétaire 2024",
+    "cls_a3_prev_2025": "CLS, annexe 3, prévisionnel 2025",
+    "ft_fiche_budget": "France Travail, budgets des fiches actions",
+    "ft_plan_action": "France Travail, plan d'action",
+    "cls_annexe1": "CLS, annexe 1 (indicateurs locaux)",
+    "cls_annexe10": "CLS, annexe 10 (indicateurs nationaux)",
+    "cls_fiche_indicateurs": "CLS, indicateurs des fiches actions",
+    "ft_annexe4": "France Travail, annexe 4 (indicateurs de pilotage)",
+    "ft_fiche_indicateurs": "France Travail, indicateurs des fiches actions",
+    "text_amounts": "Montants cités dans le texte",
+    "sub_actions": "Sous-actions des fiches",
+    "ft_financing_plan": "France Travail, plan de financement",
+    "execution": "Bilan d'exécution",
+}
+
+# ------------------------------------------------------------------------------------------------
+# Budget vocabulary
+# ------------------------------------------------------------------------------------------------
+
+FUNDERS = ["etat", "departement", "autre"]
+FUNDER_LABELS = {"etat": "État", "departement": "Département", "autre": "Autres financeurs"}
+
+PHASES = ["approved", "adjusted", "executed"]
+PHASE_LABELS = {"approved": "Prévu au contrat", "adjusted": "Ajusté par avenant", "executed": "Exécuté"}
+
+ROW_TYPES = ["line", "subtotal", "total"]
+ROW_TYPE_LABELS = {"line": "Ligne", "subtotal": "Sous-total", "total": "Total"}
+
+#: Quantities computed from other columns of the same row (a row total, a funder's or an action's budget).
+DERIVED_QUANTITIES = ["total", "budget", "funder_budget", "executed_total"]
+QUANTITY_LABELS = {
+    "planned": "Montant prévu",
+    "allocated": "Montant alloué",
+    "notified": "Crédits notifiés",
+    "paid": "Crédits versés",
+    "executed": "Montant réalisé",
+    "unconsumed": "Crédits non consommés",
+    "carry_over": "Report sur l'année suivante",
+    "executed_total": "Montant total réalisé",
+    "other_funders": "Autres financeurs",
+    "budget": "Budget de l'action",
+    "funder_budget": "Budget du financeur",
+    "total": "Total",
+}
+
+#: Columns of the tidy budget table, in order.
+BUDGET_COLUMNS = [
+    "convention",
+    "action",
+    "axis",
+    "year",
+    "funder",
+    "funder_detail",
+    "phase",
+    "table",
+    "row_type",
+    "column_label",
+    "quantity",
+    "amount_eur",
+    "source",
+    "source_line",
+    "notes",
+]
+
+# ------------------------------------------------------------------------------------------------
+# Indicators
+# ------------------------------------------------------------------------------------------------
+
+MEASURES = ["baseline", "target", "result"]
+MEASURE_LABELS = {"baseline": "Situation de départ", "target": "Cible", "result": "Résultat"}
+INDICATOR_FAMILY_LABELS = {
+    "local": "Indicateur local",
+    "national": "Indicateur national",
+    "realisation": "Indicateur de réalisation",
+    "impact": "Indicateur d'impact",
+    "pilotage": "Indicateur de pilotage",
+}
+DIRECTION_LABELS = {"up": "Plus haut est mieux", "down": "Plus bas est mieux", "none": "Sans sens de lecture"}
+
+# ------------------------------------------------------------------------------------------------
+# Reconciliation
+# ------------------------------------------------------------------------------------------------
+
+CHECK_FAMILIES = ["sommes", "croisement", "regles", "formules", "indicateurs", "couverture", "execution"]
+CHECK_FAMILY_LABELS = {
+    "sommes": "Sommes et totaux",
+    "croisement": "Croisement des tableaux",
+    "regles": "Règles chiffrées",
+    "formules": "Formules des en-têtes",
+    "indicateurs": "Indicateurs",
+    "couverture": "Couverture (années, actions, dates)",
+    "execution": "Bilans d'exécution",
+}
+CHECK_STATUSES = ["ok", "ecart", "non_verifiable"]
+CHECK_STATUS_LABELS = {"ok": "Concordant", "ecart": "Écart", "non_verifiable": "Non vérifiable"}
+SEVERITIES = ["aucune", "information", "faible", "moyenne", "elevee"]
+SEVERITY_LABELS = {
+    "aucune": "Aucune",
+    "information": "Pour information",
+    "faible": "Faible",
+    "moyenne": "Moyenne",
+    "elevee": "Élevée",
+}
+
+# ------------------------------------------------------------------------------------------------
+# Consumption flags (CLS article 2.2, source lines 331-335)
+# ------------------------------------------------------------------------------------------------
+
+FLAGS = ["conforme", "montee_en_charge", "justifiee", "risque_reduction"]
+FLAG_LABELS = {
+    "conforme": "Consommation conforme",
+    "montee_en_charge": "Sous-consommation expliquée par la montée en charge prévue",
+    "justifiee": "Sous-consommation justifiée",
+    "risque_reduction": "Sous-consommation non justifiée : risque de réduction en n+1",
+}
+
+# ------------------------------------------------------------------------------------------------
+# One place to turn any code into its label
+# ------------------------------------------------------------------------------------------------
+
+#: Labels by kind of code: ``LABELS['funder']['etat'] == 'État'``.
+LABELS: dict[str, dict[str, str]] = {
+    "convention": CONVENTION_SHORT_LABELS,
+    "convention_long": CONVENTION_LABELS,
+    "table": TABLE_LABELS,
+    "funder": FUNDER_LABELS,
+    "phase": PHASE_LABELS,
+    "row_type": ROW_TYPE_LABELS,
+    "quantity": QUANTITY_LABELS,
+    "measure": MEASURE_LABELS,
+    "family": {**CHECK_FAMILY_LABELS, **INDICATOR_FAMILY_LABELS},
+    "check_family": CHECK_FAMILY_LABELS,
+    "indicator_family": INDICATOR_FAMILY_LABELS,
+    "direction": DIRECTION_LABELS,
+    "status": CHECK_STATUS_LABELS,
+    "severity": SEVERITY_LABELS,
+    "flag": FLAG_LABELS,
+}
+
+
+def label(kind: str, code) -> str:
+    """The French label of ``code`` of the given kind; the code itself when it has none, '' when missing."""
+    if code is None or code != code:  # None or NaN
+        return ""
+    text = str(code)
+    return LABELS[kind].get(text, text)
+
+
+def grouping_label(convention: str) -> str:
+    """'Axe' for the CLS, 'Volet' for France Travail."""
+    return CONVENTIONS[convention].grouping_label
