@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.domain import FICHE_TABLE, label
-from analysis.reconciliation.base import ZERO, sum_or_none, total
+from analysis.reconciliation.base import ZERO, sum_or_none
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "croisement"
@@ -46,7 +46,9 @@ def check_cls_fiche_vs_annex(contract) -> list[dict]:
     rows = []
     for part, table, column, year in CLS_FICHE_VS_ANNEX:
         for action in facts.actions("cls"):
-            f = _fiche_part(facts, facts.pick("budget", table=FICHE_TABLE["cls"], row_type="line", action=action, year=year), part)
+            f = _fiche_part(
+                facts, facts.pick("budget", table=FICHE_TABLE["cls"], row_type="line", action=action, year=year), part
+            )
             a = facts.pick("budget", table=table, row_type="line", column_label=column, action=action)
             if not f and not a:
                 continue
@@ -85,7 +87,11 @@ def _paired_columns(facts: Facts) -> list[tuple[dict, dict]]:
     """Columns of the execution table and of the 2025 table that measure the same (funder, quantity)."""
     columns = facts.rows("table_columns")
     later = {(c["funder"], c["quantity"]): c for c in columns if c["table"] == TABLE_2025 and c["quantity"] is not None}
-    return [(c, later[(c["funder"], c["quantity"])]) for c in columns if c["table"] == EXECUTION_TABLE and (c["funder"], c["quantity"]) in later]
+    return [
+        (c, later[(c["funder"], c["quantity"])])
+        for c in columns
+        if c["table"] == EXECUTION_TABLE and (c["funder"], c["quantity"]) in later
+    ]
 
 
 def check_cls_execution_vs_2025(contract) -> list[dict]:
@@ -101,7 +107,9 @@ def check_cls_execution_vs_2025(contract) -> list[dict]:
         what = label("quantity", col_a["quantity"]) + (f" ({label('funder', col_a['funder'])})" if col_a["funder"] else "")
         printed = facts.pick("budget", table=TABLE_2025, row_type="subtotal", column_label=col_b["column_label"])
         for b in printed + facts.pick("budget", table=TABLE_2025, row_type="total", column_label=col_b["column_label"]):
-            a = facts.pick("budget", table=EXECUTION_TABLE, row_type=b["row_type"], axis=b["axis"], column_label=col_a["column_label"])
+            a = facts.pick(
+                "budget", table=EXECUTION_TABLE, row_type=b["row_type"], axis=b["axis"], column_label=col_a["column_label"]
+            )
             if not a and not blank_is_zero:
                 continue
             level = f"axe {b['axis']}" if b["axis"] else "total"
@@ -131,7 +139,9 @@ def check_cls_text_vs_tables(contract) -> list[dict]:
         named = f"axe {t['axis']}" if by_axis else "contrat"
         parts = [r for r in fiche if r["year"] == t["year"] and (not by_axis or facts.axis_of.get(r["action"]) == t["axis"])]
         key = f"{t['document']}/{t['article']}/{t['year']}/{named.replace(' ', '')}"
-        scope = facts.scope(FAMILY, convention="cls", table="text_amounts", axis=t["axis"] if by_axis else None, year=t["year"], funder="etat")
+        scope = facts.scope(
+            FAMILY, convention="cls", table="text_amounts", axis=t["axis"] if by_axis else None, year=t["year"], funder="etat"
+        )
         cited = f"Montant État {t['year']} ({named}) cité dans {t['document']} (article {t['article']}) comparé à la "
         rows.append(
             scope.money(
@@ -237,11 +247,12 @@ def check_prose_vs_prose(contract) -> list[dict]:
     for (convention, kind, axis, year), group in facts.groups("text_amounts", texts, "convention", "scope", "axis", "year"):
         reference, *others = facts.sort("text_amounts", group, "source_line")
         named = f"axe/volet {axis}" if axis is not None else "total"
+        key = f"croisement/{convention}/texte/{kind}/{axis if axis is not None else 'total'}/{year}"
         scope = facts.scope(FAMILY, convention=convention, table="text_amounts", axis=axis, year=year)
         for other in others:
             rows.append(
                 scope.money(
-                    f"croisement/{convention}/texte/{kind}/{axis if axis is not None else 'total'}/{year}/l{int(other['source_line'])}",
+                    f"{key}/l{int(other['source_line'])}",
                     reference["amount_eur"],
                     other["amount_eur"],
                     f"Montant {named} {'' if year is None else int(year)} cité l. {int(other['source_line'])} "

@@ -69,8 +69,13 @@ def check_execution_arithmetic(contract, execution) -> list[dict]:
     rows = []
     for (convention, action, year), g in facts.groups("execution", lines, "convention", "action", "year", dropna=True):
         year = int(year)
-        carry = [r for r in facts.pick("execution", phase="executed", row_type="line", convention=convention, action=action, year=year + 1)
-                 if r["quantity"] == "carry_over" and r["funder"] == "etat"]
+        carry = [
+            r
+            for r in facts.pick(
+                "execution", phase="executed", row_type="line", convention=convention, action=action, year=year + 1
+            )
+            if r["quantity"] == "carry_over" and r["funder"] == "etat"
+        ]
         scope = facts.action_scope(FAMILY, convention, action, table="execution", year=year)
         rows.extend(_arithmetic(scope, f"execution/{convention}/{action}/{year}", year, g, carry))
     return rows

@@ -50,7 +50,9 @@ def check_header_formulas(contract) -> list[dict]:
             continue
         table, target, formula = spec["table"], spec["column_label"], spec["formula"]
         operands = _operands(formula)
-        for (row_type, action, axis), row in facts.groups("budget", facts.pick("budget", table=table), "row_type", "action", "axis"):
+        for (row_type, action, axis), row in facts.groups(
+            "budget", facts.pick("budget", table=table), "row_type", "action", "axis"
+        ):
             result = [r for r in row if r["column_label"] == target]
             parts = [r for r in row if r["column_label"] in operands]
             if not result:

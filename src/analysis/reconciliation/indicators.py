@@ -75,7 +75,9 @@ def check_ft_indicators_vs_financing_plan(contract) -> list[dict]:
     facts = Facts.of(contract)
     rows = []
     for line in _plan_places(facts):
-        first = sorted(facts.pick("indicators", table="ft_fiche_indicateurs", action=line["action"]), key=lambda i: i["indicator_id"])[:1]
+        first = sorted(
+            facts.pick("indicators", table="ft_fiche_indicateurs", action=line["action"]), key=lambda i: i["indicator_id"]
+        )[:1]
         if not first:
             continue
         iid = first[0]["indicator_id"]
@@ -150,7 +152,9 @@ def check_financing_plan_deltas(contract) -> list[dict]:
     rows = []
     for line in facts.sort("financing_plan", lines, "volet", "line_no"):
         known = line["target_value"] is not None and line["existing_value"] is not None
-        scope = facts.scope(FAMILY, convention="ft", table="ft_plan_financement", axis=line["volet"], action=line["action"], year=2024)
+        scope = facts.scope(
+            FAMILY, convention="ft", table="ft_plan_financement", axis=line["volet"], action=line["action"], year=2024
+        )
         rows.append(
             scope.units(
                 f"indicateurs/ft/plan_financement/volet{line['volet']}/{int(line['line_no'])}/delta",

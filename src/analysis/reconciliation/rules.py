@@ -43,7 +43,10 @@ def check_cls_department_share(contract) -> list[dict]:
             if dept_column is None:  # a fiche: the Département's column and the row total
                 dept, cost = [r for r in g if r["funder"] == "departement"], [r for r in g if r["quantity"] == "total"]
             else:
-                dept, cost = [r for r in g if r["column_label"] == dept_column], [r for r in g if r["column_label"] == total_column]
+                dept, cost = (
+                    [r for r in g if r["column_label"] == dept_column],
+                    [r for r in g if r["column_label"] == total_column],
+                )
             if not cost:
                 continue
             scope = facts.action_scope(FAMILY, "cls", action, table=table, year=year, funder="departement")
@@ -79,7 +82,14 @@ def _cofinancing(facts: Facts, fiche: list[dict]) -> dict:
     counted = cost if cost is None or facts.choices.ft_cofinancing_counts_fse else cost - valorised
     state = sum_or_none(facts.ft_state(fiche)) or ZERO
     dept = total([r for r in fiche if r["funder"] == "departement"])
-    return {"cost": cost, "counted": counted, "state": state, "cofinancing": (counted or ZERO) - state, "dept": dept, "valorised": valorised}
+    return {
+        "cost": cost,
+        "counted": counted,
+        "state": state,
+        "cofinancing": (counted or ZERO) - state,
+        "dept": dept,
+        "valorised": valorised,
+    }
 
 
 def check_ft_cofinancing(contract) -> list[dict]:

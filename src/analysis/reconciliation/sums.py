@@ -44,7 +44,9 @@ def check_fiche_column_totals(contract) -> list[dict]:
     """Each fiche's printed multi-year Total row against the sum of its year rows, column by column."""
     facts = Facts.of(contract)
     rows = []
-    for (table, action, column), col in facts.groups("budget", _fiche_rows(facts), "table", "action", "column_label", dropna=True):
+    for (table, action, column), col in facts.groups(
+        "budget", _fiche_rows(facts), "table", "action", "column_label", dropna=True
+    ):
         printed = [r for r in col if r["row_type"] == "total"]
         years = [r for r in col if r["row_type"] == "line"]
         if not printed and not years:
@@ -209,7 +211,9 @@ def check_text_sums(contract) -> list[dict]:
     """Amounts in prose: per-axis (CLS) and per-volet (FT) amounts against the stated contract total."""
     facts = Facts.of(contract)
     rows = []
-    for (document, article, year), group in facts.groups("text_amounts", facts.rows("text_amounts"), "document", "article", "year"):
+    for (document, article, year), group in facts.groups(
+        "text_amounts", facts.rows("text_amounts"), "document", "article", "year"
+    ):
         printed = [r for r in group if r["scope"] == "contract"]
         parts = [r for r in group if r["scope"] in ("axis", "volet")]
         if not printed or not parts:
