@@ -196,7 +196,13 @@ def new_findings(checks, changed) -> set:
             {"table": "cls_a3_prev_2025", "action": "3.2", "column_label": "K"},
             "amount_eur",
             Decimal("150000.00"),
-            {"regles/cls/part_departement/cls_a3_prev_2025/3.2/2025", "formules/cls_a3_prev_2025/K/line/3.2", "formules/cls_a3_prev_2025/M/line/3.2", "sommes/cls_a3_prev_2025/axe3/K", "sommes/cls_a3_prev_2025/total/K/actions"},
+            {
+                "regles/cls/part_departement/cls_a3_prev_2025/3.2/2025",
+                "formules/cls_a3_prev_2025/K/line/3.2",
+                "formules/cls_a3_prev_2025/M/line/3.2",
+                "sommes/cls_a3_prev_2025/axe3/K",
+                "sommes/cls_a3_prev_2025/total/K/actions",
+            },
         ),
         (  # a printed delta in the financing plan
             "financing_plan",
@@ -287,7 +293,11 @@ def _execution_with(execution, where: dict, value):
     ("where", "value", "expected"),
     [
         ({"action": "1.1", "year": 2024, "quantity": "unconsumed"}, Decimal("1.00"), {"execution/cls/1.1/2024/non_consomme"}),
-        ({"action": "3.2", "year": 2024, "quantity": "executed_total"}, Decimal("0.00"), {"execution/cls/3.2/2024/total_realise"}),
+        (
+            {"action": "3.2", "year": 2024, "quantity": "executed_total"},
+            Decimal("0.00"),
+            {"execution/cls/3.2/2024/total_realise"},
+        ),
         (
             {"action": "2.3", "year": 2024, "quantity": "paid"},
             Decimal("1650000.01"),
