@@ -143,25 +143,15 @@ def check_cls_text_vs_tables(contract) -> list[dict]:
             FAMILY, convention="cls", table="text_amounts", axis=t["axis"] if by_axis else None, year=t["year"], funder="etat"
         )
         cited = f"Montant État {t['year']} ({named}) cité dans {t['document']} (article {t['article']}) comparé à la "
-        rows.append(
-            scope.money(
-                f"croisement/cls/texte/{key}/fiches",
-                t["amount_eur"],
-                sum_or_none(parts),
-                cited + "somme des parts État des fiches action.",
-                ([t], parts),
-            )
-        )
+        compared = [("fiches", parts, "somme des parts État des fiches action.")]
         if t["year"] == 2024:
             where = {"row_type": "subtotal", "axis": t["axis"]} if by_axis else {"row_type": "total"}
             annex = facts.pick("budget", table="cls_a3_prev_2024", column_label="A", **where)
+            compared.append(("annexe3", annex, "colonne A (participation État) de l'annexe 3, prévisionnel 2024."))
+        for suffix, other, text in compared:
             rows.append(
                 scope.money(
-                    f"croisement/cls/texte/{key}/annexe3",
-                    t["amount_eur"],
-                    sum_or_none(annex),
-                    cited + "colonne A (participation État) de l'annexe 3, prévisionnel 2024.",
-                    ([t], annex),
+                    f"croisement/cls/texte/{key}/{suffix}", t["amount_eur"], sum_or_none(other), cited + text, ([t], other)
                 )
             )
     return rows
@@ -218,24 +208,15 @@ def check_ft_text_vs_tables(contract) -> list[dict]:
         key = f"{t['document']}/{named.replace(' ', '')}"
         scope = facts.scope(FAMILY, convention="ft", table="text_amounts", axis=volet, year=2024, funder="etat")
         cited = f"Montant État ({named}) cité dans {t['document']} comparé "
-        rows.append(
-            scope.money(
-                f"croisement/ft/texte/{key}/fiches",
-                t["amount_eur"],
-                sum_or_none(parts),
-                cited + "à la somme des parts État des fiches en 2024 (hors FIPE).",
-                ([t], parts),
+        for suffix, other, text in (
+            ("fiches", parts, "à la somme des parts État des fiches en 2024 (hors FIPE)."),
+            ("plan_financement", totals, "au total des besoins du plan de financement."),
+        ):
+            rows.append(
+                scope.money(
+                    f"croisement/ft/texte/{key}/{suffix}", t["amount_eur"], sum_or_none(other), cited + text, ([t], other)
+                )
             )
-        )
-        rows.append(
-            scope.money(
-                f"croisement/ft/texte/{key}/plan_financement",
-                t["amount_eur"],
-                sum_or_none(totals),
-                cited + "au total des besoins du plan de financement.",
-                ([t], totals),
-            )
-        )
     return rows
 
 

@@ -72,7 +72,7 @@ def _cofinanced_actions(facts: Facts) -> list[str]:
 
 def _cofinancing(facts: Facts, fiche: list[dict]) -> dict:
     """One action's 2024 fiche: cost (``None`` when not printed), the cost the rule counts, State share
-    (H05), Département, valorised funds and co-financing.
+    (H05) and co-financing.
 
     Co-financing is what is not State money of the convention (Département and other co-financers);
     valorised FSE+ counts in the cost and in the co-financing when H07 says so.
@@ -81,15 +81,7 @@ def _cofinancing(facts: Facts, fiche: list[dict]) -> dict:
     valorised = total([r for r in fiche if r["funder_detail"] in VALORISED_FUNDS])
     counted = cost if cost is None or facts.choices.ft_cofinancing_counts_fse else cost - valorised
     state = sum_or_none(facts.ft_state(fiche)) or ZERO
-    dept = total([r for r in fiche if r["funder"] == "departement"])
-    return {
-        "cost": cost,
-        "counted": counted,
-        "state": state,
-        "cofinancing": (counted or ZERO) - state,
-        "dept": dept,
-        "valorised": valorised,
-    }
+    return {"cost": cost, "counted": counted, "state": state, "cofinancing": (counted or ZERO) - state}
 
 
 def check_ft_cofinancing(contract) -> list[dict]:
