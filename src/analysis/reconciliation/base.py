@@ -17,6 +17,7 @@ from analysis.domain import CHECK_FAMILIES, CHECK_STATUSES, SEVERITIES
 __all__ = [
     "CHECK_COLUMNS",
     "FAMILIES",
+    "FINANCING_PLAN_TABLE",
     "SEVERITIES",
     "STATUSES",
     "ZERO",
@@ -50,6 +51,10 @@ CHECK_COLUMNS = [
     "source_computed",
     "explication",
 ]
+
+#: Code of the FT financing plan in the ``table`` column of check rows (``analysis.charts`` reads it; the
+#: raw table is ``ft_financing_plan``, whose label is in ``analysis.domain.TABLE_LABELS``).
+FINANCING_PLAN_TABLE = "ft_plan_financement"
 
 #: Former local names, kept for the callers that import them from here.
 FAMILIES = CHECK_FAMILIES

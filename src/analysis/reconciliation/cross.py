@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.domain import FICHE_TABLE, label
-from analysis.reconciliation.base import ZERO, sum_or_none
+from analysis.reconciliation.base import FINANCING_PLAN_TABLE, ZERO, sum_or_none
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "croisement"
@@ -181,7 +181,7 @@ def check_ft_tables(contract) -> list[dict]:
         if not amounts and not state:
             continue
         rows.append(
-            scope.at(table="ft_plan_financement", funder="etat").money(
+            scope.at(table=FINANCING_PLAN_TABLE, funder="etat").money(
                 f"croisement/ft/{action}/plan_financement_vs_fiche_part_etat",
                 sum_or_none(amounts),
                 sum_or_none(state) if state else ZERO,

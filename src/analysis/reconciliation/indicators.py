@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.reconciliation.base import FINANCING_PLAN_TABLE
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "indicateurs"
@@ -83,7 +84,7 @@ def check_ft_indicators_vs_financing_plan(contract) -> list[dict]:
         iid = first[0]["indicator_id"]
         for measure, year, column in (("baseline", 2023, "existing_value"), ("target", 2024, "target_value")):
             printed = facts.pick("indicator_values", indicator_id=iid, measure=measure, year=year)
-            scope = facts.scope(FAMILY, convention="ft", table="ft_plan_financement", action=line["action"], year=year)
+            scope = facts.scope(FAMILY, convention="ft", table=FINANCING_PLAN_TABLE, action=line["action"], year=year)
             rows.append(
                 scope.units(
                     f"indicateurs/ft/{line['action']}/{measure}",
@@ -104,7 +105,7 @@ def check_ft_places_vs_sub_actions(contract) -> list[dict]:
     rows = []
     for line in _plan_places(facts):
         subs = _at_places_line(facts.pick("sub_actions", convention="ft", action=line["action"]))
-        scope = facts.action_scope(FAMILY, "ft", line["action"], table="ft_plan_financement", year=2024)
+        scope = facts.action_scope(FAMILY, "ft", line["action"], table=FINANCING_PLAN_TABLE, year=2024)
         rows.append(
             scope.units(
                 f"indicateurs/ft/{line['action']}/places_vs_sous_actions",
@@ -153,7 +154,7 @@ def check_financing_plan_deltas(contract) -> list[dict]:
     for line in facts.sort("financing_plan", lines, "volet", "line_no"):
         known = line["target_value"] is not None and line["existing_value"] is not None
         scope = facts.scope(
-            FAMILY, convention="ft", table="ft_plan_financement", axis=line["volet"], action=line["action"], year=2024
+            FAMILY, convention="ft", table=FINANCING_PLAN_TABLE, axis=line["volet"], action=line["action"], year=2024
         )
         rows.append(
             scope.units(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analysis.domain import ANNEX_TABLES, FICHE_TABLE
-from analysis.reconciliation.base import same, sum_or_none, total
+from analysis.reconciliation.base import FINANCING_PLAN_TABLE, same, sum_or_none, total
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "sommes"
@@ -156,7 +156,7 @@ def check_financing_plan(contract) -> list[dict]:
     for (volet,), v in facts.groups("financing_plan", plan, "volet", dropna=True):
         by_type = {kind: [r for r in v if r["row_type"] == kind] for kind in ("line", "subtotal", "total", "ceiling")}
         lines, printed, ceiling = by_type["line"], by_type["total"], by_type["ceiling"]
-        scope = facts.scope(FAMILY, convention="ft", table="ft_plan_financement", axis=volet, year=2024)
+        scope = facts.scope(FAMILY, convention="ft", table=FINANCING_PLAN_TABLE, axis=volet, year=2024)
         rows.extend(_financing_subtotals(scope, volet, lines, by_type["subtotal"]))
         printed_total = printed[0]["amount_eur"] if printed else None
         if printed_total is None and total(lines) == 0:
