@@ -118,6 +118,17 @@ def test_a_failed_write_leaves_the_previous_file_intact(tmp_path, monkeypatch, f
     openpyxl.load_workbook(path)  # still a valid workbook
 
 
+def test_nothing_is_ever_written_in_data_raw(tmp_path):
+    from analysis.domain import RAW_DIR
+
+    before = sorted(p.name for p in RAW_DIR.iterdir())
+    with pytest.raises(ValueError, match="écriture refusée"):
+        write(RAW_DIR / "sortie.xlsx")
+    with pytest.raises(ValueError, match="écriture refusée"):
+        write(RAW_DIR / "sous_dossier" / ".." / "sortie.xlsx")
+    assert sorted(p.name for p in RAW_DIR.iterdir()) == before
+
+
 def test_a_new_file_gets_the_usual_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)

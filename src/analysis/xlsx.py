@@ -8,6 +8,7 @@
 - **Byte-identical on rerun**: zip entries in sorted order, with a fixed timestamp and fixed permissions.
 - **Atomic**: the bytes are built in memory, written to a temporary file in the target's folder, then
   moved over the target with :func:`os.replace`. A failed write leaves the previous file as it was.
+- **Never in data/raw/**: the transcribed source is read-only for code; a path there is refused.
 - **Text stays text**: a string from data or from a user is written as a string cell, even when it
   starts with ``=`` (openpyxl would otherwise turn it into a formula). The only formulas are the ones a
   caller writes on purpose with :func:`set_formula`.
@@ -28,7 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.domain import DELIBERATION_DATE
+from analysis.domain import DELIBERATION_DATE, RAW_DIR
 
 #: Euro amounts: ``1 234,50 €`` in a French spreadsheet program.
 MONEY_FORMAT = '#,##0.00 "€"'
@@ -203,9 +204,11 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` through a temporary file of the same folder and :func:`os.replace`.
 
     Readers see either the previous file or the new one, never a truncated file; on any failure the
-    temporary file is removed and the previous file is left untouched.
+    temporary file is removed and the previous file is left untouched. Refuses to write in ``data/raw/``.
     """
     path = Path(path)
+    if path.resolve().is_relative_to(RAW_DIR.resolve()):
+        raise ValueError(f"écriture refusée dans {RAW_DIR} (données brutes transcrites, jamais écrites par le code) : {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
