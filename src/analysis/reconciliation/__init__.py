@@ -193,9 +193,9 @@ def french(checks: pd.DataFrame, money: bool = True) -> pd.DataFrame:
 
 def export_reconciliation(checks: pd.DataFrame, path):
     """Write the checks to an Excel workbook: the gaps first (largest first), then every check."""
-    from analysis.exports import write_excel
+    from analysis.xlsx import write_tables
 
-    return write_excel(
+    return write_tables(
         {
             "Écarts": french(findings(checks), money=False),
             "Tous les contrôles": french(checks, money=False),
