@@ -382,7 +382,7 @@ def compile_descriptor(text: str) -> tuple[TableSpec, ...]:
     return tuple(specs)
 
 
-def read_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
+def compiled_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
     """The compiled descriptor of ``data_dir``; a French error if it is missing, unreadable or unsupported."""
     path = Path(data_dir) / DESCRIPTOR
     if not path.is_file():
@@ -397,7 +397,7 @@ def read_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
 
 @dataclass
 class Table:
-    """One resource read and checked: file lines, typed values by column (None when empty or invalid)."""
+    """One resource read and checked: file lines, typed values by column (None when empty or unreadable)."""
 
     spec: TableSpec
     lines: list[int]
@@ -474,9 +474,11 @@ _CONVERTERS = {"integer": (_INTEGER, int), "number": (_NUMBER, Decimal)}
 
 
 def _check_column(spec: TableSpec, field: FieldSpec, values: list[str], lines: list[int], problems: list[Problem]):
-    """Typed values of one column (None when empty or invalid) and the indices of its bad cells.
+    """Typed values of one column and the indices of its bad cells.
 
     Each rule is one pass over the column; a cell gets at most one problem (the first rule it breaks).
+    As in Frictionless, a value that cannot be read as its type becomes None, while a value that breaks
+    a constraint keeps its typed value (so that keys referencing it still resolve).
     """
     bad: set[int] = set()
 
@@ -502,9 +504,11 @@ def _check_column(spec: TableSpec, field: FieldSpec, values: list[str], lines: l
         for i, t in enumerate(typed):
             if t is not None and i not in bad and first.setdefault(t, i) != i:
                 report([i], lambda _v, j=first[t]: f"valeur en double (déjà présente ligne {lines[j]})")
-    for i in bad:
-        typed[i] = None
     return typed, bad
+
+
+def _shown(fields: tuple[str, ...], values: tuple) -> str:
+    return ", ".join(f"{k}={'' if v is None else v}" for k, v in zip(fields, values))
 
 
 def _check_primary_key(table: Table, problems: list[Problem]) -> None:
@@ -513,14 +517,13 @@ def _check_primary_key(table: Table, problems: list[Problem]) -> None:
         return
     first: dict[tuple, int] = {}
     for index, values in enumerate(table.key(key)):
-        if not table.is_clean(index, key):
+        if first.setdefault(values, index) == index or not table.is_clean(index, key):
             continue
-        shown = ", ".join(f"{k}={'' if v is None else v}" for k, v in zip(key, values))
-        if all(v is None for v in values):
-            problems.append(Problem(table.spec.label, table.lines[index], ", ".join(key), None, "clé primaire entièrement vide"))
-        elif first.setdefault(values, index) != index:
-            reason = f"clé en double (déjà présente ligne {table.lines[first[values]]})"
-            problems.append(Problem(table.spec.label, table.lines[index], ", ".join(key), shown, reason))
+        reason = f"clé en double (déjà présente ligne {table.lines[first[values]]})"
+        problems.append(Problem(table.spec.label, table.lines[index], ", ".join(key), _shown(key, values), reason))
+    empty = first.get((None,) * len(key))
+    if empty is not None and table.is_clean(empty, key):
+        problems.append(Problem(table.spec.label, table.lines[empty], ", ".join(key), None, "clé primaire entièrement vide"))
 
 
 def _check_foreign_keys(table: Table, tables: dict[str, Table], problems: list[Problem]) -> None:
@@ -534,8 +537,8 @@ def _check_foreign_keys(table: Table, tables: dict[str, Table], problems: list[P
         for index, values in enumerate(table.key(fk.fields)):
             if values in known or all(v is None for v in values) or not table.is_clean(index, fk.fields):
                 continue
-            shown = ", ".join(f"{k}={'' if v is None else v}" for k, v in zip(fk.fields, values))
             reason = f"référence inconnue dans {where} ({', '.join(fk.ref_fields)})"
+            shown = _shown(fk.fields, values)
             problems.append(Problem(table.spec.label, table.lines[index], ", ".join(fk.fields), shown, reason))
 
 
@@ -568,9 +571,11 @@ def _array(field: FieldSpec, typed: list):
     if field.categories is not None:
         code = {c: i for i, c in enumerate(field.categories.categories)}
         return pd.Categorical.from_codes([-1 if t is None else code[t] for t in typed], dtype=field.categories)
-    if field.kind == "string":
-        return pd.array(typed, dtype="str")
     mask = np.fromiter((t is None for t in typed), dtype=bool, count=len(typed))
+    if field.kind == "string":
+        text = np.array(typed, dtype=object)
+        text[mask] = np.nan  # pandas' missing text value; much faster than converting a list
+        return pd.array(text, dtype="str")
     if field.kind == "integer":
         data = np.fromiter((0 if t is None else t for t in typed), dtype=np.int64, count=len(typed))
         return pd.arrays.IntegerArray(data, mask)
@@ -591,7 +596,7 @@ def load_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
     rule the loader does not implement, and :class:`ContractDataError` listing all problems of the
     data; nothing is returned in either case.
     """
-    specs = read_descriptor(Path(data_dir))
+    specs = compiled_descriptor(Path(data_dir))
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     for spec in specs:
