@@ -123,8 +123,13 @@ _RESOURCE_KEYS = _METADATA | {"name", "path", "data", "profile", "format", "medi
 _SCHEMA_KEYS = _METADATA | {"fields", "primaryKey", "foreignKeys", "missingValues"}
 _FIELD_KEYS = _METADATA | {"name", "type", "format", "constraints", "example"}
 #: Keys whose only implemented value is fixed (a CSV in UTF-8 with the default dialect, "" as missing).
-_FIXED = {"profile": ("tabular-data-package", "tabular-data-resource"), "format": ("csv",), "mediatype": ("text/csv",),
-          "encoding": ("utf-8",), "missingValues": ([""],)}  # fmt: skip
+_FIXED = {
+    "profile": ("tabular-data-package", "tabular-data-resource"),
+    "format": ("csv",),
+    "mediatype": ("text/csv",),
+    "encoding": ("utf-8",),
+    "missingValues": ([""],),
+}
 _BOUNDS = {
     "minimum": (operator.ge, "valeur inférieure au minimum {}"),
     "maximum": (operator.le, "valeur supérieure au maximum {}"),
@@ -214,13 +219,16 @@ def _failing(predicate: Callable[[Any], bool]) -> Callable[[list], list[int]]:
 def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
     """Compile one constraint (other than required and unique) of a field of type ``kind``."""
     if name == "enum":
+        if not isinstance(value, list) or not value or len({json.dumps(v) for v in value}) != len(value):
+            raise ValueError("liste non vide de valeurs distinctes attendue")
         allowed = frozenset(_parse(kind, v) for v in value)
         shown = ", ".join(str(v) for v in value)
         return _failing(allowed.__contains__), lambda _t: f"valeur non autorisée (attendu : {shown})"
     if name == "pattern":
-        # Frictionless anchors the pattern as ``^pattern$``; a full match is the same for our patterns.
-        regex = re.compile(value)
-        return _failing(lambda t: regex.fullmatch(t) is not None), lambda _t: f"format invalide (motif attendu : {value})"
+        # Exactly as Frictionless 5 reads it: ``^pattern$``. Wrap an alternation in a group ("(a|b)"):
+        # "^a|b$" accepts anything that starts with a or ends with b, in both tools.
+        regex = re.compile(f"^{value}$")
+        return _failing(lambda t: regex.match(t) is not None), lambda _t: f"format invalide (motif attendu : {value})"
     if name in ("minLength", "maxLength"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"longueur {value!r} non entière")
@@ -254,7 +262,8 @@ def _compile_field(resource: str, field: Any, refusals: _Refusals) -> FieldSpec 
     if is_money(name) and kind == "number":
         checks.append((_failing(lambda t: _CENTS.fullmatch(str(t)) is not None), _cents_reason))
     enum = constraints.get("enum") if kind == "string" else None
-    categories = pd.CategoricalDtype(list(enum)) if isinstance(enum, list) and all(isinstance(v, str) for v in enum) else None
+    text_enum = isinstance(enum, list) and all(isinstance(v, str) for v in enum) and len(set(enum)) == len(enum)
+    categories = pd.CategoricalDtype(enum) if text_enum else None
     required, unique = constraints.get("required") is True, constraints.get("unique") is True
     return FieldSpec(name, kind, required, unique, tuple(checks), categories)
 
@@ -338,8 +347,8 @@ def _compile_resource(resource: Any, refusals: _Refusals) -> TableSpec | None:
         fks = []
     foreign_keys = [_compile_foreign_key(name, fk, names, refusals) for fk in fks]
     label = path if path is not None else f"{DESCRIPTOR} (ressource « {name} »)"
-    return TableSpec(name, label, path, data, tuple(f for f in fields if f is not None), primary_key or (),
-                     tuple(fk for fk in foreign_keys if fk is not None))  # fmt: skip
+    fields = tuple(f for f in fields if f is not None)
+    return TableSpec(name, label, path, data, fields, primary_key or (), tuple(fk for fk in foreign_keys if fk is not None))
 
 
 def _check_references(specs: list[TableSpec], refusals: _Refusals) -> None:
@@ -368,7 +377,7 @@ def compile_descriptor(text: str) -> tuple[TableSpec, ...]:
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ContractDataError([Problem(DESCRIPTOR, exc.lineno, None, None, f"JSON illisible ({exc.msg})")]) from None
+        raise UnsupportedDescriptorError([Problem(DESCRIPTOR, exc.lineno, None, None, f"JSON illisible ({exc.msg})")]) from None
     refusals = _Refusals()
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         refusals.add("paquet", "un objet avec une liste « resources » est attendu")
