@@ -29,13 +29,14 @@ file and the column. Nothing is loaded when any problem is found.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,7 @@ DESCRIPTOR = "datapackage.json"
 _INTEGER = re.compile(r"-?[0-9]+")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _CENTS = re.compile(r"-?[0-9]+\.[0-9]{2}")
+_TEXT = pd.api.types.pandas_dtype("str")  # resolved once: looking a dtype up by name is slow
 
 
 def is_money(column: str) -> bool:
@@ -137,8 +139,8 @@ _BOUNDS = {
     "exclusiveMaximum": (operator.lt, "valeur supérieure ou égale au maximum exclu {}"),
 }
 
-#: A check finds the rows (indices) whose typed value breaks a rule, and says why in French.
-Check = tuple[Callable[[list], list[int]], Callable[[Any], str]]
+#: A check tells whether a typed, non-empty value keeps a rule, and says why not in French.
+Check = tuple[Callable[[Any], bool], Callable[[Any], str]]
 
 
 @dataclass(frozen=True)
@@ -211,11 +213,6 @@ def _parse(kind: str, raw: Any) -> Any:
     raise ValueError(f"valeur {text} illisible comme {kind}")
 
 
-def _failing(predicate: Callable[[Any], bool]) -> Callable[[list], list[int]]:
-    """Indices of the non-empty typed values for which ``predicate`` is false."""
-    return lambda typed: [i for i, t in enumerate(typed) if t is not None and not predicate(t)]
-
-
 def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
     """Compile one constraint (other than required and unique) of a field of type ``kind``."""
     if name == "enum":
@@ -223,23 +220,23 @@ def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
             raise ValueError("liste non vide de valeurs distinctes attendue")
         allowed = frozenset(_parse(kind, v) for v in value)
         shown = ", ".join(str(v) for v in value)
-        return _failing(allowed.__contains__), lambda _t: f"valeur non autorisée (attendu : {shown})"
+        return allowed.__contains__, lambda _t: f"valeur non autorisée (attendu : {shown})"
     if name == "pattern":
         # Exactly as Frictionless 5 reads it: ``^pattern$``. Wrap an alternation in a group ("(a|b)"):
         # "^a|b$" accepts anything that starts with a or ends with b, in both tools.
         regex = re.compile(f"^{value}$")
-        return _failing(lambda t: regex.match(t) is not None), lambda _t: f"format invalide (motif attendu : {value})"
+        return (lambda t: regex.match(t) is not None), lambda _t: f"format invalide (motif attendu : {value})"
     if name in ("minLength", "maxLength"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"longueur {value!r} non entière")
         compare = operator.ge if name == "minLength" else operator.le
         word = "courte" if name == "minLength" else "longue"
-        return _failing(lambda t: compare(len(t), value)), lambda _t: f"texte trop {word} ({name} = {value})"
+        return (lambda t: compare(len(t), value)), lambda _t: f"texte trop {word} ({name} = {value})"
     compare, template = _BOUNDS[name]
     bound = _parse(kind, value)
     if name == "minimum" and bound == 0:
         template = "montant négatif interdit" if money else "valeur négative interdite"
-    return _failing(lambda t: compare(t, bound)), lambda _t: template.format(value)
+    return (lambda t: compare(t, bound)), lambda _t: template.format(value)
 
 
 def _compile_field(resource: str, field: Any, refusals: _Refusals) -> FieldSpec | None:
@@ -260,10 +257,10 @@ def _compile_field(resource: str, field: Any, refusals: _Refusals) -> FieldSpec 
         return None
     checks = _compile_constraints(where, name, kind, constraints, refusals)
     if is_money(name) and kind == "number":
-        checks.append((_failing(lambda t: _CENTS.fullmatch(str(t)) is not None), _cents_reason))
+        checks.append(((lambda t: _CENTS.fullmatch(str(t)) is not None), _cents_reason))
     enum = constraints.get("enum") if kind == "string" else None
     text_enum = isinstance(enum, list) and all(isinstance(v, str) for v in enum) and len(set(enum)) == len(enum)
-    categories = pd.CategoricalDtype(enum) if text_enum else None
+    categories = _categories(tuple(enum)) if text_enum else None
     required, unique = constraints.get("required") is True, constraints.get("unique") is True
     return FieldSpec(name, kind, required, unique, tuple(checks), categories)
 
@@ -283,6 +280,12 @@ def _compile_constraints(where: str, name: str, kind: str, constraints: dict, re
             except (ValueError, TypeError, re.error) as exc:
                 refusals.add(where, f"contrainte « {cname} » invalide ({exc})")
     return checks
+
+
+@cache
+def _categories(values: tuple[str, ...]) -> pd.CategoricalDtype:
+    """One categorical type per list of values (several tables share the conventions, funders…)."""
+    return pd.CategoricalDtype(list(values))
 
 
 def _cents_reason(_value: Any) -> str:
@@ -426,23 +429,30 @@ def _read_csv(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> tuple
     if not path.is_file():
         problems.append(Problem(spec.label, None, None, None, "fichier introuvable"))
         return None
-    rows, lines = [], []
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            reader = csv.reader(handle, strict=True)
-            header = next(reader, None)
-            start = reader.line_num + 1
-            for row in reader:
-                rows.append(row)
-                lines.append(start)
-                start = reader.line_num + 1
+        text = path.read_text(encoding="utf-8")
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+        if text.count("\n") + (not text.endswith("\n")) == len(records):
+            lines = list(range(1, len(records) + 1))  # one line per record: no cell spans lines
+        else:
+            lines = _record_lines(text)
     except (UnicodeDecodeError, csv.Error) as exc:
         problems.append(Problem(spec.label, None, None, None, f"fichier illisible ({exc})"))
         return None
-    if header is None:
+    if not records:
         problems.append(Problem(spec.label, None, None, None, "fichier vide (en-tête attendu)"))
         return None
-    return header, rows, lines
+    return records[0], records[1:], lines[1:]
+
+
+def _record_lines(text: str) -> list[int]:
+    """The file line where each record starts, when a quoted cell spans several lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines, start = [], 1
+    for _ in reader:
+        lines.append(start)
+        start = reader.line_num + 1
+    return lines
 
 
 def _check_header(spec: TableSpec, header: list[str], problems: list[Problem]) -> bool:
@@ -465,6 +475,8 @@ def _check_header(spec: TableSpec, header: list[str], problems: list[Problem]) -
 def _columns(spec: TableSpec, rows: list, lines: list[int], problems: list[Problem]) -> tuple[list, list[int]]:
     """Rows as columns of strings; blank rows and rows with a wrong number of cells are problems."""
     width = len(spec.fields)
+    if all(len(row) == width for row in rows):
+        return [list(c) for c in zip(*rows)] if rows else [[] for _ in range(width)], lines
     kept, kept_lines = [], []
     for row, line in zip(rows, lines):
         if len(row) == width:
@@ -482,37 +494,47 @@ _TYPE_REASONS = {"integer": "nombre entier attendu", "number": "nombre attendu (
 _CONVERTERS = {"integer": (_INTEGER, int), "number": (_NUMBER, Decimal)}
 
 
-def _check_column(spec: TableSpec, field: FieldSpec, values: list[str], lines: list[int], problems: list[Problem]):
-    """Typed values of one column and the indices of its bad cells.
+def _read_value(field: FieldSpec, raw: str) -> tuple[Any, str | None]:
+    """One cell: its typed value (None when empty or unreadable) and why it is refused (None if it is not).
 
-    Each rule is one pass over the column; a cell gets at most one problem (the first rule it breaks).
-    As in Frictionless, a value that cannot be read as its type becomes None, while a value that breaks
-    a constraint keeps its typed value (so that keys referencing it still resolve).
+    The rules are tried in order and the first one broken is the reason. As in Frictionless, a value
+    that breaks a constraint keeps its typed value (so that keys referencing it still resolve).
     """
-    bad: set[int] = set()
-
-    def report(indices, reason) -> None:
-        for i in indices:
-            if i not in bad:
-                bad.add(i)
-                problems.append(Problem(spec.label, lines[i], field.name, values[i] or None, reason(values[i])))
-
-    report([i for i, v in enumerate(values) if v != v.strip()], lambda _v: "espaces superflus en début ou fin de cellule")
-    if field.required:
-        report([i for i, v in enumerate(values) if not v], lambda _v: "valeur obligatoire manquante")
+    if raw == "":
+        return None, "valeur obligatoire manquante" if field.required else None
     if field.kind == "string":
-        typed = [v or None for v in values]
+        value = raw
+    elif _CONVERTERS[field.kind][0].fullmatch(raw):
+        value = _CONVERTERS[field.kind][1](raw)
     else:
-        pattern, convert = _CONVERTERS[field.kind]
-        report([i for i, v in enumerate(values) if v and not pattern.fullmatch(v)], lambda _v: _TYPE_REASONS[field.kind])
-        typed = [convert(v) if v and i not in bad else None for i, v in enumerate(values)]
-    for failing, reason in field.checks:
-        report(failing(typed), reason)
+        return None, "espaces superflus en début ou fin de cellule" if raw != raw.strip() else _TYPE_REASONS[field.kind]
+    if raw != raw.strip():
+        return value, "espaces superflus en début ou fin de cellule"
+    for keeps, reason in field.checks:
+        if not keeps(value):
+            return value, reason(value)
+    return value, None
+
+
+def _check_column(spec: TableSpec, field: FieldSpec, values: list[str], lines: list[int], problems: list[Problem]):
+    """Typed values of one column and the indices of its bad cells (one problem per cell at most).
+
+    Every rule is applied once per *distinct* value of the column (most columns repeat a few codes),
+    then the verdicts are spread over the cells with dictionary look-ups.
+    """
+    verdicts = {raw: _read_value(field, raw) for raw in set(values)}
+    typed = [verdicts[raw][0] for raw in values]
+    refused = {raw for raw, (_, reason) in verdicts.items() if reason is not None}
+    bad = {i for i, raw in enumerate(values) if raw in refused} if refused else set()
+    for i in sorted(bad):
+        problems.append(Problem(spec.label, lines[i], field.name, values[i] or None, verdicts[values[i]][1]))
     if field.unique:
         first: dict[Any, int] = {}
-        for i, t in enumerate(typed):
-            if t is not None and i not in bad and first.setdefault(t, i) != i:
-                report([i], lambda _v, j=first[t]: f"valeur en double (déjà présente ligne {lines[j]})")
+        for i, value in enumerate(typed):
+            if value is not None and i not in bad and first.setdefault(value, i) != i:
+                bad.add(i)
+                reason = f"valeur en double (déjà présente ligne {lines[first[value]]})"
+                problems.append(Problem(spec.label, lines[i], field.name, values[i], reason))
     return typed, bad
 
 
@@ -580,18 +602,17 @@ def _array(field: FieldSpec, typed: list):
     if field.categories is not None:
         code = {c: i for i, c in enumerate(field.categories.categories)}
         return pd.Categorical.from_codes([-1 if t is None else code[t] for t in typed], dtype=field.categories)
-    mask = np.fromiter((t is None for t in typed), dtype=bool, count=len(typed))
+    values = np.array(typed, dtype=object)
+    if field.kind == "number" and is_money(field.name):
+        return values  # exact Decimal
+    mask = pd.isna(values)
     if field.kind == "string":
-        text = np.array(typed, dtype=object)
-        text[mask] = np.nan  # pandas' missing text value; much faster than converting a list
-        return pd.array(text, dtype="str")
+        values[mask] = np.nan  # pandas' missing text; converting an array is much faster than a list
+        return pd.array(values, dtype=_TEXT)
+    values[mask] = 0
     if field.kind == "integer":
-        data = np.fromiter((0 if t is None else t for t in typed), dtype=np.int64, count=len(typed))
-        return pd.arrays.IntegerArray(data, mask)
-    if is_money(field.name):
-        return np.array(typed, dtype=object)
-    data = np.fromiter((0.0 if t is None else float(t) for t in typed), dtype=np.float64, count=len(typed))
-    return pd.arrays.FloatingArray(data, mask)
+        return pd.arrays.IntegerArray(values.astype(np.int64), mask)
+    return pd.arrays.FloatingArray(values.astype(np.float64), mask)
 
 
 def _frame(table: Table) -> pd.DataFrame:
