@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -139,12 +139,14 @@ _BOUNDS = {
     "exclusiveMaximum": (operator.lt, "valeur supérieure ou égale au maximum exclu {}"),
 }
 
+# The compiled specifications are named tuples rather than dataclasses: they cost less to define,
+# and the import of this module counts in the cost of every load.
+
 #: A check tells whether a typed, non-empty value keeps a rule, and says why not in French.
 Check = tuple[Callable[[Any], bool], Callable[[Any], str]]
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     """One column, its type and its precompiled checks (applied in order; one problem per cell)."""
 
     name: str
@@ -155,15 +157,13 @@ class FieldSpec:
     categories: pd.CategoricalDtype | None
 
 
-@dataclass(frozen=True)
-class ForeignKey:
+class ForeignKey(NamedTuple):
     fields: tuple[str, ...]
     resource: str
     ref_fields: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(NamedTuple):
     """One resource: where its rows come from, its fields and its keys."""
 
     name: str
@@ -407,8 +407,7 @@ def compiled_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
 # ------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Table:
+class Table(NamedTuple):
     """One resource read and checked: file lines, typed values by column (None when empty or unreadable)."""
 
     spec: TableSpec
