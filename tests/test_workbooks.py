@@ -386,19 +386,3 @@ def test_public_api_is_exported_lazily():
                  "Execution", "load_execution", "write_examples"):
         assert callable(getattr(analysis, name))
     assert issubclass(WorkbookError, ValueError)
-
-
-def test_package_hygiene():
-    """No display module, no other module's private names, no function over 60 lines (issue 7)."""
-    import ast
-    from pathlib import Path
-
-    package = Path(analysis.__file__).parent
-    files = [*sorted((package / "workbooks").glob("*.py")), package / "example.py", package / "xlsx.py"]
-    for file in files:
-        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
-                assert node.module not in ("analysis.summaries", "analysis.display"), (file.name, node.module)
-                assert not [a.name for a in node.names if a.name.startswith("_")], (file.name, node.module)
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                assert node.end_lineno - node.lineno < 60, (file.name, node.name)
