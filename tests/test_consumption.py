@@ -19,7 +19,8 @@ def test_consumption_of_the_example(contract, execution):
 
 def test_flags_of_the_example_follow_the_scenario(contract, execution):
     flags = flag_under_consumption(state_consumption(contract, execution))
-    at_risk = set(zip(flags.loc[flags["flag"] == "risque_reduction", "action"], flags.loc[flags["flag"] == "risque_reduction", "year"]))
+    risky = flags[flags["flag"] == "risque_reduction"]
+    at_risk = set(zip(risky["action"], risky["year"]))
     # the scenario's silent under-consumers, and only they
     assert at_risk == {("1.4", 2024), ("1.4", 2025), ("2.6", 2024)}
     assert set(flags.loc[flags["flag"] == "justifiee", "action"]) >= {"3.3", "4.1", "2.3"}

@@ -68,7 +68,9 @@ def test_overview(contract):
     assert table["Part État prévue"].iloc[0] == "13\u00a0029\u00a0932,00\u00a0€"
 
 
-@pytest.mark.parametrize(("convention", "grouping", "title"), [("cls", "Axe", "Intitulé de l'axe"), ("ft", "Volet", "Intitulé du volet")])
+@pytest.mark.parametrize(
+    ("convention", "grouping", "title"), [("cls", "Axe", "Intitulé de l'axe"), ("ft", "Volet", "Intitulé du volet")]
+)
 def test_actions_are_grouped_by_axis_or_volet(contract, convention, grouping, title):
     table = display.actions(summaries.actions_by_axis(contract, convention))
     assert_readable(table)
@@ -118,7 +120,8 @@ def test_checks(checks):
 
 
 def test_findings_largest_first(checks):
-    table = display.checks(findings(checks), ["check_id", "status", "expected", "computed", "gap_eur", "gap_units", "explication"])
+    columns = ["check_id", "status", "expected", "computed", "gap_eur", "gap_units", "explication"]
+    table = display.checks(findings(checks), columns)
     assert_readable(table)
     assert table["Écart (€)"].iloc[0] == "452\u00a0718,00\u00a0€"
     assert "4" in set(table["Écart (unités)"])  # a duration gap in months, not '4.0'
@@ -179,7 +182,8 @@ def test_consumption(consumption):
 def test_reductions(consumption):
     table = display.reductions(potential_reductions(consumption))
     assert_readable(table)
-    assert list(table.columns) == [display.HEADERS[c] for c in ("convention", "action", "year", "rate", "unconsumed", "reduction_eur", "year_applied")]
+    columns = ("convention", "action", "year", "rate", "unconsumed", "reduction_eur", "year_applied")
+    assert list(table.columns) == [display.HEADERS[c] for c in columns]
     assert set(table["Année de la réduction"]) == {"2025", "2026"}
 
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis.consumption import flag_under_consumption, state_consumption
 from analysis import display
+from analysis.consumption import flag_under_consumption, state_consumption
 from analysis.scenarios import explorer, potential_reductions, threshold_sensitivity
 
 
