@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import domain
-from analysis.formatting import format_eur, format_number, format_percent
+from analysis.formatting import format_date, format_eur, format_list, format_number, format_percent
 
 # ------------------------------------------------------------------------------------------------
 # Headers: one dictionary for every column code of the library
@@ -202,6 +202,16 @@ def yes_no(value) -> str:
 def text(value) -> str:
     """Free text as is; empty when missing."""
     return "" if is_missing(value) else str(value)
+
+
+def date_text(value) -> str:
+    """A date in words (``15 avril 2024``); empty when missing."""
+    return "" if is_missing(value) else format_date(value)
+
+
+def list_text(items) -> str:
+    """Items joined the French way (``1, 3 et 4``)."""
+    return format_list(items)
 
 
 def action_list(items) -> str:
