@@ -139,6 +139,8 @@ COUNTS = frozenset({"at_risk", "n_groups", "n_actions", "n_indicators"})
 QUANTITIES = frozenset({"gap_units", "value", "target", "result"})
 #: Yes / no columns.
 BOOLEANS = frozenset({"fictitious", "calculated"})
+#: Columns kept as numbers for a spreadsheet (``numbers=False``).
+NUMERIC = MONEY | PERCENT.keys() | IDENTIFIERS | COUNTS | QUANTITIES
 
 #: Headers of the money columns of the checks (euro format in a spreadsheet).
 MONEY_HEADERS = [HEADERS[c] for c in ("expected", "computed", "gap_eur")]
@@ -287,8 +289,7 @@ def table(frame: pd.DataFrame, columns=None, *, convention: str | None = None, n
     cells = {}
     for column, name in zip(columns, headers):
         values = frame[column].astype(object)
-        keep = not numbers and column not in LABELLED and column in (MONEY | PERCENT.keys() | IDENTIFIERS | COUNTS | QUANTITIES)
-        write = _raw if keep else formatter(column)
+        write = _raw if not numbers and column in NUMERIC else formatter(column)
         cells[name] = [write(v) for v in values]
     return pd.DataFrame(cells, columns=headers, index=pd.RangeIndex(len(frame)))
 
@@ -324,12 +325,13 @@ def check_counts(frame: pd.DataFrame, *, numbers: bool = True) -> pd.DataFrame:
     families = [f for f in domain.CHECK_FAMILIES if f in set(family)] + sorted(set(family) - set(domain.CHECK_FAMILIES))
     statuses = [s for s in domain.CHECK_STATUSES if s in set(status)]
     counts = pd.crosstab(family, status).reindex(index=families, columns=statuses, fill_value=0)
-    counts["Total"] = counts.sum(axis=1)
-    counts.loc["Total"] = counts.sum(axis=0)
-    write = (lambda v: int(v)) if not numbers else count
-    out = pd.DataFrame({HEADERS["family"]: [domain.label("family", f) if f != "Total" else f for f in counts.index]})
+    total = HEADERS["total"]
+    counts[total] = counts.sum(axis=1)
+    counts.loc[total] = counts.sum(axis=0)
+    write = count if numbers else int
+    out = pd.DataFrame({HEADERS["family"]: [domain.label("family", f) if f != total else f for f in counts.index]})
     for column in counts.columns:
-        name = domain.label("status", column) if column != "Total" else column
+        name = domain.label("status", column) if column != total else column
         out[name] = [write(v) for v in counts[column]]
     return out
 
