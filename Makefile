@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: install report test unit lab bench constraints clean
+.PHONY: install report test unit lint lab bench notebooks examples constraints clean
 
 install: $(STAMP)
 
@@ -18,21 +18,30 @@ $(STAMP): pyproject.toml constraints.txt
 report: $(STAMP)
 	$(PY) -m analysis.report
 
-test: $(STAMP)
+test: lint
 	$(PY) -m pytest $(NBVAL) tests notebooks
 
-unit: $(STAMP)
+unit: lint
 	$(PY) -m pytest -p no:nbval tests
+
+# ruff (configured in pyproject.toml) on the library, the tests, the tools and the notebooks' text sources.
+lint: $(STAMP)
+	$(PY) -m ruff check src tests tools bench notebooks
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 bench: $(STAMP)
 	$(PY) bench/bench_load.py
+	$(PY) bench/bench_reconcile.py
 
 # Re-run the notebooks in place so their stored outputs match the pinned environment.
 notebooks: $(STAMP)
 	$(PY) -m analysis.report --inplace
+
+# Regenerate the fictitious example workbooks (byte-identical when nothing changed).
+examples: $(STAMP)
+	$(PY) -m analysis.example
 
 # Regenerate the pins (maintainers only, after changing dependencies).
 constraints:

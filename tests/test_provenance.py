@@ -72,7 +72,8 @@ def is_printed(value: str, column: str, window: str) -> bool:
     if column in ("amount_eur", "places"):
         return bool(number_pattern(value).search(window))
     if column == "action":  # the FT plan prints action codes with a comma: « 2,1 »
-        return re.search(rf"(?<![\d.,]){re.escape(value)}(?![\d])|(?<![\d.,]){value.replace('.', ',')}(?![\d])", window) is not None
+        dotted, comma = re.escape(value), value.replace(".", ",")
+        return re.search(rf"(?<![\d.,]){dotted}(?![\d])|(?<![\d.,]){comma}(?![\d])", window) is not None
     return squeeze(value) in squeeze(window)
 
 

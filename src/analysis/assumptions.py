@@ -63,7 +63,7 @@ def _parse(entry: dict, where: str) -> Assumption:
 
 
 @cache
-def _register(path: Path = REGISTER_FILE) -> tuple[Assumption, ...]:
+def load_register(path: Path = REGISTER_FILE) -> tuple[Assumption, ...]:
     with path.open("rb") as handle:
         entries = tomllib.load(handle)["assumption"]
     items = tuple(_parse(e, f"{path.name}, hypothèse {e.get('id', i + 1)}") for i, e in enumerate(entries))
@@ -76,12 +76,12 @@ def _register(path: Path = REGISTER_FILE) -> tuple[Assumption, ...]:
 
 def assumptions() -> list[Assumption]:
     """Every assumption of the register, in ID order."""
-    return list(_register())
+    return list(load_register())
 
 
 def get(key: str) -> Assumption:
     """One assumption, by ID (``'H01'``) or by parameter name (``'under_consumption_threshold'``)."""
-    for item in _register():
+    for item in load_register():
         if key in (item.id, item.name):
             return item
     raise KeyError(f"hypothèse inconnue : {key}")
@@ -99,7 +99,7 @@ def resolve(value, name: str):
 
 def register_table() -> pd.DataFrame:
     """The register as a DataFrame (one row per assumption, columns :data:`FIELDS`)."""
-    rows = [{f: getattr(a, f) for f in FIELDS} for a in _register()]
+    rows = [{f: getattr(a, f) for f in FIELDS} for a in load_register()]
     frame = pd.DataFrame(rows, columns=FIELDS)
     frame["used_in"] = [", ".join(u) for u in frame["used_in"]]
     return frame
@@ -126,12 +126,42 @@ def markdown() -> str:
         "| ID | hypothèse | valeur | justification | lignes source | qualité | impact | utilisée par |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for a in _register():
+    for a in load_register():
         used = ", ".join(f"`{u.removeprefix('analysis.')}`" for u in a.used_in)
         cells = [a.id, a.title, _display_value(a), a.reasoning, a.source_lines or "—", a.quality, a.impact, used]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"
 
 
+README_BEGIN, README_END = "<!-- registre-des-hypotheses:debut -->", "<!-- registre-des-hypotheses:fin -->"
+
+
+def update_readme(readme: Path) -> bool:
+    """Rewrite the register block of ``readme`` (between the two markers); True when it changed."""
+    text = readme.read_text(encoding="utf-8")
+    if README_BEGIN not in text or README_END not in text:
+        raise ValueError(f"{readme} : marqueurs du registre des hypothèses absents ({README_BEGIN} … {README_END})")
+    head, rest = text.split(README_BEGIN, 1)
+    tail = rest.split(README_END, 1)[1]
+    new = f"{head}{README_BEGIN}\n{markdown()}{README_END}{tail}"
+    if new == text:
+        return False
+    tmp = readme.with_name(readme.name + ".tmp")
+    tmp.write_text(new, encoding="utf-8")
+    tmp.replace(readme)
+    return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m analysis.assumptions`` prints the register; ``--readme FILE`` rewrites FILE's copy."""
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--readme"] and len(args) == 2:
+        changed = update_readme(Path(args[1]))
+        print(f"{args[1]} : registre des hypothèses {'mis à jour' if changed else 'déjà à jour'}")
+    else:
+        sys.stdout.write(markdown())
+    return 0
+
+
 if __name__ == "__main__":
-    sys.stdout.write(markdown())
+    sys.exit(main())

@@ -20,6 +20,7 @@ from analysis.reconciliation.base import (
     FAMILIES,
     SEVERITIES,
     STATUSES,
+    Scope,
     as_frame,
     money_check,
 )
@@ -29,6 +30,7 @@ from analysis.reconciliation.coverage import (
     check_year_coverage,
 )
 from analysis.reconciliation.cross import (
+    check_cls_execution_vs_2025,
     check_cls_fiche_vs_annex,
     check_cls_text_vs_tables,
     check_ft_tables,
@@ -36,11 +38,14 @@ from analysis.reconciliation.cross import (
     check_prose_vs_prose,
 )
 from analysis.reconciliation.execution import EXECUTION_CHECKS
+from analysis.reconciliation.facts import Choices, Facts
 from analysis.reconciliation.formulas import check_header_formulas
 from analysis.reconciliation.indicators import (
     check_financing_plan_deltas,
     check_ft_indicators_vs_financing_plan,
+    check_ft_places_vs_sub_actions,
     check_national_indicators,
+    check_sub_action_volumes,
 )
 from analysis.reconciliation.rules import (
     check_cls_department_share,
@@ -64,6 +69,9 @@ __all__ = [
     "FAMILIES",
     "SEVERITIES",
     "STATUSES",
+    "Choices",
+    "Facts",
+    "Scope",
     "as_frame",
     "findings",
     "money_check",
@@ -80,6 +88,7 @@ CHECKS = [
     check_text_sums,
     check_header_formulas,
     check_cls_fiche_vs_annex,
+    check_cls_execution_vs_2025,
     check_cls_text_vs_tables,
     check_ft_tables,
     check_ft_text_vs_tables,
@@ -89,6 +98,8 @@ CHECKS = [
     check_ft_advance_and_revenue,
     check_national_indicators,
     check_ft_indicators_vs_financing_plan,
+    check_ft_places_vs_sub_actions,
+    check_sub_action_volumes,
     check_financing_plan_deltas,
     check_year_coverage,
     check_action_coverage,
@@ -102,18 +113,23 @@ def reconcile(contract, execution=None, checks=None) -> pd.DataFrame:
     With ``execution`` (an :class:`analysis.workbooks.Execution`, e.g. from ``analysis.load_execution()``),
     the 'execution' family also checks the reported figures: unconsumed credits as paid minus executed,
     executed totals, carry-overs, and credits paid against the contract.
+
+    The contract's tables are turned into indexed records once (:class:`Facts`) and shared by every
+    check; the analysis choices come from the assumptions register (:class:`Choices`).
     """
+    facts = Facts.of(contract)
     rows = []
     for check in checks or CHECKS:
-        rows.extend(check(contract))
+        rows.extend(check(facts))
     if execution is not None:
         for check in EXECUTION_CHECKS:
-            rows.extend(check(contract, execution))
-    frame = as_frame(rows)
-    duplicated = frame["check_id"][frame["check_id"].duplicated()]
-    if len(duplicated):
-        raise RuntimeError(f"check_id en double : {sorted(set(duplicated))}")
-    return frame
+            rows.extend(check(facts, execution))
+    seen, duplicated = set(), set()
+    for row in rows:
+        (duplicated if row["check_id"] in seen else seen).add(row["check_id"])
+    if duplicated:
+        raise RuntimeError(f"check_id en double : {sorted(duplicated)}")
+    return as_frame(rows)
 
 
 def findings(checks: pd.DataFrame) -> pd.DataFrame:

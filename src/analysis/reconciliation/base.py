@@ -1,8 +1,34 @@
-"""Shared pieces of the reconciliation: the check-row schema, check builders and look-ups."""
+"""Shared pieces of the reconciliation: the check-row schema, the one row builder and provenance.
 
+Every check row is built by a :class:`Scope`: the scope (family, convention, table, axis, action,
+year, funder) is set once per loop iteration, then ``scope.money(...)``, ``scope.units(...)`` or
+``scope.status(...)`` fills the figures, the gap, the status and the severity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
+
+from analysis.domain import CHECK_FAMILIES, CHECK_STATUSES, SEVERITIES
+
+__all__ = [
+    "CHECK_COLUMNS",
+    "FAMILIES",
+    "FINANCING_PLAN_TABLE",
+    "SEVERITIES",
+    "STATUSES",
+    "ZERO",
+    "Scope",
+    "as_frame",
+    "money_check",
+    "same",
+    "sum_or_none",
+    "total",
+    "where",
+]
 
 ZERO = Decimal("0.00")
 
@@ -26,134 +52,157 @@ CHECK_COLUMNS = [
     "explication",
 ]
 
-STATUSES = ["ok", "ecart", "non_verifiable"]
-SEVERITIES = ["aucune", "faible", "moyenne", "elevee"]
-FAMILIES = ["sommes", "croisement", "regles", "formules", "indicateurs", "couverture", "execution"]
+#: Code of the FT financing plan in the ``table`` column of check rows (``analysis.charts`` reads it; the
+#: raw table is ``ft_financing_plan``, whose label is in ``analysis.domain.TABLE_LABELS``).
+FINANCING_PLAN_TABLE = "ft_plan_financement"
 
-#: Above this gap (in euros) an 'ecart' is of high severity.
-HIGH_GAP_EUR = Decimal("1000")
+#: Former local names, kept for the callers that import them from here.
+FAMILIES = CHECK_FAMILIES
+STATUSES = CHECK_STATUSES
+
+#: Default of H08 (``high_gap_eur``) for a Scope built outside a reconciliation.
+_HIGH_GAP_EUR = Decimal("1000")
 
 
-def _where(rows: pd.DataFrame) -> str:
-    """A short provenance for a set of figures: their sources' first entry and line numbers."""
-    if rows.empty:
+def where(rows) -> str | None:
+    """A short provenance for a set of records: their first source and line numbers (a text is kept,
+    ``None`` stays ``None``: no source given)."""
+    if rows is None or isinstance(rows, str):
+        return rows
+    if not rows:
         return ""
-    lines = sorted({int(v) for v in rows["source_line"].dropna()})
+    lines = sorted({int(r["source_line"]) for r in rows if r["source_line"] is not None})
     shown = ", ".join(str(v) for v in lines[:6]) + (" …" if len(lines) > 6 else "")
-    first = str(rows["source"].iloc[0])
+    first = str(rows[0]["source"])
     return f"{first} (l. {shown})" if len(rows) == 1 else f"{first} … (l. {shown})"
 
 
-def _total(values) -> Decimal:
+def total(values) -> Decimal:
+    """Exact sum of the amounts given (records or amounts), missing amounts left out."""
+    values = [v["amount_eur"] if isinstance(v, dict) else v for v in values]
     return sum((v for v in values if v is not None and v == v), ZERO)
 
 
-def money_check(check_id, family, expected, computed, explication, *, severity=None, at_least=False, **scope) -> dict:
-    """One money check: status from the two amounts (None = not printed).
+def same(a, b) -> bool:
+    """Equality as pandas compares columns: a missing value equals nothing, not even another one."""
+    return a is not None and a == b
 
-    With ``at_least=True`` (a minimum rule, e.g. 'at least 50 %'), a computed amount above the
-    expected one is 'ok'; the gap is still reported.
-    """
-    if expected is None or computed is None:
-        status, gap = "non_verifiable", None
-    else:
-        gap = computed - expected
-        status = "ok" if gap == 0 or (at_least and gap > 0) else "ecart"
-    if severity is None:
-        severity = {"ok": "aucune", "non_verifiable": "faible"}.get(status)
-        if severity is None:
-            severity = "elevee" if abs(gap) >= HIGH_GAP_EUR else "moyenne"
-    elif status == "non_verifiable":
-        severity = "faible"
-    return {
-        "check_id": check_id,
-        "family": family,
-        "expected": expected,
-        "computed": computed,
-        "gap_eur": gap,
-        "status": status,
-        "severity": "aucune" if status == "ok" else severity,
-        "explication": explication,
-        **scope,
-    }
+
+def sum_or_none(rows) -> Decimal | None:
+    """Sum of the records' amounts, ``None`` when there is no record (nothing printed)."""
+    return total(rows) if len(rows) else None
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value != value
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a check row is about; its methods build the row (one builder for every family)."""
+
+    family: str
+    convention: str | None = None
+    table: str | None = None
+    axis: str | None = None
+    action: str | None = None
+    year: int | None = None
+    funder: str | None = None
+    #: H08: from this gap (euros) a money 'ecart' is of high severity.
+    high_gap_eur: Decimal = _HIGH_GAP_EUR
+
+    def at(self, **changes) -> Scope:
+        """The same scope with some fields changed."""
+        return replace(self, **changes)
+
+    def _row(self, check_id, status, severity, explication, sources, **figures) -> dict:
+        expected_at, computed_at = sources
+        return {
+            "check_id": check_id,
+            "family": self.family,
+            "convention": self.convention,
+            "table": self.table,
+            "axis": self.axis,
+            "action": self.action,
+            "year": self.year,
+            "funder": self.funder,
+            "expected": None,
+            "computed": None,
+            "gap_eur": None,
+            "gap_units": None,
+            **figures,
+            "status": status,
+            "severity": "aucune" if status == "ok" else severity,
+            "source_expected": where(expected_at),
+            "source_computed": where(computed_at),
+            "explication": explication,
+        }
+
+    def money(self, check_id, expected, computed, explication, sources=(None, None), *, severity=None, at_least=False) -> dict:
+        """A check of two amounts in euros (``None`` = not printed); ``gap_eur`` = computed - expected.
+
+        With ``at_least=True`` (a minimum rule, e.g. 'at least 50 %'), a computed amount above the
+        expected one is 'ok'; the gap is still reported. Without ``severity``, an 'ecart' is 'elevee'
+        from :attr:`high_gap_eur` (H08) and 'moyenne' below; 'non_verifiable' is always 'faible'.
+        """
+        if expected is None or computed is None:
+            status, gap = "non_verifiable", None
+        else:
+            gap = computed - expected
+            status = "ok" if gap == 0 or (at_least and gap > 0) else "ecart"
+        if status == "non_verifiable":
+            severity = "faible"
+        elif severity is None and status == "ecart":
+            severity = "elevee" if abs(gap) >= self.high_gap_eur else "moyenne"
+        figures = {"expected": expected, "computed": computed, "gap_eur": gap}
+        return self._row(check_id, status, severity, explication, sources, **figures)
+
+    def units(self, check_id, expected, computed, explication, sources=(None, None), *, severity="moyenne") -> dict:
+        """A check of two counts (places, indicator values…); ``gap_units`` = computed - expected, 0 when
+        they agree. Both figures are appended to the explanation."""
+        if _missing(expected) or _missing(computed):
+            status, gap, severity = "non_verifiable", None, "faible"
+        else:
+            gap = float(computed) - float(expected)
+            status = "ok" if gap == 0 else "ecart"
+            explication += f" Imprimé : {expected:g} ; comparé : {computed:g}."
+        return self._row(check_id, status, severity, explication, sources, gap_units=gap)
+
+    def status(self, check_id, ok: bool | None, explication, sources=(None, None), *, severity="moyenne", gap_units=None) -> dict:
+        """A check without figures to subtract (presence, definitions…): 'ok' / 'ecart', or
+        'non_verifiable' when ``ok`` is None. ``gap_units`` may carry a count (e.g. months)."""
+        status = "non_verifiable" if ok is None else "ok" if ok else "ecart"
+        if ok is None:
+            severity = "faible"
+        return self._row(check_id, status, severity, explication, sources, gap_units=gap_units)
+
+
+def money_check(check_id, family, expected, computed, explication, *, severity=None, at_least=False, **scope) -> dict:
+    """One money check row (kept for callers of the former API): ``Scope(family, **scope).money(...)``."""
+    sources = (scope.pop("source_expected", None), scope.pop("source_computed", None))
+    return Scope(family, **scope).money(check_id, expected, computed, explication, sources, severity=severity, at_least=at_least)
+
+
+_MONEY_COLUMNS = ("expected", "computed", "gap_eur")
+_TEXT_COLUMNS = [c for c in CHECK_COLUMNS if c not in (*_MONEY_COLUMNS, "family", "status", "severity", "year", "gap_units")]
+
+
+def _strings(values):
+    return pd.array([None if v is None or v != v else str(v) for v in values], dtype="str")
 
 
 def as_frame(rows: list[dict]) -> pd.DataFrame:
-    """Check rows as a typed DataFrame in :data:`CHECK_COLUMNS` order."""
-    frame = pd.DataFrame(rows, columns=CHECK_COLUMNS)
-    frame["family"] = pd.Categorical(frame["family"], categories=FAMILIES)
-    frame["status"] = pd.Categorical(frame["status"], categories=STATUSES)
-    frame["severity"] = pd.Categorical(frame["severity"], categories=SEVERITIES, ordered=True)
-    frame["year"] = pd.array(frame["year"].tolist(), dtype="Int64")
-    for col in ("expected", "computed", "gap_eur"):
-        frame[col] = pd.Series([None if pd.isna(v) else v for v in frame[col]], index=frame.index, dtype=object)
-    frame["gap_units"] = pd.array(frame["gap_units"].tolist(), dtype="Float64")
-    for col in ("check_id", "convention", "table", "axis", "action", "funder", "source_expected", "source_computed", "explication"):
-        frame[col] = pd.array([None if v is None or v != v else str(v) for v in frame[col]], dtype="str")
-    return frame
-
-
-FICHE_TABLES = ["cls_fiche_budget", "ft_fiche_budget"]
-ANNEX_TABLES = ["cls_a3_prev_2024", "cls_a3_exec_2024", "cls_a3_prev_2025"]
-
-
-def unit_check(check_id, expected, computed, explication, **scope) -> dict:
-    """One check on indicator values (in units, not euros)."""
-    if expected is None or computed is None or pd.isna(expected) or pd.isna(computed):
-        status, gap = "non_verifiable", None
-    else:
-        gap = float(computed) - float(expected)
-        status = "ok" if gap == 0 else "ecart"
-    return {
-        "check_id": check_id,
-        "family": "indicateurs",
-        "gap_units": gap,
-        "status": status,
-        "severity": {"ok": "aucune", "ecart": "moyenne", "non_verifiable": "faible"}[status],
-        "explication": explication + ("" if gap is None else f" Imprimé : {expected:g} ; comparé : {computed:g}."),
-        **scope,
-    }
-
-
-def _status_row(check_id, ok: bool, explication, *, severity="moyenne", **scope) -> dict:
-    return {
-        "check_id": check_id,
-        "family": "couverture",
-        "status": "ok" if ok else "ecart",
-        "severity": "aucune" if ok else severity,
-        "explication": explication,
-        **scope,
-    }
-
-
-# --------------------------------------------------------------------------------------------
-# Shared look-ups
-# --------------------------------------------------------------------------------------------
-
-def _fiche_lines(contract, table: str) -> pd.DataFrame:
-    b = contract.budget
-    return b[(b["table"] == table) & (b["row_type"] == "line")]
-
-
-def _pick(rows: pd.DataFrame, **where) -> pd.DataFrame:
-    mask = pd.Series(True, index=rows.index)
-    for col, value in where.items():
-        mask &= rows[col].isin(value) if isinstance(value, (list, set, tuple)) else rows[col] == value
-    return rows[mask]
-
-
-def _sum_or_none(rows: pd.DataFrame):
-    return _total(rows["amount_eur"]) if len(rows) else None
-
-
-def _ft_state(rows: pd.DataFrame) -> pd.DataFrame:
-    """State money of the France Travail convention: State columns less the FIPE fund (outside FT credits)."""
-    return rows[(rows["funder"] == "etat") & (rows["funder_detail"].fillna("") != "FIPE")]
-
-
-def _axis_of(contract) -> dict:
-    return dict(zip(contract.actions["action"], contract.actions["axis"]))
-
-
-def _actions(contract, convention: str) -> list[str]:
-    return sorted(contract.actions.loc[contract.actions["convention"] == convention, "action"])
+    """Check rows as a typed DataFrame in :data:`CHECK_COLUMNS` order (built once, column by column)."""
+    columns = {col: [row.get(col) for row in rows] for col in CHECK_COLUMNS}
+    return pd.DataFrame(
+        {
+            **{col: _strings(columns[col]) for col in _TEXT_COLUMNS},
+            **{col: pd.Series([None if _missing(v) else v for v in columns[col]], dtype=object) for col in _MONEY_COLUMNS},
+            "family": pd.Categorical(columns["family"], categories=CHECK_FAMILIES),
+            "status": pd.Categorical(columns["status"], categories=CHECK_STATUSES),
+            "severity": pd.Categorical(columns["severity"], categories=SEVERITIES, ordered=True),
+            "year": pd.array([None if _missing(v) else int(v) for v in columns["year"]], dtype="Int64"),
+            "gap_units": pd.array([None if _missing(v) else float(v) for v in columns["gap_units"]], dtype="Float64"),
+        },
+        columns=CHECK_COLUMNS,
+    )

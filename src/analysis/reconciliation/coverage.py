@@ -6,32 +6,29 @@ import re
 
 import pandas as pd
 
-from analysis.reconciliation.base import (
-    _actions,
-    _axis_of,
-    _fiche_lines,
-    _pick,
-    _status_row,
-    _where,
-)
+from analysis.domain import ANNEX_TABLES, CONVENTION_YEARS, CONVENTIONS, FICHE_TABLE
+from analysis.reconciliation.facts import Facts
 
-CONVENTION_YEARS = {"cls": [2024, 2025, 2026, 2027], "ft": [2024]}
-CONVENTION_END = {"ft": pd.Timestamp("2024-12-31")}
-#: Earliest possible start of a sub-action "from the signature": the day of the deliberation.
-SIGNATURE_DATE = pd.Timestamp("2024-04-15")
+FAMILY = "couverture"
+
+#: Tables that list the actions of each convention with an amount.
+ACTION_TABLES = {"cls": [FICHE_TABLE["cls"], *ANNEX_TABLES], "ft": ["ft_plan_action", FICHE_TABLE["ft"]]}
 
 
 def check_year_coverage(contract) -> list[dict]:
     """Each action's fiche budget has a line for every year of its convention, and none outside it."""
+    facts = Facts.of(contract)
     rows = []
     for convention, years in CONVENTION_YEARS.items():
-        fiche = _fiche_lines(contract, f"{convention}_fiche_budget")
-        for action in _actions(contract, convention):
-            printed = sorted(int(y) for y in _pick(fiche, action=action)["year"].dropna().unique())
+        table = FICHE_TABLE[convention]
+        for action in facts.actions(convention):
+            fiche = facts.pick("budget", table=table, row_type="line", action=action)
+            printed = sorted({int(r["year"]) for r in fiche if r["year"] is not None})
             missing = [y for y in years if y not in printed]
             extra = [y for y in printed if y not in years]
+            scope = facts.action_scope(FAMILY, convention, action, table=table)
             rows.append(
-                _status_row(
+                scope.status(
                     f"couverture/{convention}/{action}/annees_fiche",
                     not missing and not extra,
                     f"Fiche {action} : années imprimées {', '.join(map(str, printed)) or 'aucune'} pour la période "
@@ -39,12 +36,8 @@ def check_year_coverage(contract) -> list[dict]:
                     + (f" ; manquantes : {', '.join(map(str, missing))}" if missing else "")
                     + (f" ; hors période de la convention : {', '.join(map(str, extra))}" if extra else "")
                     + ".",
+                    (None, fiche),
                     severity="elevee" if missing else "moyenne",
-                    convention=convention,
-                    table=f"{convention}_fiche_budget",
-                    axis=_axis_of(contract).get(action),
-                    action=action,
-                    source_computed=_where(_pick(fiche, action=action)),
                 )
             )
     return rows
@@ -52,29 +45,28 @@ def check_year_coverage(contract) -> list[dict]:
 
 def check_action_coverage(contract) -> list[dict]:
     """Each action appears with an amount in every table that lists actions."""
-    b = contract.budget
-    tables = {"cls": ["cls_fiche_budget", "cls_a3_prev_2024", "cls_a3_exec_2024", "cls_a3_prev_2025"], "ft": ["ft_plan_action", "ft_fiche_budget"]}
+    facts = Facts.of(contract)
     rows = []
-    for convention, names in tables.items():
-        for table in names:
-            present = set(_pick(b, table=table, row_type="line")["action"].dropna())
-            for action in _actions(contract, convention):
+    for convention, tables in ACTION_TABLES.items():
+        for table in tables:
+            present = {r["action"] for r in facts.pick("budget", table=table, row_type="line")}
+            for action in facts.actions(convention):
+                scope = facts.action_scope(FAMILY, convention, action, table=table)
                 rows.append(
-                    _status_row(
+                    scope.status(
                         f"couverture/{convention}/{action}/{table}",
                         action in present,
-                        f"Action {action} : " + ("présente" if action in present else "aucun montant imprimé") + f" dans le tableau {table}.",
-                        convention=convention,
-                        table=table,
-                        axis=_axis_of(contract).get(action),
-                        action=action,
+                        f"Action {action} : "
+                        + ("présente" if action in present else "aucun montant imprimé")
+                        + f" dans le tableau {table}.",
                     )
                 )
     return rows
 
 
-def _start_date(text) -> pd.Timestamp | None:
-    """Earliest start date from a printed start ('2024-02-01', '2024-09', '2ème trimestre 2024', 'signature…')."""
+def start_date(text, signature_date: pd.Timestamp) -> pd.Timestamp | None:
+    """Earliest start date from a printed start ('2024-02-01', '2024-09', '2ème trimestre 2024', 'signature…');
+    a start « dès la signature » is ``signature_date`` (H03)."""
     if not isinstance(text, str):
         return None
     text = text.strip().lower()
@@ -86,42 +78,39 @@ def _start_date(text) -> pd.Timestamp | None:
     if quarter:
         return pd.Timestamp(year=int(quarter.group(2)), month=3 * int(quarter.group(1)) - 2, day=1)
     if "signature" in text:
-        return SIGNATURE_DATE
+        return signature_date
     return None
 
 
 def check_sub_action_dates(contract) -> list[dict]:
-    """FT sub-actions whose start plus duration runs past the convention's end (31/12/2024)."""
-    subs = contract.sub_actions[contract.sub_actions["convention"] == "ft"]
+    """FT sub-actions whose start plus duration runs past the convention's end (31/12/2024, l. 5767-5769);
+    ``gap_units`` counts the months past the end."""
+    facts = Facts.of(contract)
+    convention_end = pd.Timestamp(CONVENTIONS["ft"].end)
     rows = []
-    for _, sub in subs.sort_values(["action", "sub_action"]).iterrows():
-        start = _start_date(sub["start"])
-        scope = dict(convention="ft", table="sub_actions", axis=_axis_of(contract).get(sub["action"]), action=sub["action"], year=2024)
-        where = _where(subs[subs.index == sub.name])
-        if start is None or pd.isna(sub["duration_months"]):
-            rows.append(
-                {
-                    "check_id": f"couverture/ft/{sub['action']}/sous_action_{sub['sub_action']}/duree",
-                    "family": "couverture",
-                    "status": "non_verifiable",
-                    "severity": "faible",
-                    "source_computed": where,
-                    "explication": f"Sous-action {sub['action']}-{sub['sub_action']} : début ou durée non imprimé(e).",
-                    **scope,
-                }
-            )
+    for sub in facts.sort("sub_actions", facts.pick("sub_actions", convention="ft"), "action", "sub_action"):
+        name = f"{sub['action']}-{sub['sub_action']}"
+        check_id = f"couverture/ft/{sub['action']}/sous_action_{sub['sub_action']}/duree"
+        scope = facts.action_scope(FAMILY, "ft", sub["action"], table="sub_actions", year=2024)
+        start = start_date(sub["start"], facts.choices.signature_date)
+        if start is None or sub["duration_months"] is None:
+            rows.append(scope.status(check_id, None, f"Sous-action {name} : début ou durée non imprimé(e).", (None, [sub])))
             continue
         end = start + pd.DateOffset(months=int(sub["duration_months"])) - pd.Timedelta(days=1)
-        past = (end.year - 2024) * 12 + end.month - 12 if end > CONVENTION_END["ft"] else 0
-        row = _status_row(
-            f"couverture/ft/{sub['action']}/sous_action_{sub['sub_action']}/duree",
-            past == 0,
-            f"Sous-action {sub['action']}-{sub['sub_action']} : début {start:%d/%m/%Y}, {int(sub['duration_months'])} mois, "
-            f"fin au plus tôt le {end:%d/%m/%Y}"
-            + (f", soit {past} mois après la fin de la convention (31/12/2024)." if past else ", dans la période de la convention."),
-            source_computed=where,
-            **scope,
+        past = (end.year - convention_end.year) * 12 + end.month - convention_end.month if end > convention_end else 0
+        rows.append(
+            scope.status(
+                check_id,
+                past == 0,
+                f"Sous-action {name} : début {start:%d/%m/%Y}, {int(sub['duration_months'])} mois, fin au plus tôt le "
+                f"{end:%d/%m/%Y}"
+                + (
+                    f", soit {past} mois après la fin de la convention ({convention_end:%d/%m/%Y})."
+                    if past
+                    else ", dans la période de la convention."
+                ),
+                (None, [sub]),
+                gap_units=float(past),
+            )
         )
-        row["gap_units"] = float(past)
-        rows.append(row)
     return rows

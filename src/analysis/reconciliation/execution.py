@@ -2,108 +2,109 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from analysis.domain import FICHE_TABLE
+from analysis.reconciliation.base import sum_or_none
+from analysis.reconciliation.facts import Facts
 
-from analysis.reconciliation.base import (
-    _axis_of,
-    _fiche_lines,
-    _pick,
-    _sum_or_none,
-    _where,
-    money_check,
-)
+FAMILY = "execution"
 
 
-def _execution_lines(execution) -> pd.DataFrame:
-    b = execution.budget
-    return b[(b["phase"] == "executed") & (b["row_type"] == "line")]
+def _execution_lines(facts: Facts, execution) -> list[dict]:
+    facts.rows("execution", execution.budget)
+    return facts.pick("execution", phase="executed", row_type="line")
+
+
+def _of(rows: list[dict], quantity: str, funder: str | None = None) -> list[dict]:
+    return [r for r in rows if r["quantity"] == quantity and (funder is None or r["funder"] == funder)]
+
+
+def _arithmetic(scope, check_key: str, year: int, g: list[dict], carry: list[dict]) -> list[dict]:
+    """The checks of one action and year of a report (see :func:`check_execution_arithmetic`)."""
+    action = scope.action
+    state = [r for r in g if r["funder"] == "etat"]
+    paid, executed, unconsumed = sum_or_none(_of(state, "paid")), sum_or_none(_of(state, "executed")), _of(state, "unconsumed")
+    printed_total = _of(g, "executed_total")
+    rows = []
+    if unconsumed:
+        rows.append(
+            scope.at(funder="etat").money(
+                f"{check_key}/non_consomme",
+                sum_or_none(unconsumed),
+                None if paid is None or executed is None else paid - executed,
+                f"Action {action}, {year} : crédits État non consommés comparés aux crédits versés moins le montant réalisé.",
+                (unconsumed, [r for r in state if r["quantity"] in ("paid", "executed")]),
+            )
+        )
+    if printed_total:
+        parts = [r for r in _of(g, "executed") if r["funder"] is not None]
+        rows.append(
+            scope.money(
+                f"{check_key}/total_realise",
+                sum_or_none(printed_total),
+                sum_or_none(parts),
+                f"Action {action}, {year} : montant total réalisé comparé à la somme des montants réalisés par financeur.",
+                (printed_total, parts),
+            )
+        )
+    if carry and unconsumed:
+        rows.append(
+            scope.at(funder="etat").money(
+                f"{check_key}/report_etat",
+                sum_or_none(carry),
+                sum_or_none(unconsumed),
+                f"Action {action}, {year} : le report de la part État sur {year + 1} ne peut dépasser les "
+                "crédits État non consommés.",
+                (carry, unconsumed),
+                at_least=True,
+            )
+        )
+    return rows
 
 
 def check_execution_arithmetic(contract, execution) -> list[dict]:
     """Per action and year: unconsumed = paid - executed (State), total executed = sum of funders,
     State carry-over at most the unconsumed State credits."""
-    lines = _execution_lines(execution)
+    facts = Facts.of(contract)
+    lines = _execution_lines(facts, execution)
     rows = []
-    for (convention, action, year), g in lines.groupby(["convention", "action", "year"], observed=True, sort=True):
-        state = g[g["funder"] == "etat"]
-        paid = _sum_or_none(state[state["quantity"] == "paid"])
-        executed = _sum_or_none(state[state["quantity"] == "executed"])
-        unconsumed = state[state["quantity"] == "unconsumed"]
-        scope = dict(convention=convention, table="execution", axis=_axis_of(contract).get(action), action=action, year=year)
-        if len(unconsumed):
-            rows.append(
-                money_check(
-                    f"execution/{convention}/{action}/{int(year)}/non_consomme",
-                    "execution",
-                    _sum_or_none(unconsumed),
-                    None if paid is None or executed is None else paid - executed,
-                    f"Action {action}, {int(year)} : crédits État non consommés comparés aux crédits versés moins le montant réalisé.",
-                    funder="etat",
-                    source_expected=_where(unconsumed),
-                    source_computed=_where(state[state["quantity"].isin(["paid", "executed"])]),
-                    **scope,
-                )
+    for (convention, action, year), g in facts.groups("execution", lines, "convention", "action", "year", dropna=True):
+        year = int(year)
+        carry = [
+            r
+            for r in facts.pick(
+                "execution", phase="executed", row_type="line", convention=convention, action=action, year=year + 1
             )
-        total = g[g["quantity"] == "executed_total"]
-        if len(total):
-            parts = g[(g["quantity"] == "executed") & g["funder"].notna()]
-            rows.append(
-                money_check(
-                    f"execution/{convention}/{action}/{int(year)}/total_realise",
-                    "execution",
-                    _sum_or_none(total),
-                    _sum_or_none(parts),
-                    f"Action {action}, {int(year)} : montant total réalisé comparé à la somme des montants réalisés par financeur.",
-                    source_expected=_where(total),
-                    source_computed=_where(parts),
-                    **scope,
-                )
-            )
-        carry = lines[(lines["convention"] == convention) & (lines["action"] == action) & (lines["year"] == year + 1)
-                      & (lines["quantity"] == "carry_over") & (lines["funder"] == "etat")]
-        if len(carry) and len(unconsumed):
-            rows.append(
-                money_check(
-                    f"execution/{convention}/{action}/{int(year)}/report_etat",
-                    "execution",
-                    _sum_or_none(carry),
-                    _sum_or_none(unconsumed),
-                    f"Action {action}, {int(year)} : le report de la part État sur {int(year) + 1} ne peut dépasser les "
-                    "crédits État non consommés.",
-                    at_least=True,
-                    funder="etat",
-                    source_expected=_where(carry),
-                    source_computed=_where(unconsumed),
-                    **scope,
-                )
-            )
+            if r["quantity"] == "carry_over" and r["funder"] == "etat"
+        ]
+        scope = facts.action_scope(FAMILY, convention, action, table="execution", year=year)
+        rows.extend(_arithmetic(scope, f"execution/{convention}/{action}/{year}", year, g, carry))
     return rows
 
 
 def check_execution_vs_contract(contract, execution) -> list[dict]:
-    """State credits paid, as reported, against the State amount the contract plans for that year (fiche)."""
-    lines = _execution_lines(execution)
-    paid = lines[(lines["quantity"] == "paid") & (lines["funder"] == "etat")]
+    """State credits paid, as reported, against the State amount the contract plans for that year (fiche).
+
+    The report asks for every State credit paid: FIPE included for FT action 2.4 (H09), ERBM included
+    for the CLS (H04).
+    """
+    facts = Facts.of(contract)
+    paid = _of(_execution_lines(facts, execution), "paid", "etat")
     rows = []
-    for (convention, action, year), g in paid.groupby(["convention", "action", "year"], observed=True, sort=True):
-        fiche = _pick(_fiche_lines(contract, f"{convention}_fiche_budget"), action=action, year=year)
-        state = fiche[fiche["funder"] == "etat"]  # every State column, FIPE included: the report covers them all
+    for (convention, action, year), g in facts.groups("execution", paid, "convention", "action", "year", dropna=True):
+        fiche = facts.pick("budget", table=FICHE_TABLE[convention], row_type="line", action=action, year=year)
+        if convention == "ft":
+            state = facts.ft_state(fiche, include_fipe=facts.choices.execution_paid_includes_fipe)
+        else:
+            state = facts.cls_state(fiche)
+        scope = facts.action_scope(FAMILY, convention, action, table="execution", year=year, funder="etat")
         rows.append(
-            money_check(
+            scope.money(
                 f"execution/{convention}/{action}/{int(year)}/verse_vs_prevu",
-                "execution",
-                _sum_or_none(state),
-                _sum_or_none(g),
+                sum_or_none(state),
+                sum_or_none(g),
                 f"Action {action}, {int(year)} : crédits État versés (rapport d'exécution) comparés à la part État prévue "
                 "par la fiche action.",
-                convention=convention,
-                table="execution",
-                axis=_axis_of(contract).get(action),
-                action=action,
-                year=year,
-                funder="etat",
-                source_expected=_where(state),
-                source_computed=_where(g),
+                (state, g),
             )
         )
     return rows

@@ -1,171 +1,201 @@
-"""Family 'regles': co-financing, advance and revenue rules."""
+"""Family 'regles': co-financing, advance and revenue rules.
+
+Contract figures come from ``rules.csv`` by their ``rule_id`` (``contract.rule_rate``); analysis
+choices from the assumptions register (H05-H07, through :class:`~analysis.reconciliation.facts.Choices`).
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-import pandas as pd
-
+from analysis.domain import FICHE_TABLE
 from analysis.formatting import format_percent
-from analysis.reconciliation.base import (
-    ZERO,
-    _axis_of,
-    _fiche_lines,
-    _ft_state,
-    _pick,
-    _sum_or_none,
-    _total,
-    _where,
-    money_check,
-)
+from analysis.reconciliation.base import ZERO, sum_or_none, total
+from analysis.reconciliation.facts import Facts
 
-HALF = Decimal("0.5")
+FAMILY = "regles"
+CENT = Decimal("0.01")
+#: The France Travail volet whose actions the Département co-finances (convention, article 3.3, l. 5819-5823).
+COFINANCED_VOLET = "2"
+#: Funds printed as a valorisation, not as money paid: « FSE+ (valorisation) » of fiche 2.5 (l. 8144-8150).
+VALORISED_FUNDS = {"FSE+"}
+#: The revenue line of the president's report printed as already booked (« Inscrit », l. 11031): not the
+#: contracts' revenue, so not compared (S03).
+BOOKED_REVENUE = "Inscrit"
 
 
-def _half(amount):
-    return None if amount is None else (amount * HALF).quantize(Decimal("0.01"))
+def _share(amount, rate: Decimal):
+    return None if amount is None else (amount * rate).quantize(CENT)
 
 
 def check_cls_department_share(contract) -> list[dict]:
-    """CLS: the Département brings at least 50 % of each action's credits, in every table and year."""
-    b = contract.budget
+    """CLS: the Département brings at least 50 % of each action's credits, in every table and year.
+
+    Rule ``cls_departement_min_share`` of rules.csv (convention, article 2.2, l. 348).
+    """
+    facts = Facts.of(contract)
+    rate = facts.contract.rule_rate("cls_departement_min_share")
+    specs = [(FICHE_TABLE["cls"], None, None), ("cls_a3_prev_2024", "B", "F"), ("cls_a3_prev_2025", "K", "M")]
     rows = []
-    specs = [("cls_fiche_budget", "departement", "total")]
-    for table, dept_col, total_col in [("cls_a3_prev_2024", "B", "F"), ("cls_a3_prev_2025", "K", "M")]:
-        specs.append((table, dept_col, total_col))
-    for table, dept_spec, total_spec in specs:
-        t = _pick(b, table=table, row_type="line")
-        for (action, year), g in t.groupby(["action", "year"], sort=True):
-            if table == "cls_fiche_budget":
-                dept, total = g[g["funder"] == dept_spec], g[g["quantity"] == total_spec]
+    for table, dept_column, total_column in specs:
+        lines = facts.pick("budget", table=table, row_type="line")
+        for (action, year), g in facts.groups("budget", lines, "action", "year", dropna=True):
+            if dept_column is None:  # a fiche: the Département's column and the row total
+                dept, cost = [r for r in g if r["funder"] == "departement"], [r for r in g if r["quantity"] == "total"]
             else:
-                dept, total = g[g["column_label"] == dept_spec], g[g["column_label"] == total_spec]
-            if total.empty:
+                dept, cost = (
+                    [r for r in g if r["column_label"] == dept_column],
+                    [r for r in g if r["column_label"] == total_column],
+                )
+            if not cost:
                 continue
+            scope = facts.action_scope(FAMILY, "cls", action, table=table, year=year, funder="departement")
             rows.append(
-                money_check(
+                scope.money(
                     f"regles/cls/part_departement/{table}/{action}/{int(year)}",
-                    "regles",
-                    _half(_sum_or_none(total)),
-                    _sum_or_none(dept) if len(dept) else ZERO,
-                    f"Action {action}, {int(year)} ({table}) : le Département doit apporter au moins 50 % des crédits "
-                    "de l'action (article 2.2 du CLS).",
+                    _share(sum_or_none(cost), rate),
+                    sum_or_none(dept) if dept else ZERO,
+                    f"Action {action}, {int(year)} ({table}) : le Département doit apporter au moins {format_percent(rate)} "
+                    "des crédits de l'action (article 2.2 du CLS).",
+                    (cost, dept),
                     at_least=True,
-                    convention="cls",
-                    table=table,
-                    axis=_axis_of(contract).get(action),
-                    action=action,
-                    year=year,
-                    funder="departement",
-                    source_expected=_where(total),
-                    source_computed=_where(dept),
                 )
             )
     return rows
 
 
-def check_ft_cofinancing(contract) -> list[dict]:
-    """FT volet 2: co-financing of 50 % of the actions' total cost, overall and per action (reported separately).
+def _cofinanced_actions(facts: Facts) -> list[str]:
+    """Actions of volet 2 with a France Travail amount in the plan d'action (2.4 and 2.8 have none)."""
+    plan = facts.pick("budget", table="ft_plan_action", row_type="line")
+    return sorted(r["action"] for r in plan if r["amount_eur"] > 0 and facts.axis_of.get(r["action"]) == COFINANCED_VOLET)
+
+
+def _cofinancing(facts: Facts, fiche: list[dict]) -> dict:
+    """One action's 2024 fiche: cost (``None`` when not printed), the cost the rule counts, State share
+    (H05) and co-financing.
 
     Co-financing is what is not State money of the convention (Département and other co-financers);
-    only actions with a France Travail amount in the plan d'action count.
+    valorised FSE+ counts in the cost and in the co-financing when H07 says so.
     """
-    fiche = _pick(_fiche_lines(contract, "ft_fiche_budget"), year=2024)
-    plan = _pick(contract.budget, table="ft_plan_action", row_type="line")
-    funded = sorted(a for a, v in zip(plan["action"], plan["amount_eur"]) if v > 0 and _axis_of(contract).get(a) == "2")
-    rows = []
-    costs, cofin = [], []
+    cost = sum_or_none([r for r in fiche if r["quantity"] == "total"])
+    valorised = total([r for r in fiche if r["funder_detail"] in VALORISED_FUNDS])
+    counted = cost if cost is None or facts.choices.ft_cofinancing_counts_fse else cost - valorised
+    state = sum_or_none(facts.ft_state(fiche)) or ZERO
+    return {"cost": cost, "counted": counted, "state": state, "cofinancing": (counted or ZERO) - state}
+
+
+def check_ft_cofinancing(contract) -> list[dict]:
+    """FT volet 2: the Département co-finances 50 % of the actions' total cost (rule
+    ``ft_volet2_departement_cofinancing``, convention article 3.3, l. 5821; report l. 11007).
+
+    The rule is judged on the whole volet (H06): per action, a State share that departs from 50 % either
+    way is reported for information. The Département's own share, with and without the valorised FSE+
+    (H07), is reported for information too.
+    """
+    facts = Facts.of(contract)
+    rate = facts.contract.rule_rate("ft_volet2_departement_cofinancing")
+    per_action = facts.choices.ft_cofinancing_scope != "volet"
+    funded = _cofinanced_actions(facts)
+    rows, figures = [], []
     for action in funded:
-        g = _pick(fiche, action=action)
-        cost = _sum_or_none(g[g["quantity"] == "total"])
-        co = (cost or ZERO) - (_sum_or_none(_ft_state(g)) or ZERO)
-        costs.append(cost or ZERO)
-        cofin.append(co)
+        fiche = facts.pick("budget", table=FICHE_TABLE["ft"], row_type="line", year=2024, action=action)
+        f = _cofinancing(facts, fiche)
+        figures.append(f)
+        state_share = format_percent(f["state"] / f["counted"], 1) if f["counted"] else "non calculable"
+        scope = facts.action_scope(FAMILY, "ft", action, table=FICHE_TABLE["ft"], year=2024)
         rows.append(
-            money_check(
+            scope.money(
                 f"regles/ft/cofinancement_50/{action}",
-                "regles",
-                _half(cost),
-                co,
-                f"Action {action} (volet 2) : part cofinancée hors État comparée à 50 % du coût total de l'action "
-                "(la convention fixe ce taux sur la globalité du volet : écart par action signalé pour information).",
-                severity="faible",
-                at_least=True,
-                convention="ft",
-                table="ft_fiche_budget",
-                axis="2",
-                action=action,
-                year=2024,
-                source_expected=_where(g[g["quantity"] == "total"]),
-                source_computed=_where(g[g["funder"].notna()]),
+                _share(f["counted"], rate),
+                f["cofinancing"],
+                f"Action {action} (volet 2) : part cofinancée hors État comparée à {format_percent(rate)} du coût total de "
+                f"l'action ; part de l'État : {state_share}"
+                + (
+                    "."
+                    if per_action
+                    else " (la convention fixe ce taux sur la globalité du volet : un écart par action, dans un sens "
+                    "ou dans l'autre, est signalé pour information)."
+                ),
+                ([r for r in fiche if r["quantity"] == "total"], [r for r in fiche if r["funder"] is not None]),
+                severity=None if per_action else "information",
+                at_least=per_action,
             )
         )
+    scope = facts.scope(FAMILY, convention="ft", table=FICHE_TABLE["ft"], axis=COFINANCED_VOLET, year=2024)
     rows.append(
-        money_check(
+        scope.money(
             "regles/ft/cofinancement_50/volet2",
-            "regles",
-            _half(_total(costs)),
-            _total(cofin),
-            "Volet 2 dans sa globalité : part cofinancée hors État comparée à 50 % du coût total des actions "
-            f"financées ({', '.join(funded)}).",
+            _share(total(f["counted"] or ZERO for f in figures), rate),
+            total(f["cofinancing"] for f in figures),
+            f"Volet 2 dans sa globalité : part cofinancée hors État comparée à {format_percent(rate)} du coût total des "
+            f"actions financées ({', '.join(funded)}).",
             at_least=True,
-            convention="ft",
-            table="ft_fiche_budget",
-            axis="2",
-            year=2024,
         )
     )
+    rows.extend(_department_own_share(facts, scope, funded, figures, rate))
     return rows
 
 
-def _rule_value(contract, convention: str, needle: str) -> Decimal | None:
-    r = contract.rules
-    hit = r[(r["convention"] == convention) & r["rule"].str.contains(needle, case=False, regex=False) & r["value"].notna()]
-    return Decimal(hit["value"].iloc[0]) / 100 if len(hit) else None
+def _department_own_share(facts: Facts, scope, funded: list[str], figures: list[dict], rate: Decimal) -> list[dict]:
+    """The Département's own share of volet 2, with and without the valorised FSE+ (H07), for information."""
+    cost = total(f["cost"] or ZERO for f in figures)
+    fiche = [r for a in funded for r in facts.pick("budget", table=FICHE_TABLE["ft"], row_type="line", year=2024, action=a)]
+    dept = [r for r in fiche if r["funder"] == "departement"]
+    valorised = [r for r in fiche if r["funder_detail"] in VALORISED_FUNDS]
+    rows = []
+    for key, parts, text in (
+        ("departement_avec_fse", dept + valorised, "part du Département, FSE+ valorisé compris"),
+        ("departement_sans_fse", dept, "part du Département seule, sans le FSE+ valorisé"),
+    ):
+        amount = total(parts)
+        share = format_percent(amount / cost, 1) if cost else "non calculable"
+        rows.append(
+            scope.at(funder="departement").money(
+                f"regles/ft/cofinancement_50/volet2/{key}",
+                _share(cost, rate),
+                amount,
+                f"Volet 2 ({', '.join(funded)}) : {text} ({share} du coût total, valorisation comprise) comparée à "
+                f"{format_percent(rate)} de ce coût ; la règle compte tout le cofinancement hors État : constat donné "
+                "pour information.",
+                ([r for r in fiche if r["quantity"] == "total"], parts),
+                severity="information",
+                at_least=True,
+            )
+        )
+    return rows
 
 
 def check_ft_advance_and_revenue(contract) -> list[dict]:
-    """FT advance = 60 % of the State amount; the deliberation's revenue = State amounts of both contracts (2024)."""
-    ta = contract.text_amounts
-    ft_total = _pick(ta, convention="ft", document="ft_convention", scope="contract")
-    advance = _pick(ta, convention="ft", scope="advance")
-    rate = _rule_value(contract, "ft", "avance à la signature")
+    """FT advance = 60 % of the State amount (rule ``ft_advance_rate``, article 6, l. 5953); the
+    deliberation's revenue = State amounts of both contracts in 2024 (l. 97, 11031)."""
+    facts = Facts.of(contract)
+    rate = facts.contract.rule_rate("ft_advance_rate")
+    ft_total = facts.pick("text_amounts", convention="ft", document="ft_convention", scope="contract")
+    advance = facts.pick("text_amounts", convention="ft", scope="advance")
+    scope = facts.scope(FAMILY, convention="ft", table="text_amounts", year=2024, funder="etat")
     rows = [
-        money_check(
+        scope.money(
             "regles/ft/avance_60",
-            "regles",
-            advance["amount_eur"].iloc[0] if len(advance) else None,
-            (ft_total["amount_eur"].iloc[0] * rate).quantize(Decimal("0.01")) if len(ft_total) and rate else None,
-            "Avance France Travail : montant imprimé comparé au taux d'avance de l'article 6 "
-            f"({format_percent(rate) if rate else 'non trouvé dans rules.csv'}) appliqué au montant État de la convention.",
-            convention="ft",
-            table="text_amounts",
-            year=2024,
-            funder="etat",
-            source_expected=_where(advance),
-            source_computed=_where(ft_total),
+            advance[0]["amount_eur"] if advance else None,
+            (ft_total[0]["amount_eur"] * rate).quantize(CENT) if ft_total else None,
+            f"Avance France Travail : montant imprimé comparé au taux d'avance de l'article 6 ({format_percent(rate)}) "
+            "appliqué au montant État de la convention.",
+            (advance, ft_total),
         )
     ]
-    cls_2024 = _pick(ta, convention="cls", document="cls_convention", scope="contract", year=2024)
-    cls_2024 = cls_2024.sort_values("source_line").iloc[:1]
-    for _, revenue in _pick(ta, scope="revenue").iterrows():
-        if "Inscrit" in revenue["label"]:
+    cls_2024 = facts.pick("text_amounts", convention="cls", document="cls_convention", scope="contract", year=2024)
+    parts = facts.sort("text_amounts", cls_2024, "source_line")[:1] + ft_total
+    for revenue in facts.pick("text_amounts", scope="revenue"):
+        if BOOKED_REVENUE in revenue["label"]:
             continue  # the amount already booked before the deliberation: not the contracts' revenue
-        parts = pd.concat([cls_2024, ft_total])
         rows.append(
-            money_check(
+            scope.at(convention="deliberation").money(
                 f"regles/recette/{revenue['document']}/l{int(revenue['source_line'])}",
-                "regles",
                 revenue["amount_eur"],
-                _sum_or_none(parts),
+                sum_or_none(parts),
                 f"Recette inscrite ({revenue['document']}) comparée à la somme des montants État 2024 du CLS et de la "
                 "convention France Travail.",
-                convention="deliberation",
-                table="text_amounts",
-                year=2024,
-                funder="etat",
-                source_expected=_where(ta[ta.index == revenue.name]),
-                source_computed=_where(parts),
+                ([revenue], parts),
             )
         )
     return rows

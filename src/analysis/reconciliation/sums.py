@@ -2,45 +2,39 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from analysis.domain import ANNEX_TABLES, FICHE_TABLE
+from analysis.reconciliation.base import FINANCING_PLAN_TABLE, same, sum_or_none, total
+from analysis.reconciliation.facts import Facts
 
-from analysis.reconciliation.base import (
-    ANNEX_TABLES,
-    FICHE_TABLES,
-    _total,
-    _where,
-    money_check,
-)
+FAMILY = "sommes"
 
 
 def _year_label(year) -> str:
-    return "Total pluriannuel" if pd.isna(year) else str(int(year))
+    return "Total pluriannuel" if year is None else str(int(year))
+
+
+def _fiche_rows(facts: Facts) -> list[dict]:
+    tables = set(FICHE_TABLE.values())
+    return [r for r in facts.rows("budget") if r["table"] in tables]
 
 
 def check_fiche_row_totals(contract) -> list[dict]:
     """Each fiche budget row: the printed Total column against the sum of the funder columns."""
-    b = contract.budget
+    facts = Facts.of(contract)
     rows = []
-    fiches = b[b["table"].isin(FICHE_TABLES)]
-    for (table, action, year), row in fiches.groupby(["table", "action", "year"], observed=True, dropna=False, sort=True):
-        total = row[row["quantity"] == "total"]
-        parts = row[row["funder"].notna()]
-        printed = total["amount_eur"].iloc[0] if len(total) else None
+    for (table, action, year), row in facts.groups("budget", _fiche_rows(facts), "table", "action", "year"):
+        printed = [r for r in row if r["quantity"] == "total"]
+        parts = [r for r in row if r["funder"] is not None]
         label = _year_label(year)
+        scope = facts.scope(FAMILY, convention=row[0]["convention"], table=table, action=action, year=year)
         rows.append(
-            money_check(
+            scope.money(
                 f"sommes/{table}/{action}/{label}/ligne",
-                "sommes",
-                printed,
-                _total(parts["amount_eur"]) if len(parts) else None,
+                printed[0]["amount_eur"] if printed else None,
+                sum_or_none(parts),
                 f"Fiche {action}, ligne {label} : la colonne Total imprimée "
-                + ("est comparée à la somme des financeurs." if len(total) else "n'est pas imprimée."),
-                convention=row["convention"].iloc[0],
-                table=table,
-                action=action,
-                year=year,
-                source_expected=_where(total),
-                source_computed=_where(parts),
+                + ("est comparée à la somme des financeurs." if printed else "n'est pas imprimée."),
+                (printed, parts),
             )
         )
     return rows
@@ -48,28 +42,24 @@ def check_fiche_row_totals(contract) -> list[dict]:
 
 def check_fiche_column_totals(contract) -> list[dict]:
     """Each fiche's printed multi-year Total row against the sum of its year rows, column by column."""
-    b = contract.budget
-    fiches = b[b["table"].isin(FICHE_TABLES)]
+    facts = Facts.of(contract)
     rows = []
-    for (table, action, column), col in fiches.groupby(["table", "action", "column_label"], observed=True, sort=True):
-        total = col[col["row_type"] == "total"]
-        years = col[col["row_type"] == "line"]
-        if total.empty and years.empty:
+    for (table, action, column), col in facts.groups(
+        "budget", _fiche_rows(facts), "table", "action", "column_label", dropna=True
+    ):
+        printed = [r for r in col if r["row_type"] == "total"]
+        years = [r for r in col if r["row_type"] == "line"]
+        if not printed and not years:
             continue
+        scope = facts.scope(FAMILY, convention=col[0]["convention"], table=table, action=action, funder=col[0]["funder"])
         rows.append(
-            money_check(
+            scope.money(
                 f"sommes/{table}/{action}/total/{column}",
-                "sommes",
-                total["amount_eur"].iloc[0] if len(total) else None,
-                _total(years["amount_eur"]),
+                printed[0]["amount_eur"] if printed else None,
+                total(years),
                 f"Fiche {action}, colonne « {column} » : ligne Total imprimée "
-                + ("comparée à la somme des années imprimées." if len(total) else "absente."),
-                convention=col["convention"].iloc[0],
-                table=table,
-                action=action,
-                funder=col["funder"].iloc[0],
-                source_expected=_where(total),
-                source_computed=_where(years),
+                + ("comparée à la somme des années imprimées." if printed else "absente."),
+                (printed, years),
             )
         )
     return rows
@@ -80,51 +70,38 @@ def check_annex_subtotals(contract) -> list[dict]:
 
     A blank cell of the printed table counts as zero.
     """
-    b = contract.budget
-    axis_of = dict(zip(contract.actions["action"], contract.actions["axis"]))
+    facts = Facts.of(contract)
     rows = []
     for table in ANNEX_TABLES:
-        t = b[b["table"] == table]
-        lines = t[t["row_type"] == "line"].assign(action_axis=lambda d: d["action"].map(axis_of))
-        for _, sub in t[t["row_type"] == "subtotal"].sort_values(["axis", "column_label"]).iterrows():
-            parts = lines[(lines["action_axis"] == sub["axis"]) & (lines["column_label"] == sub["column_label"])]
+        subtotals = facts.sort("budget", facts.pick("budget", table=table, row_type="subtotal"), "axis", "column_label")
+        for sub in subtotals:
+            lines = facts.pick("budget", table=table, row_type="line", column_label=sub["column_label"])
+            parts = [r for r in lines if same(facts.axis_of.get(r["action"]), sub["axis"])]
+            scope = facts.scope(FAMILY, convention="cls", table=table, axis=sub["axis"], year=sub["year"], funder=sub["funder"])
             rows.append(
-                money_check(
+                scope.money(
                     f"sommes/{table}/axe{sub['axis']}/{sub['column_label']}",
-                    "sommes",
                     sub["amount_eur"],
-                    _total(parts["amount_eur"]),
+                    total(parts),
                     f"Annexe 3, sous-total de l'axe {sub['axis']}, colonne « {sub['column_label']} » : "
                     "comparé à la somme des actions de l'axe (cellule vide = 0).",
-                    convention="cls",
-                    table=table,
-                    axis=sub["axis"],
-                    year=sub["year"],
-                    funder=sub["funder"],
-                    source_expected=_where(t[t.index == sub.name]),
-                    source_computed=_where(parts),
+                    ([sub], parts),
                 )
             )
-        subtotals = t[t["row_type"] == "subtotal"]
-        for _, tot in t[t["row_type"] == "total"].sort_values("column_label").iterrows():
+        for tot in facts.sort("budget", facts.pick("budget", table=table, row_type="total"), "column_label"):
+            scope = facts.scope(FAMILY, convention="cls", table=table, year=tot["year"], funder=tot["funder"])
+            column = tot["column_label"]
             for kind, parts in (
-                ("sous-totaux", subtotals[subtotals["column_label"] == tot["column_label"]]),
-                ("actions", lines[lines["column_label"] == tot["column_label"]]),
+                ("sous-totaux", facts.pick("budget", table=table, row_type="subtotal", column_label=column)),
+                ("actions", facts.pick("budget", table=table, row_type="line", column_label=column)),
             ):
                 rows.append(
-                    money_check(
-                        f"sommes/{table}/total/{tot['column_label']}/{kind}",
-                        "sommes",
+                    scope.money(
+                        f"sommes/{table}/total/{column}/{kind}",
                         tot["amount_eur"],
-                        _total(parts["amount_eur"]),
-                        f"Annexe 3, total général, colonne « {tot['column_label']} » : comparé à la somme des {kind} "
-                        "(cellule vide = 0).",
-                        convention="cls",
-                        table=table,
-                        year=tot["year"],
-                        funder=tot["funder"],
-                        source_expected=_where(t[t.index == tot.name]),
-                        source_computed=_where(parts),
+                        total(parts),
+                        f"Annexe 3, total général, colonne « {column} » : comparé à la somme des {kind} (cellule vide = 0).",
+                        ([tot], parts),
                     )
                 )
     return rows
@@ -132,89 +109,74 @@ def check_annex_subtotals(contract) -> list[dict]:
 
 def check_ft_plan_total(contract) -> list[dict]:
     """France Travail plan d'action: printed TOTAL against the sum of the action amounts."""
-    b = contract.budget
-    plan = b[b["table"] == "ft_plan_action"]
-    total = plan[plan["row_type"] == "total"]
-    parts = plan[plan["row_type"] == "line"]
+    facts = Facts.of(contract)
+    printed = facts.pick("budget", table="ft_plan_action", row_type="total")
+    parts = facts.pick("budget", table="ft_plan_action", row_type="line")
+    scope = facts.scope(FAMILY, convention="ft", table="ft_plan_action", year=2024)
     return [
-        money_check(
+        scope.money(
             "sommes/ft_plan_action/total",
-            "sommes",
-            total["amount_eur"].iloc[0] if len(total) else None,
-            _total(parts["amount_eur"]),
+            printed[0]["amount_eur"] if printed else None,
+            total(parts),
             "Plan d'action France Travail : TOTAL imprimé comparé à la somme des montants des actions.",
-            convention="ft",
-            table="ft_plan_action",
-            year=2024,
-            source_expected=_where(total),
-            source_computed=_where(parts),
+            (printed, parts),
         )
     ]
 
 
+def _financing_subtotals(scope, volet, lines: list[dict], subtotals: list[dict]) -> list[dict]:
+    """Each printed sub-total of one volet of the financing plan against its rubric's lines (or, for a
+    block total printed after its rubrics' sub-totals, against the sub-totals before it)."""
+    rows = []
+    for sub in subtotals:
+        parts = [r for r in lines if same(r["section"], sub["section"]) and r["line_no"] < sub["line_no"]]
+        kind = "lignes de la rubrique"
+        if not parts:
+            parts = [r for r in subtotals if r["line_no"] < sub["line_no"] and not same(r["section"], sub["section"])]
+            kind = "sous-totaux qui le précèdent"
+        if sub["amount_eur"] is None and total(parts) == 0:
+            continue  # an empty template block: nothing printed on either side
+        rows.append(
+            scope.money(
+                f"sommes/ft_plan_financement/volet{volet}/{int(sub['line_no'])}",
+                sub["amount_eur"],
+                total(parts),
+                f"Plan de financement volet {volet}, « {sub['label']} » ({sub['section']}) : comparé à la somme des {kind}.",
+                ([sub], parts),
+            )
+        )
+    return rows
+
+
 def check_financing_plan(contract) -> list[dict]:
     """France Travail financing plan: sub-totals, volet totals and ceilings."""
-    fp = contract.financing_plan.sort_values(["volet", "line_no"])
+    facts = Facts.of(contract)
+    plan = facts.sort("financing_plan", facts.rows("financing_plan"), "volet", "line_no")
     rows = []
-    for volet, v in fp.groupby("volet", observed=True):
-        lines = v[v["row_type"] == "line"]
-        subtotals = v[v["row_type"] == "subtotal"]
-        for _, sub in subtotals.iterrows():
-            parts = lines[(lines["section"] == sub["section"]) & (lines["line_no"] < sub["line_no"])]
-            kind = "lignes de la rubrique"
-            if parts.empty:  # a block total printed after its rubrics' sub-totals
-                parts = subtotals[(subtotals["line_no"] < sub["line_no"]) & (subtotals["section"] != sub["section"])]
-                kind = "sous-totaux qui le précèdent"
-            if sub["amount_eur"] is None and _total(parts["amount_eur"]) == 0:
-                continue  # an empty template block: nothing printed on either side
-            rows.append(
-                money_check(
-                    f"sommes/ft_plan_financement/volet{volet}/{int(sub['line_no'])}",
-                    "sommes",
-                    sub["amount_eur"],
-                    _total(parts["amount_eur"]),
-                    f"Plan de financement volet {volet}, « {sub['label']} » ({sub['section']}) : comparé à la somme des {kind}.",
-                    convention="ft",
-                    table="ft_plan_financement",
-                    axis=volet,
-                    year=2024,
-                    source_expected=_where(v[v.index == sub.name]),
-                    source_computed=_where(parts),
-                )
-            )
-        total = v[v["row_type"] == "total"]
-        ceiling = v[v["row_type"] == "ceiling"]
-        printed_total = total["amount_eur"].iloc[0] if len(total) else None
-        if printed_total is None and _total(lines["amount_eur"]) == 0:
+    for (volet,), v in facts.groups("financing_plan", plan, "volet", dropna=True):
+        by_type = {kind: [r for r in v if r["row_type"] == kind] for kind in ("line", "subtotal", "total", "ceiling")}
+        lines, printed, ceiling = by_type["line"], by_type["total"], by_type["ceiling"]
+        scope = facts.scope(FAMILY, convention="ft", table=FINANCING_PLAN_TABLE, axis=volet, year=2024)
+        rows.extend(_financing_subtotals(scope, volet, lines, by_type["subtotal"]))
+        printed_total = printed[0]["amount_eur"] if printed else None
+        if printed_total is None and total(lines) == 0:
             continue
         rows.append(
-            money_check(
+            scope.money(
                 f"sommes/ft_plan_financement/volet{volet}/total",
-                "sommes",
                 printed_total,
-                _total(lines["amount_eur"]),
+                total(lines),
                 f"Plan de financement volet {volet} : total des besoins comparé à la somme des lignes.",
-                convention="ft",
-                table="ft_plan_financement",
-                axis=volet,
-                year=2024,
-                source_expected=_where(total),
-                source_computed=_where(lines),
+                (printed, lines),
             )
         )
         rows.append(
-            money_check(
+            scope.money(
                 f"sommes/ft_plan_financement/volet{volet}/plafond",
-                "sommes",
-                ceiling["amount_eur"].iloc[0] if len(ceiling) else None,
+                ceiling[0]["amount_eur"] if ceiling else None,
                 printed_total,
                 f"Plan de financement volet {volet} : total des besoins comparé au plafond départemental.",
-                convention="ft",
-                table="ft_plan_financement",
-                axis=volet,
-                year=2024,
-                source_expected=_where(ceiling),
-                source_computed=_where(total),
+                (ceiling, printed),
             )
         )
     return rows
@@ -222,28 +184,24 @@ def check_financing_plan(contract) -> list[dict]:
 
 def check_sub_actions(contract) -> list[dict]:
     """Sub-action amounts of a fiche against the fiche's annual total (first year of the fiche)."""
-    b = contract.budget
-    fiche_totals = b[b["table"].isin(FICHE_TABLES) & (b["row_type"] == "line") & (b["quantity"] == "total")]
+    facts = Facts.of(contract)
+    fiche_tables = set(FICHE_TABLE.values())
     rows = []
-    for action, subs in contract.sub_actions.groupby("action", sort=True):
-        totals = fiche_totals[fiche_totals["action"] == action].sort_values("year")
-        first = totals.iloc[:1]
-        amounts = [a for a in subs["amount_eur"] if a is not None]
+    for (action,), subs in facts.groups("sub_actions", facts.rows("sub_actions"), "action", dropna=True):
+        totals = [r for r in facts.pick("budget", action=action, row_type="line", quantity="total") if r["table"] in fiche_tables]
+        first = facts.sort("budget", totals, "year")[:1]
+        amounts = [s for s in subs if s["amount_eur"] is not None]
+        year = first[0]["year"] if first else None
+        scope = facts.scope(FAMILY, convention=subs[0]["convention"], table="sub_actions", action=action, year=year)
         rows.append(
-            money_check(
+            scope.money(
                 f"sommes/sous_actions/{action}",
-                "sommes",
-                first["amount_eur"].iloc[0] if len(first) else None,
-                _total(amounts) if amounts else None,
+                first[0]["amount_eur"] if first else None,
+                sum_or_none(amounts),
                 f"Fiche {action} : somme des montants des sous-actions comparée au total annuel de la fiche"
-                + (f" ({int(first['year'].iloc[0])})." if len(first) else " (non imprimé).")
+                + (f" ({int(year)})." if first else " (non imprimé).")
                 + ("" if amounts else " Aucun montant de sous-action n'est imprimé."),
-                convention=subs["convention"].iloc[0],
-                table="sub_actions",
-                action=action,
-                year=first["year"].iloc[0] if len(first) else None,
-                source_expected=_where(first),
-                source_computed=_where(subs[subs["amount_eur"].notna()]),
+                (first, amounts),
             )
         )
     return rows
@@ -251,27 +209,25 @@ def check_sub_actions(contract) -> list[dict]:
 
 def check_text_sums(contract) -> list[dict]:
     """Amounts in prose: per-axis (CLS) and per-volet (FT) amounts against the stated contract total."""
-    ta = contract.text_amounts
+    facts = Facts.of(contract)
     rows = []
-    for (document, article, year), group in ta.groupby(["document", "article", "year"], dropna=False, sort=True):
-        total = group[group["scope"] == "contract"]
-        parts = group[group["scope"].isin(["axis", "volet"])]
-        if total.empty or parts.empty:
+    for (document, article, year), group in facts.groups(
+        "text_amounts", facts.rows("text_amounts"), "document", "article", "year"
+    ):
+        printed = [r for r in group if r["scope"] == "contract"]
+        parts = [r for r in group if r["scope"] in ("axis", "volet")]
+        if not printed or not parts:
             continue
-        convention = total["convention"].iloc[0]
+        convention = printed[0]["convention"]
         kind = "axes" if convention == "cls" else "volets"
+        scope = facts.scope(FAMILY, convention=convention, table="text_amounts", year=year)
         rows.append(
-            money_check(
+            scope.money(
                 f"sommes/texte/{document}/{article}/{kind}",
-                "sommes",
-                total["amount_eur"].iloc[0],
-                _total(parts["amount_eur"]),
+                printed[0]["amount_eur"],
+                total(parts),
                 f"{document}, article {article} : montant total comparé à la somme des montants par {kind[:-1]}.",
-                convention=convention,
-                table="text_amounts",
-                year=year,
-                source_expected=_where(total),
-                source_computed=_where(parts),
+                (printed, parts),
             )
         )
     return rows

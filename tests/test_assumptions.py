@@ -1,0 +1,84 @@
+"""The assumptions register: well-formed, used where it says, rendered in the README, overridable."""
+
+import importlib
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from analysis import assumptions
+from analysis.domain import ROOT, SOURCE_FILE
+
+README = ROOT / "README.md"
+BEGIN, END = assumptions.README_BEGIN, assumptions.README_END
+
+
+def test_ids_are_sequential_and_names_unique():
+    items = assumptions.assumptions()
+    assert [a.id for a in items] == [f"H{i:02d}" for i in range(1, len(items) + 1)]
+    assert len({a.name for a in items}) == len(items)
+
+
+def test_lookup_by_id_and_by_name_and_typed_values():
+    assert assumptions.get("H01") is assumptions.get("under_consumption_threshold")
+    assert assumptions.default("signature_date") == date(2024, 4, 15)
+    assert assumptions.resolve(0.75, "under_consumption_threshold") == 0.75
+    assert assumptions.resolve(None, "under_consumption_threshold") == assumptions.default("under_consumption_threshold")
+    with pytest.raises(KeyError, match="hypothèse inconnue"):
+        assumptions.get("H99")
+
+
+def _resolve_dotted(path: str):
+    parts = path.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[cut:]:
+            obj = getattr(obj, attr)
+        return obj
+    raise ModuleNotFoundError(path)
+
+
+@pytest.mark.parametrize("item", assumptions.assumptions(), ids=lambda a: a.id)
+def test_used_in_points_at_code_that_reads_the_assumption(item):
+    """Each place the register names exists and reads the assumption by its parameter name."""
+    import inspect
+
+    assert item.used_in, f"{item.id} : aucun usage déclaré"
+    for path in item.used_in:
+        obj = _resolve_dotted(path)
+        module = inspect.getmodule(obj)
+        text = inspect.getsource(module)
+        assert f'"{item.name}"' in text or f"'{item.name}'" in text, f"{item.id} : {path} ne lit pas « {item.name} »"
+
+
+@pytest.mark.skipif(not SOURCE_FILE.is_file(), reason="texte source partagé absent (../shared/source)")
+def test_source_lines_exist_in_the_source():
+    n_lines = len(SOURCE_FILE.read_text(encoding="utf-8").splitlines())
+    for item in assumptions.assumptions():
+        for number in re.findall(r"\d+", item.source_lines):
+            assert 1 <= int(number) <= n_lines, f"{item.id} : ligne {number} hors du texte source"
+
+
+def test_readme_shows_the_register_as_generated():
+    text = README.read_text(encoding="utf-8")
+    assert BEGIN in text and END in text, "README : bloc du registre des hypothèses absent"
+    block = text.split(BEGIN, 1)[1].split(END, 1)[0].strip("\n") + "\n"
+    assert block == assumptions.markdown(), "README : registre des hypothèses à régénérer (python -m analysis.assumptions)"
+
+
+def test_register_table_has_every_field():
+    table = assumptions.register_table()
+    assert list(table.columns) == assumptions.FIELDS
+    assert len(table) == len(assumptions.assumptions())
+    assert not table[["id", "name", "title", "reasoning", "quality", "impact"]].isna().any().any()
+
+
+def test_a_broken_register_is_refused_in_french(tmp_path: Path):
+    bad = tmp_path / "assumptions.toml"
+    bad.write_text('[[assumption]]\nid = "H01"\nname = "x"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="champs manquants"):
+        assumptions.load_register(bad)
