@@ -8,22 +8,22 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from analysis.example import EXAMPLE_DIR, SCENARIOS, example_path, load_execution, scenario_entries, write_examples
-from analysis.summaries import planned_budget
-from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS
+from analysis.domain import EXAMPLES_DIR
+from analysis.example import SCENARIOS, example_path, scenario_entries, write_examples
+from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS, load_execution
 
 REGENERATE = "régénérer les exemples : python -m analysis.example"
 
 
 def test_example_files_exist_and_their_names_say_fictitious():
-    files = sorted(p.name for p in EXAMPLE_DIR.glob("*.xlsx"))
+    files = sorted(p.name for p in EXAMPLES_DIR.glob("*.xlsx"))
     assert files == sorted(example_path(c, y).name for c, y in SCENARIOS)
     assert all("FICTIVE" in name for name in files)
 
 
 def test_regeneration_is_byte_identical(contract, tmp_path):
     for path in write_examples(contract, tmp_path):
-        assert path.read_bytes() == (EXAMPLE_DIR / path.name).read_bytes(), f"{path.name} a changé : {REGENERATE}"
+        assert path.read_bytes() == (EXAMPLES_DIR / path.name).read_bytes(), f"{path.name} a changé : {REGENERATE}"
 
 
 def test_command_line_regenerates_the_same_files(tmp_path):
@@ -31,9 +31,9 @@ def test_command_line_regenerates_the_same_files(tmp_path):
                          capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     written = sorted(p.name for p in tmp_path.glob("*.xlsx"))
-    assert written == sorted(p.name for p in EXAMPLE_DIR.glob("*.xlsx"))
+    assert written == sorted(p.name for p in EXAMPLES_DIR.glob("*.xlsx"))
     for name in written:
-        assert (tmp_path / name).read_bytes() == (EXAMPLE_DIR / name).read_bytes(), REGENERATE
+        assert (tmp_path / name).read_bytes() == (EXAMPLES_DIR / name).read_bytes(), REGENERATE
 
 
 def test_scenario_is_deterministic(contract):
@@ -54,7 +54,7 @@ def test_every_sheet_says_the_figures_are_fictitious():
 
 
 def test_examples_load_cleanly_by_default(execution):
-    assert list(execution.workbooks["file"]) == sorted(p.name for p in EXAMPLE_DIR.glob("*.xlsx"))
+    assert list(execution.workbooks["file"]) == sorted(p.name for p in EXAMPLES_DIR.glob("*.xlsx"))
     assert execution.workbooks["fictitious"].all()
     assert execution.warnings.empty
     b = execution.budget
@@ -72,7 +72,7 @@ def execution_rates(contract, execution):
     done = b[(b["row_type"] == "line") & (b["quantity"] == "executed_total")]
     rates = {}
     for convention in ("cls", "ft"):
-        planned = planned_budget(contract, convention).groupby(["year", "action"])["amount_eur"].sum()
+        planned = contract.planned_budget(convention).groupby(["year", "action"])["amount_eur"].sum()
         for _, row in done[done["convention"] == convention].iterrows():
             rates[(convention, int(row["year"]), row["action"])] = row["amount_eur"] / planned[(row["year"], row["action"])]
     return rates
@@ -111,4 +111,4 @@ def test_load_execution_reads_one_file(contract):
     one = load_execution(contract, example_path("ft", 2024))
     assert list(one.workbooks["file"]) == ["execution_FICTIVE_ft_2024.xlsx"]
     with pytest.raises(FileNotFoundError):
-        load_execution(contract, EXAMPLE_DIR / "vide")
+        load_execution(contract, EXAMPLES_DIR / "vide")

@@ -21,9 +21,9 @@ from analysis.workbooks import (
     SHEET_META,
     Execution,
     WorkbookError,
-    _parse_text_number,
     export_template,
     fill_template,
+    parse_text_number,
     read_execution,
     template_layout,
 )
@@ -214,14 +214,16 @@ def test_round_trip_reads_back_exactly_the_filled_values(contract, templates, la
             unconsumed = lines[(lines["action"] == action) & (lines["quantity"] == "unconsumed")]["amount_eur"].iloc[0]
             assert unconsumed == value - expected["money"][(action, "executed_etat")]
             total = lines[(lines["action"] == action) & (lines["quantity"] == "executed_total")]["amount_eur"].iloc[0]
-            assert total == sum((expected["money"].get((action, f), Decimal(0)) for f in ("executed_etat", "executed_departement", "executed_autre")), Decimal(0))
+            parts = ("executed_etat", "executed_departement", "executed_autre")
+            assert total == sum((expected["money"].get((action, f), Decimal(0)) for f in parts), Decimal(0))
     results = dict(zip(execution.indicator_values["indicator_id"], execution.indicator_values["value"]))
     assert results == expected["result"]
     assert (execution.indicator_values["measure"] == "result").all()
     j = execution.justifications
     ramps = {a: r for a, r in zip(j["action"], j["ramp_up_rate"]) if not pd.isna(r)}
     assert ramps == pytest.approx(expected["ramp"], abs=1e-12) and set(ramps) == set(expected["ramp"])
-    texts = {a: (r, None if pd.isna(t) else t) for a, r, t in zip(j["action"], j["gap_reason"], j["justification"]) if not pd.isna(r)}
+    texts = {a: (r, None if pd.isna(t) else t)
+             for a, r, t in zip(j["action"], j["gap_reason"], j["justification"]) if not pd.isna(r)}
     assert texts == expected["text"]
     # sub-totals are sums of the lines, exactly
     for quantity in ("paid", "executed", "executed_total"):
@@ -254,7 +256,8 @@ def test_budget_rows_have_contract_dtypes_and_concat_with_the_contract(contract,
     assert set(b["table"]) == {"execution_workbook"}
     assert b["source_line"].isna().all()
     paid = b[(b["quantity"] == "paid") & (b["row_type"] == "line")].iloc[0]
-    assert paid["source"] == f"x.xlsx, feuille « {SHEET_FINANCE} », cellule {cell_of(layouts[('cls', 2024)], SHEET_FINANCE, '1.1', 'paid')}"
+    cell = cell_of(layouts[("cls", 2024)], SHEET_FINANCE, "1.1", "paid")
+    assert paid["source"] == f"x.xlsx, feuille « {SHEET_FINANCE} », cellule {cell}"
     both = pd.concat([contract.budget, b], ignore_index=True)
     assert isinstance(both["phase"].dtype, pd.CategoricalDtype)
     assert set(both["phase"]) == {"approved", "executed"}
@@ -282,7 +285,7 @@ def test_budget_rows_have_contract_dtypes_and_concat_with_the_contract(contract,
     ],
 )
 def test_french_text_numbers_are_parsed(text, value, percent):
-    assert _parse_text_number(text, allow_percent=True, allow_euro=True) == (Decimal(value), percent)
+    assert parse_text_number(text, allow_percent=True, allow_euro=True) == (Decimal(value), percent)
 
 
 def test_french_text_numbers_are_accepted_in_every_input_kind(contract, templates, layouts, tmp_path):
@@ -336,7 +339,8 @@ def with_cached_values(path, sheet_index, cached: dict, out):
 
 def test_derived_columns_are_recomputed_and_disagreements_reported(contract, templates, layouts, tmp_path):
     layout = layouts[("cls", 2024)]
-    rows = entries([(SHEET_FINANCE, "1.1", "paid", Decimal("618000")), (SHEET_FINANCE, "1.1", "executed_etat", Decimal("500000.25")),
+    rows = entries([(SHEET_FINANCE, "1.1", "paid", Decimal("618000")),
+                    (SHEET_FINANCE, "1.1", "executed_etat", Decimal("500000.25")),
                     (SHEET_FINANCE, "1.1", "executed_departement", Decimal("400000"))])
     filled = fill_template(templates[("cls", 2024)], contract, rows, out=tmp_path / "f.xlsx")
     unconsumed = cell_of(layout, SHEET_FINANCE, "1.1", "unconsumed_etat")
@@ -382,3 +386,19 @@ def test_public_api_is_exported_lazily():
                  "Execution", "load_execution", "write_examples"):
         assert callable(getattr(analysis, name))
     assert issubclass(WorkbookError, ValueError)
+
+
+def test_package_hygiene():
+    """No display module, no other module's private names, no function over 60 lines (issue 7)."""
+    import ast
+    from pathlib import Path
+
+    package = Path(analysis.__file__).parent
+    files = [*sorted((package / "workbooks").glob("*.py")), package / "example.py", package / "xlsx.py"]
+    for file in files:
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("analysis"):
+                assert node.module not in ("analysis.summaries", "analysis.display"), (file.name, node.module)
+                assert not [a.name for a in node.names if a.name.startswith("_")], (file.name, node.module)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                assert node.end_lineno - node.lineno < 60, (file.name, node.name)

@@ -26,8 +26,9 @@ _EXPORTS = {
     "Execution": "analysis.workbooks",
     "WorkbookError": "analysis.workbooks",
     "WorkbookProblem": "analysis.workbooks",
-    "load_execution": "analysis.example",
+    "load_execution": "analysis.workbooks",
     "write_examples": "analysis.example",
+    "write_tables": "analysis.xlsx",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -351,11 +351,11 @@ def export_reconciliation(frame: pd.DataFrame, path: str | Path) -> Path:
 
     Headers and codes are in French; amounts stay numbers (euro format in the spreadsheet).
     """
-    from analysis.exports import write_excel
     from analysis.reconciliation import findings
+    from analysis.xlsx import write_tables
 
     widths = {HEADERS[c]: w for c, w in (("explication", 80), ("source_expected", 45), ("source_computed", 45), ("check_id", 45))}
-    return write_excel(
+    return write_tables(
         {
             "Écarts": checks(findings(frame), numbers=False),
             "Tous les contrôles": checks(frame, numbers=False),

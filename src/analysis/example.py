@@ -2,10 +2,12 @@
 
 No execution figure of either contract is public yet. This module invents one, deterministically (fixed
 seed, ``numpy.random.default_rng``), for 2024 and 2025 and both contracts, and writes it into
-``data/raw/execution/`` through :func:`analysis.workbooks.export_template`, exactly as an analyst's
-filled workbook would arrive. File names say ``FICTIVE``, and every sheet of every workbook carries a
-red notice saying the figures are fictitious; the hidden sheet records ``fictif = oui``, so that
-:func:`load_execution` reports it (``Execution.workbooks['fictitious']``) and charts can say so.
+``data/examples/`` (:data:`analysis.domain.EXAMPLES_DIR`) through :func:`analysis.workbooks.export_template`,
+exactly as an analyst's filled workbook would arrive. File names say ``FICTIVE``, and every sheet of every
+workbook carries a red notice saying the figures are fictitious; the hidden sheet records ``fictif = oui``,
+so that :func:`analysis.load_execution` (which reads this folder by default) reports it
+(``Execution.workbooks['fictitious']``) and charts can say so. Generated files never go to ``data/raw/``,
+which holds only the transcribed source.
 
 The scenario (the same story both years, magnitudes drawn from the seeded generator):
 
@@ -35,23 +37,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.loading import DEFAULT_DATA_DIR, load_contract
-from analysis.summaries import planned_budget
-from analysis.workbooks import (
-    SHEET_AMENDMENT,
-    SHEET_FINANCE,
-    SHEET_INDICATORS,
-    Execution,
-    WorkbookError,
-    export_template,
-    read_execution,
-)
+from analysis.domain import DELIBERATION_DATE, EXAMPLES_DIR
+from analysis.loading import load_contract
+from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS, export_template
 
-#: Where the example workbooks live (they are inputs of the notebooks, hence under data/raw).
-EXAMPLE_DIR = DEFAULT_DATA_DIR / "execution"
-
-#: Seed of the scenario (the date of the deliberation, 15 April 2024).
-SEED = 20240415
+#: Seed of the scenario: the date of the deliberation written as a number (20240415).
+SEED = int(DELIBERATION_DATE.strftime("%Y%m%d"))
 
 #: (convention, year) of every example workbook.
 SCENARIOS = [("cls", 2024), ("cls", 2025), ("ft", 2024), ("ft", 2025)]
@@ -94,7 +85,7 @@ REDUCED_BY_AMENDMENT = {"cls": "3.3"}
 
 def example_path(convention: str, year: int, outdir=None) -> Path:
     """File of the example workbook of ``convention`` for ``year`` (name says FICTIVE)."""
-    return Path(outdir if outdir is not None else EXAMPLE_DIR) / f"execution_FICTIVE_{convention}_{year}.xlsx"
+    return Path(outdir if outdir is not None else EXAMPLES_DIR) / f"execution_FICTIVE_{convention}_{year}.xlsx"
 
 
 def _cents(value) -> Decimal:
@@ -111,16 +102,19 @@ def _rate(rng, profile: str, convention: str, year: int) -> float:
     return float(rng.uniform(0.93, 1.0))
 
 
+class _Entries(list):
+    """Fill entries (sheet, key, field, value) in the order they are added."""
+
+    def add(self, sheet: str, key: str, field: str, value) -> None:
+        self.append({"sheet": sheet, "key": key, "field": field, "value": value})
+
+
 def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
     """The fictitious inputs of one workbook: entries (sheet, key, field, value) for the template."""
     index = [c for c, _ in SCENARIOS].index(convention)
     rng = np.random.default_rng([SEED, index, year])
-    planned = planned_budget(contract, convention)
-    entries = []
-
-    def add(sheet, key, field, value):
-        entries.append({"sheet": sheet, "key": key, "field": field, "value": value})
-
+    planned = contract.planned_budget(convention)
+    entries = _Entries()
     actions = contract.actions.loc[contract.actions["convention"] == convention, "action"].tolist()
     rates = {}
     for action in actions:
@@ -130,55 +124,71 @@ def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
         if not present:
             continue  # nothing planned this year (e.g. FT actions other than 2.4 in 2025): line left blank
         profile = PROFILES[convention].get(action, "near_plan")
-        rate = _rate(rng, profile, convention, year)
-        rates[action] = (profile, rate)
-        paid = parts["etat"]
-        executed = _cents(paid * Decimal(f"{rate:.4f}"))
-        add(SHEET_FINANCE, action, "paid", paid)
-        add(SHEET_FINANCE, action, "executed_etat", executed)
-        if "departement" in present:
-            cd_rate = min(1.0, rate * float(rng.uniform(0.97, 1.03)))
-            executed_cd = _cents(parts["departement"] * Decimal(f"{cd_rate:.4f}"))
-            add(SHEET_FINANCE, action, "executed_departement", executed_cd)
-        if "autre" in present:
-            add(SHEET_FINANCE, action, "executed_autre", _cents(parts["autre"] * Decimal(f"{rate:.4f}")))
-        if convention == "cls":
-            justified = profile in ("under_justified", "ramp_up")
-            add(SHEET_FINANCE, action, "carry_over_etat", (paid - executed) if justified else Decimal("0.00"))
-            carry_cd = parts["departement"] - executed_cd if justified and "departement" in present else Decimal("0.00")
-            add(SHEET_FINANCE, action, "carry_over_departement", max(carry_cd, Decimal("0.00")))
-        if profile == "ramp_up":
-            add(SHEET_FINANCE, action, "ramp_up", RAMP_UP[(convention, year)])
-        if profile in ("under_justified", "ramp_up"):
-            reason, text = REASONS[action]
-            add(SHEET_FINANCE, action, "gap_reason", reason)
-            add(SHEET_FINANCE, action, "justification", text)
-        # amendment: State amount notified for next year
+        rates[action] = (profile, _rate(rng, profile, convention, year))
+        _finance_entries(entries, rng, convention, year, action, parts, present, rates[action])
         nxt = planned[(planned["action"] == action) & (planned["year"] == year + 1) & (planned["funder"] == "etat")]
         if len(nxt):
-            number = year - 2023  # one amendment a year, from 2024
-            notified = sum(nxt["amount_eur"], Decimal("0.00"))
-            if REDUCED_BY_AMENDMENT.get(convention) == action:
-                notified = _cents(notified * Decimal("0.85"))
-                comment = f"Avenant n°{number} (fictif) : part État {year + 1} réduite de 15 % après la sous-consommation {year}."
-            else:
-                comment = f"Avenant n°{number} (fictif) : montant de la fiche action confirmé."
-            add(SHEET_AMENDMENT, action, "notified", notified)
-            add(SHEET_AMENDMENT, action, "comment", comment)
+            _amendment_entries(entries, convention, year, action, sum(nxt["amount_eur"], Decimal("0.00")))
+    _indicator_entries(entries, rng, contract, convention, year, rates)
+    return pd.DataFrame(entries, columns=["sheet", "key", "field", "value"])
 
-    # indicators: results around targets; a few left blank
+
+def _finance_entries(entries: _Entries, rng, convention: str, year: int, action: str, parts: dict, present: set,
+                     behaviour: tuple) -> None:
+    """Credits paid, amounts executed and carried over, ramp-up and justification of one action."""
+    profile, rate = behaviour
+    paid = parts["etat"]
+    executed = _cents(paid * Decimal(f"{rate:.4f}"))
+    entries.add(SHEET_FINANCE, action, "paid", paid)
+    entries.add(SHEET_FINANCE, action, "executed_etat", executed)
+    if "departement" in present:
+        cd_rate = min(1.0, rate * float(rng.uniform(0.97, 1.03)))
+        executed_cd = _cents(parts["departement"] * Decimal(f"{cd_rate:.4f}"))
+        entries.add(SHEET_FINANCE, action, "executed_departement", executed_cd)
+    if "autre" in present:
+        entries.add(SHEET_FINANCE, action, "executed_autre", _cents(parts["autre"] * Decimal(f"{rate:.4f}")))
+    if convention == "cls":
+        justified = profile in ("under_justified", "ramp_up")
+        entries.add(SHEET_FINANCE, action, "carry_over_etat", (paid - executed) if justified else Decimal("0.00"))
+        carry_cd = parts["departement"] - executed_cd if justified and "departement" in present else Decimal("0.00")
+        entries.add(SHEET_FINANCE, action, "carry_over_departement", max(carry_cd, Decimal("0.00")))
+    if profile == "ramp_up":
+        entries.add(SHEET_FINANCE, action, "ramp_up", RAMP_UP[(convention, year)])
+    if profile in ("under_justified", "ramp_up"):
+        reason, text = REASONS[action]
+        entries.add(SHEET_FINANCE, action, "gap_reason", reason)
+        entries.add(SHEET_FINANCE, action, "justification", text)
+
+
+def _amendment_entries(entries: _Entries, convention: str, year: int, action: str, planned_next: Decimal) -> None:
+    """The State amount notified by amendment for next year: the planned one, or reduced for one action."""
+    number = year - 2023  # one amendment a year, from 2024
+    notified = planned_next
+    if REDUCED_BY_AMENDMENT.get(convention) == action:
+        notified = _cents(notified * Decimal("0.85"))
+        comment = f"Avenant n°{number} (fictif) : part État {year + 1} réduite de 15 % après la sous-consommation {year}."
+    else:
+        comment = f"Avenant n°{number} (fictif) : montant de la fiche action confirmé."
+    entries.add(SHEET_AMENDMENT, action, "notified", notified)
+    entries.add(SHEET_AMENDMENT, action, "comment", comment)
+
+
+def _indicator_entries(entries: _Entries, rng, contract, convention: str, year: int, rates: dict) -> None:
+    """Indicator results around their targets (lower for under-consuming actions); a few left blank."""
     ind = contract.indicators[contract.indicators["convention"] == convention]
     values = contract.indicator_values
     targets = values[(values["measure"] == "target") & (values["year"] == year)].set_index("indicator_id")["value"]
     with_target = [i for i in ind["indicator_id"] if i in targets.index and not pd.isna(targets[i])]
     n_blank = 3 if convention == "cls" else 1
-    blank = set(rng.choice(with_target, size=min(n_blank, max(0, len(with_target) - 1)), replace=False)) if len(with_target) > 1 else set()
+    blank = set()
+    if len(with_target) > 1:
+        blank = set(rng.choice(with_target, size=min(n_blank, len(with_target) - 1), replace=False))
     for _, row in ind.iterrows():
         indicator = row["indicator_id"]
         if indicator not in with_target:
             continue
         if indicator in blank:
-            add(SHEET_INDICATORS, indicator, "comment", "Donnée non disponible à la date du bilan (exemple fictif).")
+            entries.add(SHEET_INDICATORS, indicator, "comment", "Donnée non disponible à la date du bilan (exemple fictif).")
             continue
         action = row["action"] if isinstance(row["action"], str) else None
         profile, rate = rates.get(action, ("near_plan", 1.0))
@@ -186,15 +196,14 @@ def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
             continue  # no budget this year for its action: no result either
         centre = rate if profile != "near_plan" else 1.0
         factor = max(0.0, float(rng.normal(centre, 0.08)))
-        target = float(targets[indicator])
         decimals = 1 if row["unit"] == "ETP" else 0
-        result = round(target * factor, decimals)
-        if row["indicator_id"] == "ft-P-02":
+        result = round(float(targets[indicator]) * factor, decimals)
+        if indicator == "ft-P-02":
             result = min(result, 100.0)  # a percentage of entrants
-        add(SHEET_INDICATORS, indicator, "result", int(result) if decimals == 0 else result)
+        entries.add(SHEET_INDICATORS, indicator, "result", int(result) if decimals == 0 else result)
         if profile != "near_plan" and action is not None:
-            add(SHEET_INDICATORS, indicator, "comment", "Résultat en retrait de la cible : voir la justification financière (exemple fictif).")
-    return pd.DataFrame(entries, columns=["sheet", "key", "field", "value"])
+            entries.add(SHEET_INDICATORS, indicator, "comment",
+                        "Résultat en retrait de la cible : voir la justification financière (exemple fictif).")
 
 
 def write_examples(contract=None, outdir=None) -> list[Path]:
@@ -210,35 +219,9 @@ def write_examples(contract=None, outdir=None) -> list[Path]:
     return paths
 
 
-def load_execution(contract=None, path=None) -> Execution:
-    """Load execution workbooks: by default the fictitious examples of ``data/raw/execution``.
-
-    ``path`` may be one workbook or a folder (every ``*.xlsx`` in it, in name order). The result
-    stacks all workbooks; ``workbooks['fictitious']`` says whether the figures are fictitious. If any
-    workbook is rejected, :class:`~analysis.workbooks.WorkbookError` lists the problems of every
-    rejected workbook and nothing is loaded.
-    """
-    contract = contract if contract is not None else load_contract()
-    path = Path(path) if path is not None else EXAMPLE_DIR
-    if not path.exists():
-        raise FileNotFoundError(f"classeur ou dossier introuvable : {path}")
-    files = sorted(path.glob("*.xlsx")) if path.is_dir() else [path]
-    if not files:
-        raise FileNotFoundError(f"aucun classeur .xlsx dans {path}")
-    executions, problems = [], []
-    for file in files:
-        try:
-            executions.append(read_execution(file, contract))
-        except WorkbookError as exc:
-            problems.extend(exc.problems)
-    if problems:
-        raise WorkbookError(problems)
-    return Execution.concat(executions)
-
-
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Régénère les classeurs d'exécution FICTIFS d'exemple.")
-    parser.add_argument("--outdir", default=None, help=f"dossier de sortie (défaut : {EXAMPLE_DIR})")
+    parser.add_argument("--outdir", default=None, help=f"dossier de sortie (défaut : {EXAMPLES_DIR})")
     args = parser.parse_args(argv)
     for path in write_examples(outdir=args.outdir):
         print(path)

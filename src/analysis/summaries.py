@@ -11,14 +11,9 @@ from decimal import Decimal
 import pandas as pd
 
 from analysis.assumptions import resolve
-from analysis.domain import CONVENTION_CODES, CONVENTION_LABELS, FUNDERS  # noqa: F401 (CONVENTION_LABELS: re-export)
+from analysis.domain import CONVENTION_CODES, FUNDERS
 
 ZERO = Decimal("0.00")
-
-
-def planned_budget(contract, convention: str) -> pd.DataFrame:
-    """The fiche budget lines of one convention (phase 'approved'): see :meth:`Contract.planned_budget`."""
-    return contract.planned_budget(convention)
 
 
 def contract_overview(contract) -> pd.DataFrame:

@@ -5,13 +5,15 @@ contract planned for that year, with four visible sheets (« Lisez-moi », « Ex
 « Indicateurs », « Avenant ») and a hidden sheet « _modele » that records the template, its version, the
 convention and the year. Input cells are unlocked (yellow); everything else is locked (sheet protection
 *without password*: it prevents mistakes, it is not a security measure). Derived columns and sub-totals
-are formulas; amounts carry the euro format ``# ##0,00 €``.
+are formulas; amounts carry the euro format ``# ##0,00 €``. Saving goes through :mod:`analysis.xlsx`
+(byte-identical on rerun, atomic).
 
 ``read_execution(path, contract)`` loads a filled workbook into the contract's tidy frames (see
 :class:`Execution`). It never trusts the values a spreadsheet program cached for formulas: it recomputes
 every derived column and sub-total itself and reports disagreements as warnings. Any bad input rejects
 the whole workbook with :class:`WorkbookError`, which lists every problem at once, in French, with
-sheet, cell, value and reason; nothing is loaded in that case.
+sheet, cell, value and reason; nothing is loaded in that case. ``load_execution(contract, path)`` reads
+every workbook of a folder (by default the fictitious examples of ``data/examples``).
 
 The layout (which cell holds what) is computed once by the same code for writing and for reading, so
 the two can never drift apart: see :func:`template_layout`.
@@ -20,12 +22,21 @@ Modules:
 
 - :mod:`~analysis.workbooks.layout` — the template's layout (sheets, columns, rows, formulas);
 - :mod:`~analysis.workbooks.writer` — writing and filling the template;
-- :mod:`~analysis.workbooks.parsing` — parsing the values typed in input cells;
-- :mod:`~analysis.workbooks.reader` — reading and checking a filled workbook;
+- :mod:`~analysis.workbooks.parsing` — parsing the values typed in input cells, quoting values;
+- :mod:`~analysis.workbooks.structure` — structure checks: file, sheets, metadata, headers, merged
+  cells, row alignment;
+- :mod:`~analysis.workbooks.cells` — the cells of a data sheet: inputs parsed, locked cells and
+  formulas compared, consistency of the amounts;
+- :mod:`~analysis.workbooks.frames` — :class:`Execution` and the pure function building its frames;
+- :mod:`~analysis.workbooks.reader` — :func:`read_execution`, the three steps above in order;
+- :mod:`~analysis.workbooks.folder` — :func:`load_execution`, every workbook of a folder;
 - :mod:`~analysis.workbooks.errors` — the problems reported and the error raised.
 """
 
+from analysis.workbooks.cells import CROSS_CHECKED
 from analysis.workbooks.errors import WorkbookError, WorkbookProblem
+from analysis.workbooks.folder import load_execution
+from analysis.workbooks.frames import WORKBOOK_TABLE, Execution
 from analysis.workbooks.layout import (
     FORMULA_KINDS,
     GAP_REASONS,
@@ -41,7 +52,6 @@ from analysis.workbooks.layout import (
     SUMMED_KINDS,
     TEMPLATE_ID,
     TEMPLATE_VERSION,
-    ZERO,
     Column,
     Row,
     Sheet,
@@ -49,29 +59,41 @@ from analysis.workbooks.layout import (
     planned_years,
     template_layout,
 )
-from analysis.workbooks.parsing import CENT, _parse_text_number
-from analysis.workbooks.reader import CROSS_CHECKED, WORKBOOK_TABLE, Execution, read_execution
-from analysis.workbooks.writer import (
-    FIXED_TIMESTAMP,
-    MONEY_FORMAT,
-    NUMBER_FORMAT,
-    RATE_FORMAT,
-    TEXT_FORMAT,
-    execution_entries,
-    export_template,
-    fill_template,
-)
+from analysis.workbooks.parsing import CENT, parse_text_number
+from analysis.workbooks.reader import read_execution
+from analysis.workbooks.writer import execution_entries, export_template, fill_template
 
 __all__ = [
+    "CENT",
+    "CROSS_CHECKED",
+    "FORMULA_KINDS",
+    "GAP_REASONS",
+    "HEADER_ROW",
+    "INPUT_KINDS",
+    "MONEY_KINDS",
+    "REQUIRED_SHEETS",
+    "SHEET_AMENDMENT",
+    "SHEET_FINANCE",
+    "SHEET_INDICATORS",
+    "SHEET_META",
+    "SHEET_README",
+    "SUMMED_KINDS",
+    "TEMPLATE_ID",
+    "TEMPLATE_VERSION",
+    "WORKBOOK_TABLE",
+    "Column",
     "Execution",
-    "execution_entries",
-    "planned_years",
+    "Row",
+    "Sheet",
+    "Template",
     "WorkbookError",
     "WorkbookProblem",
+    "execution_entries",
     "export_template",
     "fill_template",
+    "load_execution",
+    "parse_text_number",
+    "planned_years",
     "read_execution",
     "template_layout",
-    "GAP_REASONS",
-    "TEMPLATE_VERSION",
 ]

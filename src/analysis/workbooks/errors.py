@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
+from analysis.workbooks.parsing import show_value
 
 # --------------------------------------------------------------------------------------------------
 # Problems and errors
@@ -39,3 +41,26 @@ class WorkbookError(ValueError):
         s = "s" if n > 1 else ""
         head = f"Classeur d'exécution refusé : {n} problème{s} trouvé{s} ; rien n'a été chargé."
         super().__init__("\n".join([head, *(f"  - {p}" for p in self.problems)]))
+
+
+class ProblemLog:
+    """The problems found in one workbook, in the order they are found; :meth:`reject` raises them all."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[WorkbookProblem] = []
+
+    def add(self, sheet: str | None, cell: str | None, value, reason: str) -> None:
+        """Record a problem; ``value`` is the cell's content as read (quoted in French in the message)."""
+        self.problems.append(WorkbookProblem(self.file, sheet, cell, show_value(value), reason))
+
+    def reject(self) -> NoReturn:
+        raise WorkbookError(self.problems)
+
+    def fatal(self, sheet: str | None, cell: str | None, value, reason: str) -> NoReturn:
+        """Record a problem that stops the reading, and reject the workbook."""
+        self.add(sheet, cell, value, reason)
+        self.reject()
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)

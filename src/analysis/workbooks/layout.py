@@ -1,9 +1,9 @@
 """The template's layout: which cell of which sheet holds what, and the formulas that derive values.
 
-The layout is built from the contract for one convention and one year (:func:`_build_template`), by
+The layout is built from the contract for one convention and one year (:func:`build_template`), by
 the same code for writing (:mod:`analysis.workbooks.writer`) and for reading
-(:mod:`analysis.workbooks.reader`), so the two can never drift apart. :func:`_evaluate` and
-:func:`_compute_sheet` are the Python twins of the spreadsheet formulas.
+(:mod:`analysis.workbooks.reader`), so the two can never drift apart. :func:`evaluate` and
+:func:`compute_sheet` are the Python twins of the spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.summaries import CONVENTION_LABELS, planned_budget
+from analysis.domain import CONVENTION_LABELS, CONVENTIONS, grouping_label
+from analysis.xlsx import column_letter
 
 #: Identifier and version of the template, written in the hidden sheet and checked on reading.
 TEMPLATE_ID = "analysis.execution"
@@ -110,7 +111,7 @@ class Sheet:
         raise KeyError(field)
 
     def letter(self, field: str) -> str:
-        return _letter(self.index_of(field) + 1)
+        return column_letter(self.index_of(field) + 1)
 
     def row_number(self, index: int) -> int:
         return HEADER_ROW + 1 + index
@@ -134,19 +135,10 @@ class Template:
         return [self.sheets[SHEET_FINANCE], self.sheets[SHEET_INDICATORS], self.sheets[SHEET_AMENDMENT]]
 
 
-def _letter(n: int) -> str:
-    text = ""
-    while n:
-        n, r = divmod(n - 1, 26)
-        text = chr(65 + r) + text
-    return text
-
-
 def _finance_columns(convention: str, year: int) -> tuple:
     nxt = year + 1
-    axis = "Axe" if convention == "cls" else "Volet"
     columns = [
-        Column("axis", axis, "label", width=7),
+        Column("axis", grouping_label(convention), "label", width=7),
         Column("action", "Fiche action N°", "key", width=9),
         Column("title", "Intitulé de l'action", "label", width=42),
         Column("planned_etat", f"État prévu {year} (fiche action)", "ref_money"),
@@ -188,7 +180,7 @@ def _finance_columns(convention: str, year: int) -> tuple:
 def _amendment_columns(convention: str, year: int) -> tuple:
     nxt = year + 1
     return (
-        Column("axis", "Axe" if convention == "cls" else "Volet", "label", width=7),
+        Column("axis", grouping_label(convention), "label", width=7),
         Column("action", "Fiche action N°", "key", width=9),
         Column("title", "Intitulé de l'action", "label", width=42),
         Column("planned_next_etat", f"État prévu {nxt} (fiche action)", "ref_money"),
@@ -216,7 +208,7 @@ def _indicator_columns(year: int) -> tuple:
     )
 
 
-def _clean(value):
+def clean(value):
     """pandas missing values (NA, NaN) -> None; everything else unchanged."""
     if value is None:
         return None
@@ -230,7 +222,7 @@ def _clean(value):
 
 def _number(value):
     """A contract figure for a cell: int when integral, else float; None when missing."""
-    value = _clean(value)
+    value = clean(value)
     if value is None:
         return None
     value = float(value)
@@ -239,7 +231,7 @@ def _number(value):
 
 def planned_years(contract, convention: str) -> list[int]:
     """Years for which the contract plans amounts for ``convention`` (the years a template exists for)."""
-    planned = planned_budget(contract, convention)
+    planned = contract.planned_budget(convention)
     return sorted(int(y) for y in planned["year"].dropna().unique())
 
 
@@ -262,13 +254,13 @@ def _check_target(contract, convention: str, year) -> int:
 def _action_rows(contract, convention: str, values_of) -> tuple:
     """Action rows grouped by axis, each group followed by its sub-total, then the total row."""
     actions = contract.actions[contract.actions["convention"] == convention]
-    word = "axe" if convention == "cls" else "volet"
+    word = CONVENTIONS[convention].grouping
     rows, subtotals = [], []
     for axis, group in actions.groupby("axis", sort=True, observed=True):
         first = len(rows)
-        axis_label = _clean(group["axis_label"].iloc[0])
+        axis_label = clean(group["axis_label"].iloc[0])
         for action, title in zip(group["action"], group["title"]):
-            values = {"axis": str(axis), "action": str(action), "title": _clean(title) or "(intitulé non imprimé)"}
+            values = {"axis": str(axis), "action": str(action), "title": clean(title) or "(intitulé non imprimé)"}
             values.update(values_of(str(action)))
             rows.append(Row("line", str(action), str(axis), str(action), values))
         key = f"Sous-total {word} {axis}"
@@ -280,9 +272,30 @@ def _action_rows(contract, convention: str, values_of) -> tuple:
     return tuple(rows)
 
 
-def _build_template(contract, convention: str, year: int) -> Template:
+def _indicator_rows(contract, convention: str, year: int) -> tuple:
+    """One row per indicator of the convention, with its latest baseline and its target for ``year``."""
+    ind = contract.indicators[contract.indicators["convention"] == convention]
+    values = contract.indicator_values
+    rows = []
+    for _, indicator in ind.iterrows():
+        own = values[values["indicator_id"] == indicator["indicator_id"]]
+        baseline = own[own["measure"] == "baseline"].sort_values("year")["value"]
+        target = own[(own["measure"] == "target") & (own["year"] == year)]["value"]
+        rows.append(Row("line", str(indicator["indicator_id"]), None, clean(indicator["action"]), {
+            "indicator_id": str(indicator["indicator_id"]),
+            "action": clean(indicator["action"]),
+            "label": clean(indicator["label"]),
+            "unit": clean(indicator["unit"]),
+            "baseline": _number(baseline.iloc[-1]) if len(baseline) else None,
+            "target": _number(target.iloc[0]) if len(target) else None,
+        }))
+    return tuple(rows)
+
+
+def build_template(contract, convention: str, year: int) -> Template:
+    """The layout of the ``convention`` template for ``year`` (ValueError, in French, if none is planned)."""
     year = _check_target(contract, convention, year)
-    planned = planned_budget(contract, convention)
+    planned = contract.planned_budget(convention)
 
     def amount(action, yr, funder):
         part = planned[(planned["action"] == action) & (planned["year"] == yr) & (planned["funder"] == funder)]
@@ -307,27 +320,13 @@ def _build_template(contract, convention: str, year: int) -> Template:
         _amendment_columns(convention, year),
         _action_rows(contract, convention, lambda a: {"planned_next_etat": amount(a, year + 1, "etat")}),
     )
-    ind = contract.indicators[contract.indicators["convention"] == convention]
-    values = contract.indicator_values
-    rows = []
-    for _, indicator in ind.iterrows():
-        own = values[values["indicator_id"] == indicator["indicator_id"]]
-        baseline = own[own["measure"] == "baseline"].sort_values("year")["value"]
-        target = own[(own["measure"] == "target") & (own["year"] == year)]["value"]
-        rows.append(Row("line", str(indicator["indicator_id"]), None, _clean(indicator["action"]), {
-            "indicator_id": str(indicator["indicator_id"]),
-            "action": _clean(indicator["action"]),
-            "label": _clean(indicator["label"]),
-            "unit": _clean(indicator["unit"]),
-            "baseline": _number(baseline.iloc[-1]) if len(baseline) else None,
-            "target": _number(target.iloc[0]) if len(target) else None,
-        }))
     indicators = Sheet(SHEET_INDICATORS, f"{label} — résultats des indicateurs {year}", "indicator_id",
-                       _indicator_columns(year), tuple(rows))
+                       _indicator_columns(year), _indicator_rows(contract, convention, year))
     return Template(convention, year, {SHEET_FINANCE: finance, SHEET_INDICATORS: indicators, SHEET_AMENDMENT: amendment})
 
 
-def _formula(sheet: Sheet, index: int, column: Column) -> str:
+def formula(sheet: Sheet, index: int, column: Column) -> str:
+    """The spreadsheet formula of a formula cell (see :func:`is_formula_cell`)."""
     row = sheet.rows[index]
     if row.kind != "line" and column.kind in SUMMED_KINDS:
         letter = sheet.letter(column.field)
@@ -352,22 +351,35 @@ def _formula(sheet: Sheet, index: int, column: Column) -> str:
     raise ValueError(f"unknown formula {op!r}")
 
 
-def _expected(sheet: Sheet, index: int, column: Column):
+def is_input_cell(row: Row, column: Column) -> bool:
+    """Whether the cell of ``row`` and ``column`` is an input (unlocked) cell."""
+    return row.kind == "line" and column.is_input
+
+
+def is_formula_cell(row: Row, column: Column) -> bool:
+    """Whether the cell holds one of the template's formulas (derived column, sub-total or total)."""
+    return column.is_formula or (row.kind != "line" and column.kind in SUMMED_KINDS)
+
+
+def cell_role(row: Row, column: Column) -> str:
+    """'input' (unlocked), 'formula' (locked formula) or 'locked' (locked value)."""
+    if is_input_cell(row, column):
+        return "input"
+    return "formula" if is_formula_cell(row, column) else "locked"
+
+
+def expected_content(sheet: Sheet, index: int, column: Column):
     """What a locked cell must contain (a value, a formula string, or None); inputs are not locked."""
     row = sheet.rows[index]
-    if column.is_formula or (row.kind != "line" and column.kind in SUMMED_KINDS):
-        return _formula(sheet, index, column)
-    if row.kind == "line" and column.is_input:
+    if is_formula_cell(row, column):
+        return formula(sheet, index, column)
+    if is_input_cell(row, column):
         raise ValueError("input cells have no expected content")
     return row.values.get(column.field)
 
 
-def _is_input(row: Row, column: Column) -> bool:
-    return row.kind == "line" and column.is_input
-
-
-def _evaluate(op: tuple, vals: dict):
-    """Python twin of the formulas written by :func:`_formula` (same blank semantics)."""
+def evaluate(op: tuple, vals: dict):
+    """Python twin of the formulas written by :func:`formula` (same blank semantics)."""
     if op[0] == "sum":
         present = [vals.get(f) for f in op[1] if vals.get(f) is not None]
         return sum(present, ZERO) if present else None
@@ -389,7 +401,7 @@ def _evaluate(op: tuple, vals: dict):
     raise ValueError(f"unknown formula {op!r}")
 
 
-def _compute_sheet(sheet: Sheet, inputs: dict) -> dict:
+def compute_sheet(sheet: Sheet, inputs: dict) -> dict:
     """Every value of the sheet (locked figures, inputs, derived), keyed by (row index, field)."""
     values = {}
     for index, row in enumerate(sheet.rows):
@@ -400,7 +412,7 @@ def _compute_sheet(sheet: Sheet, inputs: dict) -> dict:
             if column.is_input:
                 vals[column.field] = inputs.get((index, column.field))
             elif column.is_formula:
-                vals[column.field] = _evaluate(column.op, vals)
+                vals[column.field] = evaluate(column.op, vals)
             else:
                 vals[column.field] = row.values.get(column.field)
         values.update({(index, f): v for f, v in vals.items()})
@@ -414,7 +426,7 @@ def _compute_sheet(sheet: Sheet, inputs: dict) -> dict:
                     parts = [values.get((m, column.field)) for m in row.members]
                     vals[column.field] = sum((p for p in parts if p is not None), ZERO)
                 elif column.is_formula:
-                    vals[column.field] = _evaluate(column.op, vals)
+                    vals[column.field] = evaluate(column.op, vals)
                 else:
                     vals[column.field] = row.values.get(column.field)
             values.update({(index, f): v for f, v in vals.items()})
@@ -427,20 +439,14 @@ def template_layout(contract, convention: str, year: int) -> pd.DataFrame:
     ``role`` is 'input' (unlocked), 'formula' (locked formula) or 'locked' (locked value).
     Use it to fill a template programmatically (see :func:`fill_template`) or to locate a cell.
     """
-    template = _build_template(contract, convention, year)
+    template = build_template(contract, convention, year)
     records = []
     for sheet in template.data_sheets:
         for index, row in enumerate(sheet.rows):
             for column in sheet.columns:
-                if _is_input(row, column):
-                    role = "input"
-                elif column.is_formula or (row.kind != "line" and column.kind in SUMMED_KINDS):
-                    role = "formula"
-                else:
-                    role = "locked"
                 records.append({
                     "sheet": sheet.name, "cell": sheet.cell(index, column.field), "row_type": row.kind,
                     "key": row.key, "field": column.field, "header": column.header, "kind": column.kind,
-                    "role": role,
+                    "role": cell_role(row, column),
                 })
     return pd.DataFrame(records).astype("str")

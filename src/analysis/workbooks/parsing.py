@@ -23,11 +23,11 @@ _DOT_DECIMAL = re.compile(r"^\d+\.\d+$|^\d{1,3}(?: \d{3})+\.\d+$")
 _AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
 
 
-class _Bad(Exception):
+class CellError(Exception):
     """A cell value that cannot be accepted; the message is the French reason."""
 
 
-def _parse_text_number(text: str, *, allow_percent: bool, allow_euro: bool) -> tuple[Decimal, bool]:
+def parse_text_number(text: str, *, allow_percent: bool, allow_euro: bool) -> tuple[Decimal, bool]:
     """'618 000,00 €' -> (Decimal('618000.00'), False); '12,5 %' -> (Decimal('12.5'), True)."""
     s = re.sub(_SPACE + "+", " ", text.strip())
     percent = euro = False
@@ -47,15 +47,15 @@ def _parse_text_number(text: str, *, allow_percent: bool, allow_euro: bool) -> t
     elif _DOT_THOUSANDS.match(s) and not _AMBIGUOUS.match(s):
         number = s.replace(".", "").replace(",", ".")
     elif _AMBIGUOUS.match(s):
-        raise _Bad("nombre ambigu (point des milliers ou décimal ?) : écrire « 1 234 » ou « 1,234 »")
+        raise CellError("nombre ambigu (point des milliers ou décimal ?) : écrire « 1 234 » ou « 1,234 »")
     elif _DOT_DECIMAL.match(s):
         number = s.replace(" ", "")
     else:
-        raise _Bad("nombre attendu (ex. 618 000,00)")
+        raise CellError("nombre attendu (ex. 618 000,00)")
     if percent and not allow_percent:
-        raise _Bad("pourcentage inattendu : un montant en euros est attendu")
+        raise CellError("pourcentage inattendu : un montant en euros est attendu")
     if euro and not allow_euro:
-        raise _Bad("montant en euros inattendu : un nombre sans unité est attendu")
+        raise CellError("montant en euros inattendu : un nombre sans unité est attendu")
     value = Decimal(number)
     return (-value if negative else value), percent
 
@@ -64,22 +64,22 @@ def _raw_number(value, *, allow_percent: bool, allow_euro: bool) -> tuple[Decima
     if value is None:
         return None, False
     if isinstance(value, bool):
-        raise _Bad("nombre attendu (valeur logique VRAI/FAUX trouvée)")
+        raise CellError("nombre attendu (valeur logique VRAI/FAUX trouvée)")
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time, datetime.timedelta)):
-        raise _Bad("nombre attendu (date ou heure trouvée)")
+        raise CellError("nombre attendu (date ou heure trouvée)")
     if isinstance(value, (int, float, Decimal)):
         if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-            raise _Bad("nombre attendu")
+            raise CellError("nombre attendu")
         return (Decimal(repr(value)) if isinstance(value, float) else Decimal(value)), False
     if isinstance(value, str):
         if value.strip() == "":
             return None, False
         if value.startswith("="):
-            raise _Bad("formule dans une cellule de saisie : saisir une valeur (coller en valeurs)")
+            raise CellError("formule dans une cellule de saisie : saisir une valeur (coller en valeurs)")
         if value.startswith("#"):
-            raise _Bad("nombre attendu (erreur du tableur trouvée)")
-        return _parse_text_number(value, allow_percent=allow_percent, allow_euro=allow_euro)
-    raise _Bad("nombre attendu")
+            raise CellError("nombre attendu (erreur du tableur trouvée)")
+        return parse_text_number(value, allow_percent=allow_percent, allow_euro=allow_euro)
+    raise CellError("nombre attendu")
 
 
 def _parse_money(value) -> Decimal | None:
@@ -87,10 +87,10 @@ def _parse_money(value) -> Decimal | None:
     if number is None:
         return None
     if number < 0:
-        raise _Bad("montant négatif interdit")
+        raise CellError("montant négatif interdit")
     rounded = number.quantize(CENT)
     if abs(number - rounded) > Decimal("0.000001"):
-        raise _Bad("montant au centime près attendu (deux décimales au plus)")
+        raise CellError("montant au centime près attendu (deux décimales au plus)")
     return rounded
 
 
@@ -99,7 +99,7 @@ def _parse_indicator(value) -> float | None:
     if number is None:
         return None
     if number < 0:
-        raise _Bad("valeur négative interdite")
+        raise CellError("valeur négative interdite")
     return float(number)
 
 
@@ -110,7 +110,7 @@ def _parse_rate(value) -> float | None:
     if percent:
         number = number / 100
     if number < 0 or number > 1:
-        raise _Bad("taux attendu entre 0 % et 100 % (ex. 50 % ou 0,5)")
+        raise CellError("taux attendu entre 0 % et 100 % (ex. 50 % ou 0,5)")
     return float(number)
 
 
@@ -118,14 +118,14 @@ def _parse_text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, str) and value.startswith("="):
-        raise _Bad("formule dans une cellule de saisie : saisir du texte")
+        raise CellError("formule dans une cellule de saisie : saisir du texte")
     if isinstance(value, bool):
         value = "VRAI" if value else "FAUX"
     if isinstance(value, (datetime.date, datetime.datetime)):
         value = value.isoformat()
     text = str(value).strip()
     if len(text) > 2000:
-        raise _Bad("texte trop long (2 000 caractères au plus)")
+        raise CellError("texte trop long (2 000 caractères au plus)")
     return text or None
 
 
@@ -134,15 +134,16 @@ def _parse_choice(value) -> str | None:
     if text is None:
         return None
     if text not in GAP_REASONS:
-        raise _Bad("motif hors de la liste (choisir : " + " ; ".join(GAP_REASONS) + ")")
+        raise CellError("motif hors de la liste (choisir : " + " ; ".join(GAP_REASONS) + ")")
     return text
 
 
-_PARSERS = {"money": _parse_money, "number": _parse_indicator, "rate": _parse_rate, "text": _parse_text,
+#: Parser of each input kind: raw cell value -> parsed value (or None when blank); raises CellError.
+PARSERS = {"money": _parse_money, "number": _parse_indicator, "rate": _parse_rate, "text": _parse_text,
             "choice": _parse_choice}
 
 
-def _plain(value) -> str:
+def plain_number(value) -> str:
     """A number in French without forced decimals: 1234.5 -> '1 234,5'."""
     d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     exponent = d.normalize().as_tuple().exponent
@@ -150,14 +151,14 @@ def _plain(value) -> str:
     return format_number(d, decimals)
 
 
-def _show(value) -> str | None:
+def show_value(value) -> str | None:
     """How a cell value is quoted in a message."""
     if value is None:
         return None
     if isinstance(value, bool):
         return "VRAI" if value else "FAUX"
     if isinstance(value, (int, float, Decimal)):
-        return _plain(value)
+        return plain_number(value)
     if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
         return value.date().isoformat()
     if isinstance(value, (datetime.date, datetime.datetime)):
@@ -166,11 +167,12 @@ def _show(value) -> str | None:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _show_expected(value, column: Column) -> str:
+def show_expected(value, column: Column) -> str:
+    """How the expected content of a locked cell is quoted in a message."""
     if value is None:
         return "vide"
     if isinstance(value, str):
         return value
     if column.kind in MONEY_KINDS:
         return format_eur(value)
-    return _plain(value)
+    return plain_number(value)

@@ -1,15 +1,17 @@
-"""Writing the template: styles, validations, protection, sheets, read-me, metadata, reproducible saving."""
+"""Writing the template: styles, validations, protection, sheets, read-me, metadata.
+
+Saved with :func:`analysis.xlsx.save_workbook` (fixed metadata, byte-identical on rerun, atomic), with
+the project's shared header style and number formats. Text from the contract or from prefill entries
+is written as text (:func:`analysis.xlsx.set_value`); the only formulas are the template's own.
+"""
 
 from __future__ import annotations
 
-import datetime
-import io
-import zipfile
 from pathlib import Path
 
 import pandas as pd
 
-from analysis.summaries import CONVENTION_LABELS
+from analysis.domain import CONVENTION_LABELS
 from analysis.workbooks.layout import (
     GAP_REASONS,
     HEADER_ROW,
@@ -23,21 +25,25 @@ from analysis.workbooks.layout import (
     TEMPLATE_VERSION,
     Sheet,
     Template,
-    _build_template,
-    _clean,
-    _expected,
-    _is_input,
-    _letter,
+    build_template,
+    clean,
+    expected_content,
+    is_formula_cell,
+    is_input_cell,
 )
-
-MONEY_FORMAT = '#,##0.00 "€"'
-RATE_FORMAT = "0.0 %"
-NUMBER_FORMAT = "General"
-TEXT_FORMAT = "@"
-
-#: Fixed timestamp written in the document properties and zip entries: saving is byte-reproducible.
-FIXED_TIMESTAMP = datetime.datetime(2024, 4, 15, 0, 0, 0)
-
+from analysis.xlsx import (
+    MONEY_FORMAT,
+    NUMBER_FORMAT,
+    PERCENT_FORMAT,
+    TEXT_FORMAT,
+    column_letter,
+    header_fill,
+    header_font,
+    save_workbook,
+    set_formula,
+    set_value,
+    wrap_alignment,
+)
 
 # --------------------------------------------------------------------------------------------------
 # Writing
@@ -45,13 +51,13 @@ FIXED_TIMESTAMP = datetime.datetime(2024, 4, 15, 0, 0, 0)
 
 
 def _styles():
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 
     thin = Side(style="thin", color="A6A6A6")
     return {
         "border": Border(left=thin, right=thin, top=thin, bottom=thin),
-        "header_fill": PatternFill("solid", fgColor="1F3864"),
-        "header_font": Font(bold=True, color="FFFFFF"),
+        "header_fill": header_fill(),
+        "header_font": header_font(),
         "input_fill": PatternFill("solid", fgColor="FFF2CC"),
         "locked_fill": PatternFill("solid", fgColor="F2F2F2"),
         "formula_fill": PatternFill("solid", fgColor="E2EFDA"),
@@ -59,8 +65,9 @@ def _styles():
         "bold": Font(bold=True),
         "title_font": Font(bold=True, size=14, color="1F3864"),
         "notice_font": Font(bold=True, size=12, color="C00000"),
-        "wrap": Alignment(wrap_text=True, vertical="top"),
+        "wrap": wrap_alignment(),
         "header_align": Alignment(wrap_text=True, vertical="center", horizontal="center"),
+        "unlocked": Protection(locked=False),
     }
 
 
@@ -70,7 +77,8 @@ def _validations(sheet: Sheet):
     money = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                            showErrorMessage=True, showInputMessage=True, errorTitle="Montant invalide",
                            error="Saisir un montant en euros, positif ou nul, au centime près (ex. 618000 ou 618000,50).",
-                           promptTitle="Montant en euros", prompt="Montant positif ou nul, au centime près. Laisser vide si inconnu.")
+                           promptTitle="Montant en euros",
+                           prompt="Montant positif ou nul, au centime près. Laisser vide si inconnu.")
     number = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                             showErrorMessage=True, showInputMessage=True, errorTitle="Valeur invalide",
                             error="Saisir un nombre positif ou nul.", promptTitle="Résultat",
@@ -95,54 +103,65 @@ def _protect(ws) -> None:
 
 
 def _write_title(ws, styles, title: str, instructions: str, notice: str | None) -> None:
-    ws.cell(1, 1, title).font = styles["title_font"]
-    ws.cell(2, 1, instructions).font = styles["bold"]
+    set_value(ws.cell(1, 1), title).font = styles["title_font"]
+    set_value(ws.cell(2, 1), instructions).font = styles["bold"]
     if notice:
-        ws.cell(3, 1, notice).font = styles["notice_font"]
+        set_value(ws.cell(3, 1), notice).font = styles["notice_font"]
+
+
+def _number_format(column) -> str:
+    if column.kind in MONEY_KINDS:
+        return MONEY_FORMAT
+    if column.kind in ("rate", "calc_rate"):
+        return PERCENT_FORMAT
+    if column.kind in ("key", "label", "text", "choice"):
+        return TEXT_FORMAT
+    return NUMBER_FORMAT
+
+
+def _write_headers(ws, sheet: Sheet, styles) -> None:
+    for j, column in enumerate(sheet.columns, start=1):
+        cell = set_value(ws.cell(HEADER_ROW, j), column.header)
+        cell.font, cell.fill, cell.alignment, cell.border = (
+            styles["header_font"], styles["header_fill"], styles["header_align"], styles["border"])
+        ws.column_dimensions[column_letter(j)].width = column.width
+    ws.row_dimensions[HEADER_ROW].height = 62
+
+
+def _write_body_cell(cell, sheet: Sheet, index: int, column, styles, validations) -> None:
+    """One cell below the headers: an unlocked yellow input, or a locked value or formula."""
+    row = sheet.rows[index]
+    cell.border = styles["border"]
+    if is_input_cell(row, column):
+        cell.protection = styles["unlocked"]
+        cell.fill = styles["input_fill"]
+        validations[column.kind].add(cell.coordinate)
+        if column.kind in ("text", "choice"):
+            cell.alignment = styles["wrap"]
+    else:
+        formula = is_formula_cell(row, column)
+        content = expected_content(sheet, index, column)
+        if formula:
+            set_formula(cell, content)
+        else:
+            set_value(cell, content)
+        cell.fill = styles["formula_fill"] if formula else styles["locked_fill"]
+        if row.kind != "line":
+            cell.fill = styles["total_fill"]
+            cell.font = styles["bold"]
+        if column.kind in ("key", "label"):
+            cell.alignment = styles["wrap"]
+    cell.number_format = _number_format(column)
 
 
 def _write_data_sheet(wb, sheet: Sheet, styles, instructions: str, notice: str | None):
-    from openpyxl.styles import Protection
-
     ws = wb.create_sheet(sheet.name)
     _write_title(ws, styles, sheet.title, instructions, notice)
     validations = _validations(sheet)
-    unlocked = Protection(locked=False)
-    for j, column in enumerate(sheet.columns, start=1):
-        cell = ws.cell(HEADER_ROW, j, column.header)
-        cell.font, cell.fill, cell.alignment, cell.border = (
-            styles["header_font"], styles["header_fill"], styles["header_align"], styles["border"])
-        ws.column_dimensions[_letter(j)].width = column.width
-    ws.row_dimensions[HEADER_ROW].height = 62
-    for index, row in enumerate(sheet.rows):
-        r = sheet.row_number(index)
+    _write_headers(ws, sheet, styles)
+    for index in range(len(sheet.rows)):
         for j, column in enumerate(sheet.columns, start=1):
-            cell = ws.cell(r, j)
-            cell.border = styles["border"]
-            if _is_input(row, column):
-                cell.protection = unlocked
-                cell.fill = styles["input_fill"]
-                validations[column.kind].add(cell.coordinate)
-                if column.kind in ("text", "choice"):
-                    cell.alignment = styles["wrap"]
-            else:
-                value = _expected(sheet, index, column)
-                cell.value = value
-                is_formula = isinstance(value, str) and value.startswith("=")
-                cell.fill = styles["formula_fill"] if is_formula else styles["locked_fill"]
-                if row.kind != "line":
-                    cell.fill = styles["total_fill"]
-                    cell.font = styles["bold"]
-                if column.kind in ("key", "label"):
-                    cell.alignment = styles["wrap"]
-            if column.kind in MONEY_KINDS:
-                cell.number_format = MONEY_FORMAT
-            elif column.kind in ("rate", "calc_rate"):
-                cell.number_format = RATE_FORMAT
-            elif column.kind in ("key", "label", "text", "choice"):
-                cell.number_format = TEXT_FORMAT
-            else:
-                cell.number_format = NUMBER_FORMAT
+            _write_body_cell(ws.cell(sheet.row_number(index), j), sheet, index, column, styles, validations)
     for dv in validations.values():
         if dv.sqref.ranges:
             ws.add_data_validation(dv)
@@ -220,17 +239,15 @@ def _write_readme(wb, template: Template, styles, notice: str | None) -> None:
     for line in _readme_lines(template, notice):
         kind = line[0]
         if kind == "title":
-            ws.cell(r, 1, line[1]).font = styles["title_font"]
+            set_value(ws.cell(r, 1), line[1]).font = styles["title_font"]
         elif kind == "notice":
-            cell = ws.cell(r, 1, line[1])
-            cell.font = styles["notice_font"]
-        elif kind == "pair":
-            ws.cell(r, 1, line[1]).font = styles["bold"]
-            ws.cell(r, 2, line[2]).alignment = styles["wrap"]
-        elif kind == "head":
-            ws.cell(r, 1, line[1]).font = styles["bold"]
+            set_value(ws.cell(r, 1), line[1]).font = styles["notice_font"]
+        elif kind in ("pair", "head"):
+            set_value(ws.cell(r, 1), line[1]).font = styles["bold"]
+            if kind == "pair":
+                set_value(ws.cell(r, 2), line[2]).alignment = styles["wrap"]
         elif kind == "text":
-            ws.cell(r, 2, line[1]).alignment = styles["wrap"]
+            set_value(ws.cell(r, 2), line[1]).alignment = styles["wrap"]
             ws.row_dimensions[r].height = 15 * max(1, -(-len(line[1]) // 120))
         r += 1
     _protect(ws)
@@ -247,34 +264,10 @@ def _write_meta(wb, template: Template, fictitious: bool) -> None:
         ("fictif", "oui" if fictitious else "non"),
     ]
     for r, (key, value) in enumerate(rows, start=1):
-        ws.cell(r, 1, key)
-        ws.cell(r, 2, value)
+        set_value(ws.cell(r, 1), key)
+        set_value(ws.cell(r, 2), value)
     ws.sheet_state = "hidden"
     _protect(ws)
-
-
-def _save(wb, path: Path) -> Path:
-    """Save byte-reproducibly: fixed document dates, fixed zip timestamps, sorted entries."""
-    from openpyxl.writer.excel import ExcelWriter
-
-    wb.properties.creator = "analysis"
-    wb.properties.lastModifiedBy = "analysis"
-    wb.properties.created = FIXED_TIMESTAMP
-    wb.properties.modified = FIXED_TIMESTAMP
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(wb, archive).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in sorted(source.namelist()):
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            target.writestr(info, source.read(name), compresslevel=9)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(out.getvalue())
-    return path
 
 
 def export_template(contract, convention: str, year: int, path, prefill=None, *, notice: str | None = None,
@@ -284,13 +277,14 @@ def export_template(contract, convention: str, year: int, path, prefill=None, *,
     ``prefill`` optionally fills input cells: an :class:`Execution` (e.g. a workbook read earlier) or
     a DataFrame of entries with columns ``sheet``, ``key`` (action code or indicator id), ``field``
     (see :func:`template_layout`) and ``value`` (a number, a Decimal, or text as an analyst would type
-    it). ``notice`` is printed in red on every sheet (e.g. to say the figures are fictitious);
-    ``fictitious`` is recorded in the hidden sheet. Returns the path written.
+    it; text is stored as text, never as a formula). ``notice`` is printed in red on every sheet (e.g.
+    to say the figures are fictitious); ``fictitious`` is recorded in the hidden sheet. Returns the
+    path written (atomically: a failed write leaves any previous file as it was).
     """
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
-    template = _build_template(contract, convention, year)
+    template = build_template(contract, convention, year)
     styles = _styles()
     wb = Workbook()
     wb.remove(wb.active)
@@ -303,9 +297,10 @@ def export_template(contract, convention: str, year: int, path, prefill=None, *,
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 0
     if prefill is not None:
-        entries = prefill if isinstance(prefill, pd.DataFrame) else execution_entries(prefill, contract, convention, template.year)
-        _write_entries(wb, template, entries)
-    return _save(wb, Path(path))
+        if not isinstance(prefill, pd.DataFrame):
+            prefill = execution_entries(prefill, contract, convention, template.year)
+        _write_entries(wb, template, prefill)
+    return save_workbook(wb, path)
 
 
 def _write_entries(wb, template: Template, entries: pd.DataFrame) -> None:
@@ -325,24 +320,24 @@ def _write_entries(wb, template: Template, entries: pd.DataFrame) -> None:
             raise ValueError(f"entrée de remplissage : colonne « {field} » absente de la feuille « {sheet_name} »") from None
         if not column.is_input:
             raise ValueError(f"entrée de remplissage : « {field} » n'est pas une colonne de saisie")
-        value = _clean(value) if not isinstance(value, str) else value
-        wb[sheet_name][sheet.cell(index, field)].value = value
+        set_value(wb[sheet_name][sheet.cell(index, field)], clean(value) if not isinstance(value, str) else value)
 
 
 def fill_template(path, contract, entries: pd.DataFrame, out=None) -> Path:
     """Write ``entries`` (sheet, key, field, value) into the input cells of an exported template.
 
-    The values are written as given (numbers, Decimals or text), exactly as an analyst typing them
-    would; nothing is checked here (:func:`read_execution` does). Saves to ``out`` (default: in place).
+    The values are written as given (numbers, Decimals or text; text is stored as text, never as a
+    formula); nothing is checked here (:func:`read_execution` does). Saves to ``out`` (default: in
+    place), atomically: a failed save leaves the workbook as it was.
     """
     from openpyxl import load_workbook
 
     path = Path(path)
     wb = load_workbook(path)
     meta = {row[0]: row[1] for row in wb[SHEET_META].iter_rows(values_only=True) if row and row[0]}
-    template = _build_template(contract, str(meta["convention"]), int(meta["annee"]))
+    template = build_template(contract, str(meta["convention"]), int(meta["annee"]))
     _write_entries(wb, template, entries)
-    return _save(wb, Path(out) if out is not None else path)
+    return save_workbook(wb, out if out is not None else path)
 
 
 _FINANCE_FIELDS = {
@@ -357,16 +352,16 @@ _FINANCE_FIELDS = {
 
 def execution_entries(execution, contract, convention: str, year: int) -> pd.DataFrame:
     """The fill entries (sheet, key, field, value) that reproduce ``execution`` in a ``year`` template."""
-    template = _build_template(contract, convention, year)
+    template = build_template(contract, convention, year)
     finance_fields = {c.field for c in template.sheets[SHEET_FINANCE].columns}
     records = []
     b = execution.budget
     b = b[(b["convention"] == convention) & (b["row_type"] == "line") & b["action"].notna()]
     for _, row in b.iterrows():
-        quantity, funder, yr = row["quantity"], _clean(row["funder"]), int(row["year"])
+        quantity, funder, yr = row["quantity"], clean(row["funder"]), int(row["year"])
         if quantity == "notified" and row["phase"] == "adjusted" and yr == year + 1:
             records.append((SHEET_AMENDMENT, row["action"], "notified", row["amount_eur"]))
-            if _clean(row["notes"]) is not None:
+            if clean(row["notes"]) is not None:
                 records.append((SHEET_AMENDMENT, row["action"], "comment", row["notes"]))
             continue
         field = _FINANCE_FIELDS.get((quantity, funder))
@@ -377,15 +372,15 @@ def execution_entries(execution, contract, convention: str, year: int) -> pd.Dat
     iv = execution.indicator_values
     iv = iv[(iv["measure"] == "result") & (iv["year"] == year) & iv["indicator_id"].isin(ids)]
     for _, row in iv.iterrows():
-        if _clean(row["value"]) is not None:
+        if clean(row["value"]) is not None:
             records.append((SHEET_INDICATORS, row["indicator_id"], "result", float(row["value"])))
-        if _clean(row["notes"]) is not None:
+        if clean(row["notes"]) is not None:
             records.append((SHEET_INDICATORS, row["indicator_id"], "comment", row["notes"]))
     j = execution.justifications
     j = j[(j["convention"] == convention) & (j["year"] == year)]
     for _, row in j.iterrows():
         for field, column in (("ramp_up", "ramp_up_rate"), ("gap_reason", "gap_reason"), ("justification", "justification")):
-            value = _clean(row[column])
+            value = clean(row[column])
             if value is not None:
                 records.append((SHEET_FINANCE, row["action"], field, float(value) if field == "ramp_up" else value))
     return pd.DataFrame(records, columns=["sheet", "key", "field", "value"])

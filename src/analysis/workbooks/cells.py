@@ -1,0 +1,166 @@
+"""Reading the cells of one data sheet once its structure is checked: input cells parsed
+(:data:`~analysis.workbooks.parsing.PARSERS`), locked cells and formulas compared with the template,
+the consistency of each financial line, and the formula cells with the values a spreadsheet cached.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from analysis.formatting import format_eur
+from analysis.workbooks.errors import ProblemLog
+from analysis.workbooks.layout import (
+    MONEY_KINDS,
+    SHEET_FINANCE,
+    ZERO,
+    Column,
+    Sheet,
+    expected_content,
+    is_formula_cell,
+    is_input_cell,
+)
+from analysis.workbooks.parsing import PARSERS, CellError, show_expected
+from analysis.workbooks.structure import RowAlignment, norm_text
+from analysis.xlsx import column_letter
+
+#: Inputs involved in the consistency checks of a financial line.
+CROSS_CHECKED = ("paid", "executed_etat", "carry_over_etat")
+
+
+@dataclass(frozen=True)
+class FormulaCell:
+    """A formula cell: the library's recomputed value and the value a spreadsheet program cached."""
+
+    sheet: str
+    cell: str
+    key: str
+    field: str
+    column: Column
+    recomputed: object
+    cached: object
+
+
+@dataclass(frozen=True)
+class SheetValues:
+    """What one data sheet holds once read.
+
+    ``values``: (row index, field) -> value, for every cell of the template's lines, sub-totals and
+    total (locked figures, parsed inputs, values recomputed by the library); ``raw``: (row index, field)
+    -> the content of each input cell as typed; ``formulas``: the formula cells (empty when rows moved).
+    """
+
+    sheet: Sheet
+    values: dict
+    raw: dict
+    formulas: tuple
+
+
+# --------------------------------------------------------------------------------------------------
+# Input and locked cells
+# --------------------------------------------------------------------------------------------------
+
+
+def read_cells(ws, sheet: Sheet, alignment: RowAlignment, log: ProblemLog) -> tuple[dict, dict, set]:
+    """Parse the input cells and compare the locked ones with the template.
+
+    Returns the parsed inputs and the raw inputs, both keyed by (row index, field), and the keys of the
+    inputs that could not be parsed. Formulas are compared only when no row has moved.
+    """
+    inputs, raw, failed = {}, {}, set()
+    for index, r in alignment.mapping.items():
+        row = sheet.rows[index]
+        for j, column in enumerate(sheet.columns, start=1):
+            cell = ws.cell(r, j)
+            if is_input_cell(row, column):
+                raw[(index, column.field)] = cell.value
+                try:
+                    inputs[(index, column.field)] = PARSERS[column.kind](cell.value)
+                except CellError as exc:
+                    failed.add((index, column.field))
+                    log.add(sheet.name, cell.coordinate, cell.value, str(exc))
+                except (InvalidOperation, ValueError):
+                    failed.add((index, column.field))
+                    log.add(sheet.name, cell.coordinate, cell.value, "valeur illisible")
+            elif alignment.intact or not is_formula_cell(row, column):
+                # formulas follow moved rows: the structural problem is already reported
+                _check_locked(sheet, index, column, cell, log)
+    return inputs, raw, failed
+
+
+def _check_locked(sheet: Sheet, index: int, column: Column, cell, log: ProblemLog) -> None:
+    expected = expected_content(sheet, index, column)
+    value = cell.value
+    if not is_formula_cell(sheet.rows[index], column):
+        if not _same_value(value, expected, column):
+            log.add(sheet.name, cell.coordinate, value,
+                    f"cellule verrouillée modifiée : « {show_expected(expected, column)} » attendu")
+        return
+    if not (isinstance(value, str) and value.startswith("=")):
+        log.add(sheet.name, cell.coordinate, value,
+                f"formule remplacée par une valeur : ne pas modifier les cellules calculées (formule attendue : {expected})")
+    elif _norm_formula(value) != _norm_formula(expected):
+        log.add(sheet.name, cell.coordinate, value, f"formule modifiée (formule attendue : {expected})")
+
+
+def _norm_formula(text: str) -> str:
+    return re.sub(r"[\s$]", "", text).upper()
+
+
+def _same_value(actual, expected, column: Column) -> bool:
+    """Whether a locked (non-formula) cell still holds the template's value."""
+    if expected is None:
+        return actual is None or (isinstance(actual, str) and actual.strip() == "")
+    if isinstance(expected, str):
+        return isinstance(actual, str) and norm_text(actual) == norm_text(expected)
+    if isinstance(actual, bool) or not isinstance(actual, (int, float, Decimal)):
+        return False
+    tolerance = Decimal("0.005") if column.kind in MONEY_KINDS else Decimal("0.000000001")
+    return abs(Decimal(repr(actual) if isinstance(actual, float) else actual) - Decimal(str(expected))) <= tolerance
+
+
+# --------------------------------------------------------------------------------------------------
+# Consistency of the financial lines
+# --------------------------------------------------------------------------------------------------
+
+
+def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog) -> None:
+    """Consistency of a line's amounts (skipped for lines whose amounts could not be read)."""
+    if sheet.name != SHEET_FINANCE:
+        return
+    fields = {c.field for c in sheet.columns}
+    for index, row in enumerate(sheet.rows):
+        if row.kind != "line" or index not in rows:
+            continue
+        unconsumed = values.get((index, "unconsumed_etat"))
+        paid = values.get((index, "paid"))
+        executed = values.get((index, "executed_etat"))
+        if unconsumed is not None and unconsumed < 0:
+            log.add(sheet.name, sheet.cell(index, "executed_etat"), executed,
+                    f"le montant État réalisé dépasse les crédits État versés ({sheet.cell(index, 'paid')} : "
+                    f"{format_eur(paid or ZERO)}) : les crédits non consommés seraient négatifs")
+        if "carry_over_etat" in fields:
+            carry = values.get((index, "carry_over_etat"))
+            available = unconsumed if unconsumed is not None and unconsumed > 0 else ZERO
+            if carry is not None and carry > available:
+                log.add(sheet.name, sheet.cell(index, "carry_over_etat"), carry,
+                        f"le report part État dépasse les crédits État non consommés "
+                        f"({sheet.cell(index, 'unconsumed_etat')} : {format_eur(available)})")
+
+
+# --------------------------------------------------------------------------------------------------
+# Formula cells
+# --------------------------------------------------------------------------------------------------
+
+
+def formula_cells(cached_ws, sheet: Sheet, values: dict) -> tuple:
+    """Every formula cell of the sheet with its recomputed value and the value cached in ``cached_ws``."""
+    cells = []
+    for index, row in enumerate(sheet.rows):
+        r = sheet.row_number(index)
+        for j, column in enumerate(sheet.columns, start=1):
+            if is_formula_cell(row, column):
+                cells.append(FormulaCell(sheet.name, f"{column_letter(j)}{r}", row.key, column.field, column,
+                                         values.get((index, column.field)), cached_ws.cell(r, j).value))
+    return tuple(cells)

@@ -1,0 +1,239 @@
+"""The one Excel writer of the project: every ``.xlsx`` it writes goes through :func:`save_workbook`.
+
+- **Shared styles**: one header style (bold white on dark blue), one euro format (``MONEY_FORMAT``),
+  one percent format (``PERCENT_FORMAT``), used by the result tables (:func:`write_tables`) and by the
+  execution template (:mod:`analysis.workbooks.writer`).
+- **Fixed metadata**: creator ``analysis``, created and modified at :data:`FIXED_TIMESTAMP` (openpyxl's own
+  ``Workbook.save`` would stamp ``modified`` with the current time; :func:`save_workbook` does not).
+- **Byte-identical on rerun**: zip entries in sorted order, with a fixed timestamp and fixed permissions.
+- **Atomic**: the bytes are built in memory, written to a temporary file in the target's folder, then
+  moved over the target with :func:`os.replace`. A failed write leaves the previous file as it was.
+- **Never in data/raw/**: the transcribed source is read-only for code; a path there is refused.
+- **Text stays text**: a string from data or from a user is written as a string cell, even when it
+  starts with ``=`` (openpyxl would otherwise turn it into a formula). The only formulas are the ones a
+  caller writes on purpose with :func:`set_formula`.
+
+openpyxl is imported lazily, so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import tempfile
+import zipfile
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.domain import DELIBERATION_DATE, RAW_DIR
+
+#: Euro amounts: ``1 234,50 €`` in a French spreadsheet program.
+MONEY_FORMAT = '#,##0.00 "€"'
+#: Rates stored as fractions (0.5), shown as ``50,0 %``.
+PERCENT_FORMAT = "0.0 %"
+NUMBER_FORMAT = "General"
+TEXT_FORMAT = "@"
+
+#: Author recorded in the document properties.
+CREATOR = "analysis"
+#: Fixed instant written in the document properties and the zip entries, so that saving is
+#: byte-reproducible. Any fixed instant would do; the day of the deliberation is used.
+FIXED_TIMESTAMP = datetime.datetime.combine(DELIBERATION_DATE, datetime.time(0, 0))
+
+HEADER_COLOR = "1F3864"
+#: Width bounds (in characters) of an automatic column width in :func:`write_tables`.
+MIN_WIDTH, MAX_WIDTH = 12, 60
+
+
+# --------------------------------------------------------------------------------------------------
+# Shared styles
+# --------------------------------------------------------------------------------------------------
+
+
+def header_font():
+    from openpyxl.styles import Font
+
+    return Font(bold=True, color="FFFFFF")
+
+
+def header_fill():
+    from openpyxl.styles import PatternFill
+
+    return PatternFill("solid", fgColor=HEADER_COLOR)
+
+
+def wrap_alignment():
+    """Wrapped text aligned at the top (long labels, justifications)."""
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
+
+
+def column_letter(index: int) -> str:
+    """1 -> 'A', 27 -> 'AA' (openpyxl's ``get_column_letter``)."""
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index)
+
+
+# --------------------------------------------------------------------------------------------------
+# Cell values
+# --------------------------------------------------------------------------------------------------
+
+
+def set_value(cell, value):
+    """Write a value into ``cell``; a string is always stored as text, never as a formula."""
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
+
+
+def set_formula(cell, formula: str):
+    """Write one of the caller's own formulas (``'=SUM(A1:A3)'``) into ``cell``."""
+    if not formula.startswith("="):
+        raise ValueError(f"formula expected, got {formula!r}")
+    cell.value = formula
+    cell.data_type = "f"
+    return cell
+
+
+def cell_value(value):
+    """A DataFrame value as a cell value: missing -> empty, Decimal -> float (the cent is kept), numpy -> Python."""
+    if value is None or (not isinstance(value, str) and _is_missing(value)):
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _is_missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # list-like values are not "missing"
+        return False
+
+
+# --------------------------------------------------------------------------------------------------
+# Result tables
+# --------------------------------------------------------------------------------------------------
+
+
+def write_tables(
+    sheets: Mapping[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    money_columns: Iterable[str] = (),
+    percent_columns: Iterable[str] = (),
+    widths: Mapping[str, float] | None = None,
+) -> Path:
+    """Write DataFrames as sheets (one per key, name cut to 31 characters); returns the path written.
+
+    Each sheet gets the shared header style, a frozen header row and an auto-filter; columns named in
+    ``money_columns`` carry the euro format, those in ``percent_columns`` the percent format (values are
+    fractions); ``widths`` sets column widths by column name (otherwise from the content, 12 to 60).
+    Decimal amounts are written as numbers; strings as text. Saved with :func:`save_workbook`.
+    """
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    formats = {**{c: PERCENT_FORMAT for c in percent_columns}, **{c: MONEY_FORMAT for c in money_columns}}
+    for name, frame in sheets.items():
+        _write_table(wb.create_sheet(title=name[:31]), frame, formats, widths or {})
+    return save_workbook(wb, path)
+
+
+def _write_table(ws, frame: pd.DataFrame, formats: Mapping[str, str], widths: Mapping[str, float]) -> None:
+    font, fill, align = header_font(), header_fill(), wrap_alignment()
+    for j, column in enumerate(frame.columns, start=1):
+        cell = set_value(ws.cell(1, j), str(column))
+        cell.font, cell.fill, cell.alignment = font, fill, align
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+        for j, value in enumerate(row, start=1):
+            set_value(ws.cell(i, j), cell_value(value))
+    ws.freeze_panes = "A2"
+    if len(frame):
+        ws.auto_filter.ref = ws.dimensions
+    for j, column in enumerate(frame.columns, start=1):
+        letter = column_letter(j)
+        if column in formats:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                cell.number_format = formats[column]
+        ws.column_dimensions[letter].width = widths.get(column) or _auto_width(column, frame.iloc[:, j - 1])
+
+
+def _auto_width(header, values: pd.Series) -> int:
+    longest = max((len(str(v)) for v in values.head(50)), default=0)
+    return min(MAX_WIDTH, max(MIN_WIDTH, len(str(header)) + 2, longest + 2))
+
+
+# --------------------------------------------------------------------------------------------------
+# Saving: fixed metadata, reproducible bytes, atomic replacement
+# --------------------------------------------------------------------------------------------------
+
+
+def workbook_bytes(wb) -> bytes:
+    """The ``.xlsx`` bytes of ``wb``: fixed document dates, sorted zip entries with fixed timestamps."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    wb.properties.creator = CREATOR
+    wb.properties.lastModifiedBy = CREATOR
+    wb.properties.created = FIXED_TIMESTAMP
+    wb.properties.modified = FIXED_TIMESTAMP
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(wb, archive).save()
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in sorted(source.namelist()):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIMESTAMP.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            target.writestr(info, source.read(name), compresslevel=9)
+    return out.getvalue()
+
+
+def write_atomic(path: str | Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` through a temporary file of the same folder and :func:`os.replace`.
+
+    Readers see either the previous file or the new one, never a truncated file; on any failure the
+    temporary file is removed and the previous file is left untouched. Refuses to write in ``data/raw/``.
+    """
+    path = Path(path)
+    if path.resolve().is_relative_to(RAW_DIR.resolve()):
+        raise ValueError(f"écriture refusée dans {RAW_DIR} (données brutes transcrites, jamais écrites par le code) : {path}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, _file_mode(path))
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _file_mode(path: Path) -> int:
+    """The permissions of the file replaced, or those a new file gets (``mkstemp`` would leave 0600)."""
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def save_workbook(wb, path: str | Path) -> Path:
+    """Save ``wb`` to ``path`` byte-reproducibly and atomically (see the module docstring)."""
+    return write_atomic(path, workbook_bytes(wb))
