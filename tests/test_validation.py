@@ -51,7 +51,7 @@ def load_error(raw) -> ContractDataError:
         ("budget_figures.csv", "amount_eur", "618 000,00", "nombre attendu"),
         ("budget_figures.csv", "amount_eur", "-618000.00", "montant négatif interdit"),
         ("budget_figures.csv", "amount_eur", "618000.001", "exactement deux décimales"),
-        ("budget_figures.csv", "action", "9.9", "référence inconnue dans actions"),
+        ("budget_figures.csv", "action", "9.9", "format invalide (motif attendu : [1-4]\\.[1-8])"),
         ("budget_figures.csv", "funder", "region", "valeur non autorisée"),
         ("indicators.csv", "label", "", "valeur obligatoire manquante"),
         ("indicator_values.csv", "indicator_id", "cls-X-0", "référence inconnue dans indicators"),
@@ -66,6 +66,16 @@ def test_bad_cell_is_reported_with_file_line_and_column(raw, file, column, value
     assert "rien n'a été chargé" in message
     assert f"{file}, ligne {line}, colonne « {column} »" in message
     assert reason in message
+
+
+def test_unknown_action_names_both_key_columns(raw):
+    # An action is identified by (convention, action): 1.8 matches the pattern but is no CLS action.
+    line = set_cell(raw / "budget_figures.csv", 3, "action", "1.8")
+    message = str(load_error(raw))
+    assert (
+        f"budget_figures.csv, ligne {line}, colonne « convention, action » : valeur « convention=cls, action=1.8 » : "
+        "référence inconnue dans la ressource « scopes » de datapackage.json (convention, action)"
+    ) in message
 
 
 def test_duplicate_key_names_both_lines(raw):

@@ -1,9 +1,12 @@
 """Write data/raw/datapackage.json, the Frictionless descriptor of the transcribed tables.
 
 The descriptor is committed; this script is how it was produced (run it again after changing a
-schema here). It never touches the CSV files themselves.
+schema here, or after changing the list of actions in actions.csv). It reads actions.csv and never
+writes any CSV file. ``tests/test_strict_loader.py`` fails when the committed descriptor differs
+from what this script produces.
 """
 
+import csv
 import json
 from pathlib import Path
 
@@ -17,9 +20,20 @@ NOTES = {"name": "notes", "type": "string"}
 AMOUNT = {"name": "amount_eur", "type": "number", "constraints": {"minimum": 0}}
 YEAR = {"name": "year", "type": "integer", "constraints": {"minimum": 2023, "maximum": 2027}}
 FUNDER = {"name": "funder", "type": "string", "constraints": {"enum": ["etat", "departement", "autre"]}}
-# Action codes are unique across both conventions (CLS 1.x, 3.x, 4.x; FT 2.x), so the reference is
-# on the code alone: Frictionless skips a reference whose only field is empty (contract-level totals).
-ACTION_FK = {"fields": ["action"], "reference": {"resource": "actions", "fields": ["action"]}}
+# An action is identified by (convention, action): a code means nothing without its convention.
+# A table whose action is required references ``actions`` directly. A table whose action may be empty
+# (a figure of the whole convention, or of the deliberation) references ``scopes``: Frictionless 5
+# skips a composite reference only when *every* part is empty, and looks a partly empty one up like
+# any other (("cls", None) must be a row of the referenced table), so ``scopes`` holds each action
+# and, with an empty action, each convention as a whole. The strict loader applies the same rule.
+ACTION_FK = {"fields": ["convention", "action"], "reference": {"resource": "actions", "fields": ["convention", "action"]}}
+SCOPE_FK = {"fields": ["convention", "action"], "reference": {"resource": "scopes", "fields": ["convention", "action"]}}
+SCOPE_CONVENTIONS = ["cls", "ft", "deliberation"]
+# The France Travail financing plan has no convention column: its action codes are FT codes (2.x),
+# which the pattern states, and the reference is on the code alone.
+FT_ACTION = {"name": "action", "type": "string", "constraints": {"pattern": r"2\.[1-8]"}}
+FT_ACTION_FK = {"fields": ["action"], "reference": {"resource": "actions", "fields": ["action"]}}
+DOCUMENTS = ["deliberation", "cls_convention", "ft_convention", "rapport_president", "cooperation_convention", "ft_plan_action"]
 BUDGET_TABLES = [
     "cls_fiche_budget",
     "cls_a3_prev_2024",
@@ -63,14 +77,42 @@ def resource(name, title, description, fields, primary_key=None, foreign_keys=()
     }
 
 
+def action_keys():
+    """The (convention, action) pairs of actions.csv, in file order (read only)."""
+    with (RAW / "actions.csv").open(encoding="utf-8", newline="") as handle:
+        return [[row["convention"], row["action"]] for row in csv.DictReader(handle)]
+
+
+def scopes():
+    """An inline resource: every convention as a whole (empty action), then every action."""
+    return {
+        "name": "scopes",
+        "title": "Rattachements possibles d'un chiffre : une convention entière ou une de ses actions",
+        "description": "Référence des clés étrangères (convention, action) des tables dont l'action peut être vide : "
+        "une ligne par convention (action vide : chiffre de la convention entière ou de la délibération) et une "
+        "ligne par action de actions.csv. Générée par tools/build_datapackage.py à partir de actions.csv.",
+        "profile": "tabular-data-resource",
+        "data": [["convention", "action"], *([c, ""] for c in SCOPE_CONVENTIONS), *action_keys()],
+        "schema": {
+            "fields": [
+                {"name": "convention", "type": "string", "constraints": {"required": True, "enum": SCOPE_CONVENTIONS}},
+                ACTION,
+            ],
+            "primaryKey": ["convention", "action"],
+        },
+    }
+
+
 RESOURCES = [
     resource(
         "actions",
         "Actions des deux contrats",
         "Les 11 actions du CLS (Annexe 1) et les 8 actions de la convention France Travail (plan d'action).",
         [CONVENTION, s("axis", True), s("axis_label"), req(ACTION), s("title"), SOURCE, SOURCE_LINE, NOTES],
-        ["action"],
+        ["convention", "action"],
+        [SCOPE_FK],
     ),
+    scopes(),
     resource(
         "budget_figures",
         "Montants imprimés dans les tableaux financiers",
@@ -93,7 +135,7 @@ RESOURCES = [
             NOTES,
         ],
         ["table", "action", "axis", "year", "row_type", "column_label"],
-        [ACTION_FK],
+        [SCOPE_FK],
     ),
     resource(
         "sub_actions",
@@ -137,7 +179,7 @@ RESOURCES = [
             NOTES,
         ],
         ["indicator_id"],
-        [ACTION_FK, {"fields": ["ref_indicator"], "reference": {"resource": "", "fields": ["indicator_id"]}}],
+        [SCOPE_FK, {"fields": ["ref_indicator"], "reference": {"resource": "", "fields": ["indicator_id"]}}],
     ),
     resource(
         "indicator_values",
@@ -162,7 +204,7 @@ RESOURCES = [
         "Montants imprimés hors tableaux : articles des conventions, délibération, rapport du président.",
         [
             s("convention", True, enum=["cls", "ft", "deliberation"]),
-            s("document", True, enum=["deliberation", "cls_convention", "ft_convention", "rapport_president", "cooperation_convention", "ft_plan_action"]),
+            s("document", True, enum=DOCUMENTS),
             s("article"),
             s("scope", True),
             s("axis"),
@@ -175,6 +217,7 @@ RESOURCES = [
             NOTES,
         ],
         ["document", "source_line", "label"],
+        [SCOPE_FK],
     ),
     resource(
         "imputations",
@@ -220,7 +263,7 @@ RESOURCES = [
             s("section"),
             {"name": "line_no", "type": "integer", "constraints": {"required": True, "minimum": 1}},
             s("label", True),
-            ACTION,
+            FT_ACTION,
             s("unit"),
             s("existing_text"),
             s("target_text"),
@@ -236,7 +279,7 @@ RESOURCES = [
             NOTES,
         ],
         ["volet", "line_no"],
-        [ACTION_FK],
+        [FT_ACTION_FK],
     ),
     resource(
         "table_columns",

@@ -27,7 +27,7 @@ class Contract:
 
     Attributes
     ----------
-    actions : one row per action of both conventions.
+    actions : one row per action of both conventions, identified by (convention, action).
     budget : every money figure printed in a table, long format, with ``phase``.
         Printed sub-totals and totals are kept: ``row_type`` is 'line', 'subtotal' or 'total',
         and figures of a printed total *column* have no ``funder`` and ``quantity`` 'total'.
@@ -76,7 +76,8 @@ class Contract:
         """The fiche budget lines of one convention (phase 'approved'): action, axis, year, funder, amount."""
         b = self.budget_lines()
         planned = b[(b["table"] == FICHE_TABLE[convention]) & b["year"].notna()]
-        axis_of = dict(zip(self.actions["action"], self.actions["axis"]))
+        actions = self.actions[self.actions["convention"] == convention]  # an action is (convention, action)
+        axis_of = dict(zip(actions["action"], actions["axis"]))
         return planned.assign(axis=planned["action"].map(axis_of)).reset_index(drop=True)
 
 
