@@ -5,7 +5,7 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from analysis.consumption import flag_under_consumption, indicator_progress, state_consumption
+from analysis.consumption import attainment_by_action, flag_under_consumption, indicator_progress, state_consumption
 
 
 def test_consumption_of_the_example(contract, execution):
@@ -19,7 +19,8 @@ def test_consumption_of_the_example(contract, execution):
 
 def test_flags_of_the_example_follow_the_scenario(contract, execution):
     flags = flag_under_consumption(state_consumption(contract, execution))
-    at_risk = set(zip(flags.loc[flags["flag"] == "risque_reduction", "action"], flags.loc[flags["flag"] == "risque_reduction", "year"]))
+    risky = flags[flags["flag"] == "risque_reduction"]
+    at_risk = set(zip(risky["action"], risky["year"]))
     # the scenario's silent under-consumers, and only they
     assert at_risk == {("1.4", 2024), ("1.4", 2025), ("2.6", 2024)}
     assert set(flags.loc[flags["flag"] == "justifiee", "action"]) >= {"3.3", "4.1", "2.3"}
@@ -56,3 +57,41 @@ def test_indicator_progress_joins_targets_and_results(contract, execution):
     assert row["target"] == 600
     assert pd.isna(row["result"]) or row["attainment"] == pytest.approx(row["result"] / 600)
     assert progress["result"].notna().sum() > 50
+
+
+def test_defaults_come_from_the_assumptions_register(monkeypatch):
+    from analysis import assumptions
+
+    frame = pd.DataFrame({"rate": [0.85], "ramp_up_rate": [None], "justification": ["Recrutements tardifs"]})
+    assert assumptions.default("under_consumption_threshold") == 0.9  # H01
+    assert flag_under_consumption(frame)["flag"].iloc[0] == "justifiee"
+    register = {**{a.name: a.value for a in assumptions.assumptions()}, "under_consumption_threshold": 0.8}
+    monkeypatch.setattr(assumptions, "default", register.__getitem__)
+    assert flag_under_consumption(frame)["flag"].iloc[0] == "conforme"
+
+
+def test_justifications_can_be_refused():
+    frame = pd.DataFrame({"rate": [0.45], "ramp_up_rate": [None], "justification": ["Recrutements tardifs"]})
+    assert flag_under_consumption(frame)["flag"].iloc[0] == "justifiee"  # H21: any justification is accepted
+    assert flag_under_consumption(frame, accept_justification=False)["flag"].iloc[0] == "risque_reduction"
+
+
+def test_rate_basis_is_a_parameter(contract, execution):
+    paid = state_consumption(contract, execution)
+    planned = state_consumption(contract, execution, basis="planned")
+    row = planned[(planned["action"] == "2.4") & (planned["year"] == 2024)].iloc[0]
+    assert row["rate"] == pytest.approx(float(row["executed"] / row["planned"]))
+    assert paid.drop(columns="rate").equals(planned.drop(columns="rate"))
+    with pytest.raises(ValueError, match="assiette"):
+        state_consumption(contract, execution, basis="notified")
+
+
+def test_attainment_by_action_is_the_mean_of_the_indicators(contract, execution):
+    progress = indicator_progress(contract, execution)
+    table = attainment_by_action(progress)
+    assert list(table.columns) == ["action", "year", "attainment"]
+    filled = progress[(progress["action"] == "1.4") & (progress["year"] == 2024)]["attainment"].dropna().astype(float)
+    row = table[(table["action"] == "1.4") & (table["year"] == 2024)].iloc[0]
+    assert row["attainment"] == pytest.approx(filled.mean())
+    median = attainment_by_action(progress, aggregate="median")
+    assert median[(median["action"] == "1.4") & (median["year"] == 2024)]["attainment"].iloc[0] == pytest.approx(filled.median())

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.reconciliation import CHECK_COLUMNS, describe, findings, reconcile
+from analysis.display import describe
+from analysis.reconciliation import CHECK_COLUMNS, findings, reconcile
 
 README = Path(__file__).resolve().parents[1] / "data" / "raw" / "README.md"
 
@@ -249,7 +250,7 @@ def test_state_money_moved_from_erbm_to_department_breaks_the_cross_checks(contr
 def test_excel_export_has_french_headers_euro_format_frozen_header_and_filters(checks, tmp_path):
     from openpyxl import load_workbook
 
-    from analysis.reconciliation import export_reconciliation
+    from analysis.display import export_reconciliation
 
     path = export_reconciliation(checks, tmp_path / "rapprochement.xlsx")
     wb = load_workbook(path)

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from analysis import display
 from analysis.consumption import flag_under_consumption, state_consumption
-from analysis.scenarios import explorer, french_sensitivity, potential_reductions, threshold_sensitivity
+from analysis.scenarios import explorer, potential_reductions, threshold_sensitivity
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,8 @@ def test_sensitivity_grows_with_the_threshold(consumption):
     at_90 = table.set_index("threshold").loc[0.9]
     assert at_90["at_risk"] == 3  # the example's silent under-consumers: CLS 1.4 (2024, 2025), FT 2.6
     assert at_90["reduction_eur"] == Decimal("22670.00") + Decimal("22520.00") + Decimal("145732.60")
-    assert list(french_sensitivity(table).columns)[0] == "Seuil"
+    assert at_90["actions"] == (("cls", "1.4", 2024), ("cls", "1.4", 2025), ("ft", "2.6", 2024))
+    assert list(display.sensitivity(table).columns)[0] == "Seuil"
 
 
 def test_explorer_updates_when_sliders_move(consumption):
@@ -65,3 +67,13 @@ def test_explorer_updates_when_sliders_move(consumption):
     threshold.value = 0.9
     share.value = 0.5
     assert "11\u00a0335,00\u00a0€" in result.value  # half of CLS 1.4's 22 670,00 € in 2024
+
+
+def test_sliders_and_share_start_from_the_register(consumption):
+    from analysis.assumptions import default
+
+    threshold, share = explorer(consumption).children[0].children
+    assert threshold.value == default("under_consumption_threshold")  # H01
+    assert share.value == default("reduction_share")  # H02
+    flags = flag_under_consumption(synthetic(0.7, "100.00"))
+    assert potential_reductions(flags)["reduction_eur"].tolist() == [Decimal("100.00")]  # H02: the whole unconsumed amount

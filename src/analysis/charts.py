@@ -9,9 +9,10 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
+from analysis.domain import FLAG_LABELS, FUNDER_LABELS, TABLE_SHORT_LABELS, grouping_label, label
 from analysis.formatting import format_number, format_percent
 
-FUNDER_COLOURS = {"État": "#000091", "Département": "#E1000F", "Autres financeurs": "#A0A0A0"}
+FUNDER_COLOURS = {"etat": "#000091", "departement": "#E1000F", "autre": "#A0A0A0"}
 STATUS_COLOURS = {"ok": "#18753C", "ecart": "#CE0500", "non_verifiable": "#B34000"}
 FICTITIOUS_NOTE = "Données d'exécution FICTIVES (exemple)"
 
@@ -30,15 +31,16 @@ def euro_axis(ax, axis: str = "y") -> None:
 def plot_budget_by_axis_year(table: pd.DataFrame, title: str):
     """Stacked bars of planned amounts per year and axis, one colour per funder.
 
-    ``table`` is the output of :func:`analysis.summaries.budget_by_axis_year`.
+    ``table`` is the output of :func:`analysis.summaries.budget_by_axis_year` (one convention).
     """
     funders = [f for f in FUNDER_COLOURS if f in table.columns]
-    data = table.set_index(["Axe", "Année"])[funders].astype(float)
+    data = table.set_index(["axis", "year"])[funders].astype(float)
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    labels = [f"Axe {axis}\n{year}" for axis, year in data.index]
+    group = grouping_label(str(table["convention"].iloc[0]))
+    labels = [f"{group} {axis}\n{year}" for axis, year in data.index]
     bottom = pd.Series(0.0, index=data.index)
     for funder in funders:
-        ax.bar(labels, data[funder], bottom=bottom, label=funder, color=FUNDER_COLOURS[funder])
+        ax.bar(labels, data[funder], bottom=bottom, label=FUNDER_LABELS[funder], color=FUNDER_COLOURS[funder])
         bottom = bottom + data[funder]
     euro_axis(ax)
     ax.set_title(title)
@@ -50,24 +52,12 @@ def plot_budget_by_axis_year(table: pd.DataFrame, title: str):
     return fig
 
 
-TABLE_LABELS = {
-    "cls_fiche_budget": "Fiches CLS",
-    "cls_a3_prev_2024": "Annexe 3 – 2024",
-    "cls_a3_exec_2024": "Annexe 3 – exécution",
-    "cls_a3_prev_2025": "Annexe 3 – 2025",
-    "sub_actions": "Sous-actions",
-    "ft_plan_action": "Plan d'action FT",
-    "ft_fiche_budget": "Fiches FT",
-    "ft_plan_financement": "Plan de financement FT",
-}
-
-
 def agreement_matrix(checks: pd.DataFrame) -> pd.DataFrame:
     """Share of 'ok' checks per action (rows) and table (columns), for checks tied to an action."""
-    scoped = checks[checks["action"].notna() & checks["table"].isin(TABLE_LABELS)]
+    scoped = checks[checks["action"].notna() & checks["table"].isin(TABLE_SHORT_LABELS)]
     matrix = scoped.assign(ok=scoped["status"] == "ok").pivot_table(index="action", columns="table", values="ok", aggfunc="mean")
     counts = scoped.pivot_table(index="action", columns="table", values="check_id", aggfunc="count")
-    order = [t for t in TABLE_LABELS if t in matrix.columns]
+    order = [t for t in TABLE_SHORT_LABELS if t in matrix.columns]
     return matrix[order], counts[order]
 
 
@@ -79,14 +69,15 @@ def plot_agreement(checks: pd.DataFrame, title: str = "Concordance des chiffres 
     cmap = LinearSegmentedColormap.from_list("accord", [STATUS_COLOURS["ecart"], "#FFCA00", STATUS_COLOURS["ok"]])
     fig, ax = plt.subplots(figsize=(10, 0.38 * len(share) + 1.8))
     image = ax.imshow(share.astype(float).to_numpy(), cmap=cmap, vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(share.shape[1]), [TABLE_LABELS[t] for t in share.columns], rotation=30, ha="right")
+    ax.set_xticks(range(share.shape[1]), [TABLE_SHORT_LABELS[t] for t in share.columns], rotation=30, ha="right")
     ax.set_yticks(range(share.shape[0]), [f"Action {a}" for a in share.index])
     for i in range(share.shape[0]):
         for j in range(share.shape[1]):
             n = counts.iat[i, j]
             if pd.notna(n):
                 ok = round(share.iat[i, j] * n)
-                ax.text(j, i, f"{ok}/{int(n)}", ha="center", va="center", fontsize=8, color="white" if share.iat[i, j] < 0.5 else "black")
+                colour = "white" if share.iat[i, j] < 0.5 else "black"
+                ax.text(j, i, f"{ok}/{int(n)}", ha="center", va="center", fontsize=8, color=colour)
     bar = fig.colorbar(image, ax=ax, fraction=0.03)
     bar.set_label("Part des contrôles concordants")
     bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: format_percent(v)))
@@ -107,8 +98,6 @@ def plot_consumption(flags: pd.DataFrame, convention: str, year: int, threshold:
     """Horizontal bars: State credits executed as a share of credits paid, per action, coloured by flag."""
     from matplotlib.patches import Patch
 
-    from analysis.consumption import FLAG_LABELS
-
     data = flags[(flags["convention"] == convention) & (flags["year"] == year) & flags["rate"].notna()]
     data = data.sort_values("action", ascending=False)
     fig, ax = plt.subplots(figsize=(9, 0.4 * len(data) + 1.6))
@@ -118,7 +107,7 @@ def plot_consumption(flags: pd.DataFrame, convention: str, year: int, threshold:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{format_number(v)} %"))
     ax.set_xlim(0, 110)
     ax.set_xlabel("Crédits État réalisés / crédits État versés")
-    title = f"{'CLS' if convention == 'cls' else 'France Travail'} {year} : consommation des crédits État"
+    title = f"{label('convention', convention)} {year} : consommation des crédits État"
     ax.set_title(title + (f"\n{FICTITIOUS_NOTE}" if fictitious else ""), color="black")
     present = [f for f in FLAG_LABELS if f in set(data["flag"].astype(str))]
     ax.legend(handles=[Patch(color=FLAG_COLOURS[f], label=FLAG_LABELS[f]) for f in present], loc="upper center",
@@ -147,6 +136,7 @@ def plot_targets_vs_results(progress: pd.DataFrame, action: str, fictitious: boo
         ax.set_ylim(0, (top if top == top and top > 0 else 1) * 1.25)
         ax.spines[["top", "right"]].set_visible(False)
     axes[0][0].legend(frameon=False, fontsize=8, loc="lower left")
-    fig.suptitle(f"Action {action} : cibles et résultats par année" + (f" — {FICTITIOUS_NOTE}" if fictitious else ""), fontsize=10)
+    note = f" — {FICTITIOUS_NOTE}" if fictitious else ""
+    fig.suptitle(f"Action {action} : cibles et résultats par année{note}", fontsize=10)
     fig.tight_layout()
     return fig

@@ -3,7 +3,10 @@
 The CLS convention lets the State reduce its credits in year n+1 when year n shows an obvious
 under-consumption ("sous-consommation manifeste") that is neither explained by the planned ramp-up
 ("trajectoire de montée en charge") nor justified. The convention prints no numeric threshold: the
-threshold is a parameter of :func:`flag_under_consumption` (an analyst's scenario), not a contract figure.
+threshold is an analysis choice (assumption H01 of :mod:`analysis.assumptions`), overridable per call.
+
+The tables returned are tidy (codes and exact Decimal amounts); :func:`analysis.display.consumption`
+writes them for reading.
 """
 
 from __future__ import annotations
@@ -12,24 +15,34 @@ from decimal import Decimal
 
 import pandas as pd
 
-#: Default threshold: below this share of the credits paid, consumption is flagged for review.
-DEFAULT_THRESHOLD = 0.9
+from analysis.assumptions import resolve
+from analysis.domain import CONVENTION_CODES, FLAGS
 
-FLAGS = ["conforme", "montee_en_charge", "justifiee", "risque_reduction"]
-FLAG_LABELS = {
-    "conforme": "Consommation conforme",
-    "montee_en_charge": "Sous-consommation expliquée par la montée en charge prévue",
-    "justifiee": "Sous-consommation justifiée",
-    "risque_reduction": "Sous-consommation non justifiée : risque de réduction en n+1",
-}
+#: Bases of the consumption rate (H10): credits paid in the year, or the amount planned by the fiche.
+RATE_BASES = ("paid", "planned")
 
 
-def state_consumption(contract, execution) -> pd.DataFrame:
+def _planned_state(contract) -> pd.DataFrame:
+    """The State amount planned by the fiches, per convention, action and year."""
+    planned = pd.concat([contract.planned_budget(c) for c in CONVENTION_CODES], ignore_index=True)
+    planned = planned[planned["funder"] == "etat"].assign(convention=lambda f: f["convention"].astype(str))
+    return planned.groupby(["convention", "action", "year"], observed=True)["amount_eur"].sum().rename("planned").reset_index()
+
+
+def _rate(executed, base) -> float:
+    return float(executed / base) if isinstance(executed, Decimal) and isinstance(base, Decimal) and base else float("nan")
+
+
+def state_consumption(contract, execution, basis: str | None = None) -> pd.DataFrame:
     """Per convention, action and year: State credits planned, paid, executed, unconsumed, and the rate.
 
-    ``rate`` is executed / paid (float, for reading and charts); amounts stay exact Decimals.
+    ``rate`` is executed / paid (float, for reading and charts) by default (H10); ``basis='planned'``
+    divides by the State amount planned by the fiche instead. Amounts stay exact Decimals.
     Justifications and planned ramp-up rates reported in the workbook are joined.
     """
+    basis = resolve(basis, "consumption_rate_basis")
+    if basis not in RATE_BASES:
+        raise ValueError(f"assiette du taux de consommation inconnue : {basis!r} (attendu : {', '.join(RATE_BASES)})")
     b = execution.budget
     lines = b[
         (b["phase"] == "executed")
@@ -42,29 +55,29 @@ def state_consumption(contract, execution) -> pd.DataFrame:
     )
     wide = wide.reindex(columns=["paid", "executed", "unconsumed"]).reset_index()
     wide.columns.name = None
-    planned = contract.budget_lines()
-    planned = planned[planned["table"].isin(["cls_fiche_budget", "ft_fiche_budget"]) & (planned["funder"] == "etat")]
-    planned = planned.groupby(["action", "year"], observed=True)["amount_eur"].sum().rename("planned").reset_index()
-    out = wide.merge(planned, on=["action", "year"], how="left")
-    out["rate"] = [
-        float(e / p) if isinstance(e, Decimal) and isinstance(p, Decimal) and p else float("nan")
-        for e, p in zip(out["executed"], out["paid"])
-    ]
+    wide["convention"] = wide["convention"].astype(str)
+    out = wide.merge(_planned_state(contract), on=["convention", "action", "year"], how="left")
+    out["rate"] = [_rate(e, base) for e, base in zip(out["executed"], out[basis])]
     just = execution.justifications[["convention", "action", "year", "gap_reason", "justification", "ramp_up_rate"]]
-    out = out.merge(just, on=["convention", "action", "year"], how="left")
-    out["convention"] = out["convention"].astype(str)
-    return out[["convention", "action", "year", "planned", "paid", "executed", "unconsumed", "rate", "ramp_up_rate", "gap_reason", "justification"]]
+    out = out.merge(just.assign(convention=just["convention"].astype(str)), on=["convention", "action", "year"], how="left")
+    columns = ["convention", "action", "year", "planned", "paid", "executed", "unconsumed", "rate", "ramp_up_rate"]
+    return out[[*columns, "gap_reason", "justification"]]
 
 
-def flag_under_consumption(consumption: pd.DataFrame, threshold: float = DEFAULT_THRESHOLD) -> pd.DataFrame:
-    """Add ``flag`` and ``flag_label``: whether each action's consumption could trigger a credit reduction.
+def flag_under_consumption(
+    consumption: pd.DataFrame, threshold: float | None = None, *, accept_justification: bool | None = None
+) -> pd.DataFrame:
+    """Add ``flag`` (a code of :data:`analysis.domain.FLAGS`): could each action's consumption trigger a reduction?
 
-    - 'conforme': rate at or above ``threshold``;
+    - 'conforme': rate at or above ``threshold`` (default: H01);
     - 'montee_en_charge': below it, but at or above the planned ramp-up rate reported for the year;
-    - 'justifiee': below, not covered by the ramp-up, but a justification is given;
+    - 'justifiee': below, not covered by the ramp-up, but a justification is given (and, H21,
+      ``accept_justification`` is true: any non-empty justification is accepted);
     - 'risque_reduction': below, neither covered by the ramp-up nor justified (CLS article 2.2).
     Rows whose rate is unknown (nothing paid or executed reported) get no flag.
     """
+    threshold = resolve(threshold, "under_consumption_threshold")
+    accept = resolve(accept_justification, "justification_accepted")
     out = consumption.copy()
     flags = []
     for rate, ramp, just in zip(out["rate"], out["ramp_up_rate"], out["justification"]):
@@ -74,12 +87,11 @@ def flag_under_consumption(consumption: pd.DataFrame, threshold: float = DEFAULT
             flags.append("conforme")
         elif pd.notna(ramp) and rate >= float(ramp):
             flags.append("montee_en_charge")
-        elif isinstance(just, str) and just.strip():
+        elif accept and isinstance(just, str) and just.strip():
             flags.append("justifiee")
         else:
             flags.append("risque_reduction")
     out["flag"] = pd.Categorical(flags, categories=FLAGS)
-    out["flag_label"] = out["flag"].map(FLAG_LABELS).astype("str")
     return out
 
 
@@ -87,7 +99,7 @@ def indicator_progress(contract, execution) -> pd.DataFrame:
     """Targets and results per indicator and year (long), with the result as a share of the target.
 
     ``direction`` tells whether higher is better; ``attainment`` is result / target for 'up' indicators
-    and target / result for 'down' ones.
+    and target / result for 'down' ones (H20).
     """
     values = pd.concat([contract.indicator_values, execution.indicator_values], ignore_index=True)
     values = values[values["measure"].isin(["target", "result"]) & values["value"].notna()]
@@ -98,43 +110,19 @@ def indicator_progress(contract, execution) -> pd.DataFrame:
     out = wide.merge(ind, on="indicator_id", how="left")
     up = out["direction"].astype(str) != "down"
     out["attainment"] = (out["result"] / out["target"]).where(up, out["target"] / out["result"])
-    return out[["convention", "action", "indicator_id", "label", "family", "unit", "direction", "year", "target", "result", "attainment"]]
+    columns = ["convention", "action", "indicator_id", "label", "family", "unit", "direction", "year"]
+    return out[[*columns, "target", "result", "attainment"]]
 
 
-def attainment_by_action(progress: pd.DataFrame) -> pd.DataFrame:
-    """Mean attainment of the targets (result / target, filled indicators) per action (rows) and year."""
-    filled = progress.dropna(subset=["attainment"])
-    table = filled.pivot_table(index="action", columns="year", values="attainment", aggfunc="mean").astype(float)
-    return table.rename_axis(index="Action", columns="Année")
+def attainment_by_action(progress: pd.DataFrame, aggregate: str | None = None) -> pd.DataFrame:
+    """Attainment of the targets per action and year (long: action, year, attainment).
 
-
-FRENCH_HEADERS = {
-    "convention": "Convention",
-    "action": "Action",
-    "year": "Année",
-    "planned": "Part État prévue",
-    "paid": "Crédits État versés",
-    "executed": "Montant État réalisé",
-    "unconsumed": "Crédits État non consommés",
-    "rate": "Taux de consommation",
-    "ramp_up_rate": "Montée en charge prévue",
-    "gap_reason": "Motif de l'écart",
-    "justification": "Justification",
-    "flag_label": "Constat",
-    "reduction_eur": "Réduction possible en n+1",
-    "year_applied": "Année de la réduction",
-}
-
-
-def french(table: pd.DataFrame) -> pd.DataFrame:
-    """For reading: French headers, amounts as 1 234,00 €, rates as 77,3 %; the ``flag`` code is dropped."""
-    from analysis.formatting import format_eur, format_percent
-
-    out = table.drop(columns=[c for c in ["flag"] if c in table.columns]).copy()
-    for col in ("planned", "paid", "executed", "unconsumed", "reduction_eur"):
-        if col in out:
-            out[col] = out[col].map(lambda v: format_eur(v) if isinstance(v, Decimal) else "")
-    for col in ("rate", "ramp_up_rate"):
-        if col in out:
-            out[col] = out[col].map(lambda v: "" if pd.isna(v) else format_percent(float(v), 1))
-    return out.rename(columns=FRENCH_HEADERS)
+    An action's attainment is the ``aggregate`` ('mean' by default, H20, or 'median') of its filled
+    indicators' attainments (:func:`indicator_progress`).
+    """
+    aggregate = resolve(aggregate, "attainment_aggregate")
+    if aggregate not in ("mean", "median"):
+        raise ValueError(f"agrégation du taux d'atteinte inconnue : {aggregate!r} (attendu : mean, median)")
+    filled = progress.dropna(subset=["attainment"]).assign(attainment=lambda f: f["attainment"].astype(float))
+    out = filled.groupby(["action", "year"], observed=True)["attainment"].agg(aggregate).reset_index()
+    return out.sort_values(["action", "year"]).reset_index(drop=True)

@@ -255,3 +255,28 @@ def label(kind: str, code) -> str:
 def grouping_label(convention: str) -> str:
     """'Axe' for the CLS, 'Volet' for France Travail."""
     return CONVENTIONS[convention].grouping_label
+
+# ------------------------------------------------------------------------------------------------
+# Display additions (issue 7, display layer): labels of table codes used by the reconciliation and
+# short table labels for chart axes.
+# ------------------------------------------------------------------------------------------------
+
+TABLE_LABELS.setdefault("ft_plan_financement", "France Travail, plan de financement")
+TABLE_LABELS.setdefault("ft_etat_depenses", "France Travail, état récapitulatif des dépenses")
+
+#: Short table labels, for chart axes where the full label does not fit.
+TABLE_SHORT_LABELS = {
+    "cls_fiche_budget": "Fiches CLS",
+    "cls_a3_prev_2024": "Annexe 3 – 2024",
+    "cls_a3_exec_2024": "Annexe 3 – exécution",
+    "cls_a3_prev_2025": "Annexe 3 – 2025",
+    "sub_actions": "Sous-actions",
+    "ft_plan_action": "Plan d'action FT",
+    "ft_fiche_budget": "Fiches FT",
+    "ft_plan_financement": "Plan de financement FT",
+    "ft_financing_plan": "Plan de financement FT",
+}
+LABELS["table_short"] = TABLE_SHORT_LABELS
+
+#: How each grouping is named in a column heading of its titles.
+GROUPING_TITLE_LABELS = {"axe": "Intitulé de l'axe", "volet": "Intitulé du volet"}

@@ -29,3 +29,20 @@ def format_eur(value, decimals: int = 2) -> str:
     """Format an amount in euros: ``Decimal('1236000')`` -> ``'1 236 000,00 €'``; empty for missing."""
     text = format_number(value, decimals)
     return f"{text}{THOUSANDS}€" if text else ""
+
+
+MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+
+
+def format_date(day) -> str:
+    """A date in words, the French way: ``date(2024, 4, 15)`` -> ``'15 avril 2024'`` (``'1er'`` for the first)."""
+    if day is None or day != day:
+        return ""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{number} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_list(items) -> str:
+    """Items joined the French way: ``[1, 3, 4]`` -> ``'1, 3 et 4'``."""
+    items = [str(i) for i in items]
+    return " et ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)

@@ -1,7 +1,9 @@
 """Scenarios on under-consumption: which State credits could be reduced in year n+1, under which threshold.
 
 The CLS convention (article 2.2) prints neither a threshold nor a reduction rate: both are analysts'
-assumptions, explored here. Plain functions hold the logic; :func:`explorer` only wires them to widgets.
+assumptions (H01 and H02 of :mod:`analysis.assumptions`), explored here. Plain functions hold the logic and
+return tidy frames (:func:`analysis.display.reductions` and :func:`analysis.display.sensitivity` write them
+for reading); :func:`explorer` only wires them to widgets.
 """
 
 from __future__ import annotations
@@ -10,17 +12,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
+from analysis.assumptions import resolve
 from analysis.consumption import flag_under_consumption
 
 CENT = Decimal("0.01")
 
 
-def potential_reductions(flags: pd.DataFrame, share: float = 1.0) -> pd.DataFrame:
+def potential_reductions(flags: pd.DataFrame, share: float | None = None) -> pd.DataFrame:
     """Actions flagged 'risque_reduction', with the State credits that could be reduced in year n+1.
 
-    ``reduction_eur`` = unconsumed State credits x ``share`` (rounded to the cent); ``year_applied`` is
-    the following year.
+    ``reduction_eur`` = unconsumed State credits x ``share`` (default: H02), rounded to the cent;
+    ``year_applied`` is the following year.
     """
+    share = resolve(share, "reduction_share")
     if not 0 <= share <= 1:
         raise ValueError(f"part de réduction hors de [0 ; 1] : {share}")
     at_risk = flags[flags["flag"] == "risque_reduction"].copy()
@@ -30,63 +34,52 @@ def potential_reductions(flags: pd.DataFrame, share: float = 1.0) -> pd.DataFram
     return at_risk[["convention", "action", "year", "rate", "unconsumed", "reduction_eur", "year_applied"]].reset_index(drop=True)
 
 
-def threshold_sensitivity(consumption: pd.DataFrame, thresholds, share: float = 1.0) -> pd.DataFrame:
-    """For each threshold: how many action-years are at risk and the State credits that could be reduced."""
+def scenario(consumption: pd.DataFrame, threshold: float | None = None, share: float | None = None) -> pd.DataFrame:
+    """The potential reductions of one scenario: flags at ``threshold`` (H01), reductions of ``share`` (H02)."""
+    return potential_reductions(flag_under_consumption(consumption, threshold), share)
+
+
+def threshold_sensitivity(consumption: pd.DataFrame, thresholds, share: float | None = None) -> pd.DataFrame:
+    """For each threshold: how many action-years are at risk, which (``actions``: (convention, action, year)
+    triples) and the State credits that could be reduced (``share`` of the unconsumed credits, H02)."""
     rows = []
     for threshold in thresholds:
-        reductions = potential_reductions(flag_under_consumption(consumption, threshold), share)
+        reductions = scenario(consumption, threshold, share)
         rows.append(
             {
                 "threshold": threshold,
                 "at_risk": len(reductions),
-                "actions": ", ".join(f"{c.upper()} {a} ({y})" for c, a, y in zip(reductions["convention"], reductions["action"], reductions["year"])),
+                "actions": tuple(zip(reductions["convention"], reductions["action"], reductions["year"])),
                 "reduction_eur": sum(reductions["reduction_eur"], Decimal("0.00")),
             }
         )
     return pd.DataFrame(rows)
 
 
-def french_sensitivity(table: pd.DataFrame) -> pd.DataFrame:
-    """For reading: French headers and formats."""
-    from analysis.formatting import format_eur, format_percent
-
-    return pd.DataFrame(
-        {
-            "Seuil": [format_percent(t) for t in table["threshold"]],
-            "Actions-années à risque": table["at_risk"],
-            "Lesquelles": table["actions"],
-            "Réduction possible en n+1": [format_eur(v) for v in table["reduction_eur"]],
-        }
-    )
-
-
-def scenario_table(consumption: pd.DataFrame, threshold: float, share: float) -> pd.DataFrame:
-    """The potential reductions for one scenario, ready to read (French headers and formats)."""
-    from analysis.consumption import french
-
-    return french(potential_reductions(flag_under_consumption(consumption, threshold), share))
-
-
-def explorer(consumption: pd.DataFrame):
-    """An ipywidgets panel: threshold and reduction-share sliders, and the resulting table (HTML)."""
+def explorer(consumption: pd.DataFrame, threshold: float | None = None, share: float | None = None):
+    """An ipywidgets panel: threshold and reduction-share sliders (starting at H01 and H02), and the result."""
     import ipywidgets as widgets
 
-    from analysis.formatting import format_eur
+    from analysis import display
 
-    threshold = widgets.FloatSlider(value=0.9, min=0.5, max=1.0, step=0.05, description="Seuil", readout_format=".0%")
-    share = widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.1, description="Part réduite", readout_format=".0%")
+    threshold_slider = widgets.FloatSlider(
+        value=resolve(threshold, "under_consumption_threshold"), min=0.5, max=1.0, step=0.05, description="Seuil",
+        readout_format=".0%",
+    )
+    share_slider = widgets.FloatSlider(
+        value=resolve(share, "reduction_share"), min=0.0, max=1.0, step=0.1, description="Part réduite", readout_format=".0%"
+    )
     result = widgets.HTML()
 
     def refresh(_change=None):
-        reductions = potential_reductions(flag_under_consumption(consumption, threshold.value), share.value)
-        total = format_eur(sum(reductions["reduction_eur"], Decimal("0.00")))
-        table = scenario_table(consumption, threshold.value, share.value)
+        reductions = scenario(consumption, threshold_slider.value, share_slider.value)
+        total = display.eur(sum(reductions["reduction_eur"], Decimal("0.00")))
         result.value = (
             f"<p><b>{len(reductions)} action(s)-année(s) à risque ; réduction possible : {total}</b></p>"
-            + table.to_html(index=False, border=0)
+            + display.reductions(reductions).to_html(index=False, border=0)
         )
 
-    threshold.observe(refresh, names="value")
-    share.observe(refresh, names="value")
+    threshold_slider.observe(refresh, names="value")
+    share_slider.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([widgets.HBox([threshold, share]), result])
+    return widgets.VBox([widgets.HBox([threshold_slider, share_slider]), result])

@@ -1,6 +1,7 @@
 """Summary tables of the contracts, for the notebooks and the report (DataFrames in, DataFrames out).
 
-Column names of the returned tables are in French: they are what a user reads.
+The tables are tidy: code columns (``'convention'``, ``'axis'``, ``'etat'`` …) and exact Decimal amounts.
+:mod:`analysis.display` writes them for reading (French headers, labels and number formats).
 """
 
 from __future__ import annotations
@@ -9,101 +10,81 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.formatting import format_eur, format_number, format_percent
+from analysis.assumptions import resolve
+from analysis.domain import CONVENTION_CODES, FUNDERS
 
-from analysis.domain import CONVENTION_LABELS, FUNDER_LABELS
+ZERO = Decimal("0.00")
 
 
 def contract_overview(contract) -> pd.DataFrame:
-    """One row per convention: number of actions, indicators, and planned amounts as printed."""
+    """One row per convention: number of axes or volets, actions, indicators, years and planned amounts."""
     rows = []
-    for convention, label in CONVENTION_LABELS.items():
+    for convention in CONVENTION_CODES:
         actions = contract.actions[contract.actions["convention"] == convention]
         indicators = contract.indicators[contract.indicators["convention"] == convention]
-        planned = planned_budget(contract, convention)
+        planned = contract.planned_budget(convention)
         rows.append(
             {
-                "Convention": label,
-                "Axes ou volets": actions["axis"].nunique(),
-                "Actions": len(actions),
-                "Indicateurs": len(indicators),
-                "Années": f"{planned['year'].min()}-{planned['year'].max()}",
-                "Part État prévue": planned.loc[planned["funder"] == "etat", "amount_eur"].sum(),
-                "Total prévu (tous financeurs)": planned["amount_eur"].sum(),
+                "convention": convention,
+                "n_groups": actions["axis"].nunique(),
+                "n_actions": len(actions),
+                "n_indicators": len(indicators),
+                "first_year": int(planned["year"].min()),
+                "last_year": int(planned["year"].max()),
+                "planned_state": sum(planned.loc[planned["funder"] == "etat", "amount_eur"], ZERO),
+                "planned_total": sum(planned["amount_eur"], ZERO),
             }
         )
     return pd.DataFrame(rows)
 
 
+def state_share(contract, convention: str, year: int | None = None, *, exclude_fipe: bool | None = None) -> Decimal:
+    """The State's planned share in the fiches of ``convention`` (one ``year`` or all).
+
+    For France Travail the FIPE fund of action 2.4 is left out by default (H05: it is not a France Travail
+    credit); ``exclude_fipe=False`` counts it.
+    """
+    planned = contract.planned_budget(convention)
+    state = planned[planned["funder"] == "etat"]
+    if year is not None:
+        state = state[state["year"] == year]
+    if convention == "ft" and resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
+        state = state[state["funder_detail"].fillna("") != "FIPE"]
+    return sum(state["amount_eur"], ZERO)
+
+
 def actions_by_axis(contract, convention: str) -> pd.DataFrame:
-    """The actions of one convention, by axis (CLS) or volet (FT), with their printed titles."""
+    """The actions of one convention with their axis (CLS) or volet (FT) and printed titles."""
     a = contract.actions[contract.actions["convention"] == convention]
-    return (
-        a[["axis", "axis_label", "action", "title"]]
-        .rename(columns={"axis": "Axe", "axis_label": "Intitulé de l'axe", "action": "Action", "title": "Intitulé"})
-        .reset_index(drop=True)
-    )
-
-
-def planned_budget(contract, convention: str) -> pd.DataFrame:
-    """The fiche budget lines of one convention (phase 'approved'): action, year, funder, amount."""
-    return contract.planned_budget(convention)
+    out = a[["convention", "axis", "axis_label", "action", "title"]].reset_index(drop=True)
+    return out.assign(convention=out["convention"].astype(str))
 
 
 def budget_by_axis_year(contract, convention: str) -> pd.DataFrame:
-    """Planned amounts per axis and year, one column per funder and a total (exact Decimals)."""
-    planned = planned_budget(contract, convention)
-    table = (
-        planned.assign(funder=planned["funder"].map(FUNDER_LABELS))
-        .pivot_table(index=["axis", "year"], columns="funder", values="amount_eur", aggfunc="sum", fill_value=Decimal("0.00"))
-        .reindex(columns=[f for f in FUNDER_LABELS.values() if f in set(planned["funder"].map(FUNDER_LABELS))])
-    )
-    table["Total"] = table.sum(axis=1)
+    """Planned amounts per axis (or volet) and year: one column per funder code and a ``total`` (Decimals)."""
+    planned = contract.planned_budget(convention).assign(funder=lambda f: f["funder"].astype(str))
+    funders = [f for f in FUNDERS if f in set(planned["funder"])]
+    table = planned.pivot_table(
+        index=["axis", "year"], columns="funder", values="amount_eur", aggfunc="sum", fill_value=ZERO
+    ).reindex(columns=funders)
+    table["total"] = table.sum(axis=1)
     table.columns.name = None
-    return table.rename_axis(index=["Axe", "Année"]).reset_index()
+    return table.reset_index().assign(convention=convention)[["convention", "axis", "year", *funders, "total"]]
 
 
 def indicator_overview(contract) -> pd.DataFrame:
     """Number of indicators per convention, family and printed table."""
-    ind = contract.indicators
     return (
-        ind.groupby(["convention", "family", "table"], observed=True)
+        contract.indicators.groupby(["convention", "family", "table"], observed=True)
         .size()
-        .rename("Nombre d'indicateurs")
+        .rename("n_indicators")
         .reset_index()
-        .rename(columns={"convention": "Convention", "family": "Famille", "table": "Tableau"})
     )
 
 
 def indicator_targets(contract, action: str) -> pd.DataFrame:
-    """Baseline and yearly targets of an action's indicators, one row per indicator (wide)."""
+    """Baselines and yearly targets of an action's indicators (long: one row per indicator, measure, year)."""
     ind = contract.indicators[contract.indicators["action"] == action]
     values = contract.indicator_values.merge(ind[["indicator_id", "label"]], on="indicator_id")
-    values = values[values["measure"] != "result"]
-    column = values["measure"].astype(str).map({"baseline": "Situation", "target": "Cible"}) + " " + values["year"].astype(str)
-    wide = values.assign(column=column).pivot_table(index=["indicator_id", "label"], columns="column", values="value", aggfunc="first")
-    wide = wide[sorted(wide.columns, key=lambda c: (not c.startswith("Situation"), c))]
-    wide.columns.name = None
-    return wide.rename_axis(index=["Indicateur", "Libellé"]).reset_index()
-
-
-def french_money(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
-    """A copy for display with money columns formatted the French way (1 234 567,00 €)."""
-    out = frame.copy()
-    if columns is None:
-        columns = [c for c in out.columns if out[c].map(lambda v: isinstance(v, Decimal)).any()]
-    for col in columns:
-        out[col] = out[col].map(format_eur)
-    return out
-
-
-def french_numbers(frame: pd.DataFrame, decimals: int = 0, percent: bool = False) -> pd.DataFrame:
-    """A copy for display with float columns written the French way (1 250 ; 12,5 ; 95 %)."""
-    out = frame.copy()
-    for col in out.columns:
-        if pd.api.types.is_float_dtype(out[col].dtype):
-            if percent:
-                out[col] = out[col].map(lambda v: "" if pd.isna(v) else format_percent(float(v), decimals))
-            else:
-                out[col] = out[col].map(lambda v: "" if pd.isna(v) else format_number(v, decimals if float(v) % 1 else 0))
-    return out
+    values = values[values["measure"].isin(["baseline", "target"])]
+    return values[["indicator_id", "label", "measure", "year", "value"]].reset_index(drop=True)

@@ -3,7 +3,10 @@
 ``reconcile(contract)`` returns one row per check (see :data:`CHECK_COLUMNS`). Each family of checks
 is a small function taking the :class:`~analysis.loading.Contract` and returning check rows; they
 never alter the figures. Status is 'ok', 'ecart' (the figures disagree) or 'non_verifiable' (one side
-is not printed). Explanations are in French: they are read by analysts.
+is not printed). Explanations are in French: they are read by analysts. The checks hold codes and exact
+amounts; :mod:`analysis.display` writes them for reading (:func:`analysis.display.checks`,
+:func:`~analysis.display.check_counts`, :func:`~analysis.display.describe`,
+:func:`~analysis.display.export_reconciliation`).
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.formatting import format_eur
 from analysis.reconciliation.base import (
     CHECK_COLUMNS,
     FAMILIES,
@@ -71,13 +73,9 @@ __all__ = [
     "Facts",
     "Scope",
     "as_frame",
-    "describe",
-    "export_reconciliation",
     "findings",
-    "french",
     "money_check",
     "reconcile",
-    "summary_counts",
 ]
 
 CHECKS = [
@@ -139,69 +137,3 @@ def findings(checks: pd.DataFrame) -> pd.DataFrame:
     out = checks[checks["status"] != "ok"].copy()
     out["_abs"] = [abs(g) if g is not None else Decimal(-1) for g in out["gap_eur"]]
     return out.sort_values(["_abs", "check_id"], ascending=[False, True]).drop(columns="_abs").reset_index(drop=True)
-
-
-def describe(check: pd.Series) -> str:
-    """One French sentence for a check row, with both figures."""
-    if pd.isna(check["expected"]) and pd.isna(check["computed"]):
-        return check["explication"]
-    return (
-        f"{check['explication']} Imprimé : {format_eur(check['expected'])} ; "
-        f"recalculé : {format_eur(check['computed'])} ; écart : {format_eur(check['gap_eur'])}."
-    )
-
-
-#: French column headers for display and export.
-FRENCH_HEADERS = {
-    "check_id": "Contrôle",
-    "family": "Famille",
-    "convention": "Convention",
-    "table": "Tableau",
-    "axis": "Axe / volet",
-    "action": "Action",
-    "year": "Année",
-    "funder": "Financeur",
-    "expected": "Montant imprimé",
-    "computed": "Montant recalculé ou comparé",
-    "gap_eur": "Écart (€)",
-    "gap_units": "Écart (unités)",
-    "status": "Statut",
-    "severity": "Gravité",
-    "source_expected": "Source (imprimé)",
-    "source_computed": "Source (recalculé ou comparé)",
-    "explication": "Explication",
-}
-MONEY_HEADERS = ["Montant imprimé", "Montant recalculé ou comparé", "Écart (€)"]
-
-
-def summary_counts(checks: pd.DataFrame) -> pd.DataFrame:
-    """Number of checks per family and status (French labels), with totals."""
-    table = pd.crosstab(checks["family"], checks["status"], margins=True, margins_name="Total")
-    table = table.reindex(columns=[c for c in [*STATUSES, "Total"] if c in table.columns], fill_value=0)
-    table.index.name, table.columns.name = "Famille", "Statut"
-    return table
-
-
-def french(checks: pd.DataFrame, money: bool = True) -> pd.DataFrame:
-    """Checks with French headers; with ``money=True`` amounts are formatted (1 234,00 €) for reading."""
-    out = checks.rename(columns=FRENCH_HEADERS)
-    if money:
-        for col in MONEY_HEADERS:
-            out[col] = out[col].map(lambda v: "" if v is None else format_eur(v))
-    return out
-
-
-def export_reconciliation(checks: pd.DataFrame, path):
-    """Write the checks to an Excel workbook: the gaps first (largest first), then every check."""
-    from analysis.xlsx import write_tables
-
-    return write_tables(
-        {
-            "Écarts": french(findings(checks), money=False),
-            "Tous les contrôles": french(checks, money=False),
-            "Synthèse": summary_counts(checks).reset_index(),
-        },
-        path,
-        money_columns=MONEY_HEADERS,
-        widths={"Explication": 80, "Source (imprimé)": 45, "Source (recalculé ou comparé)": 45, "Contrôle": 45},
-    )

@@ -1,0 +1,412 @@
+"""The display layer: every table a person reads, in French.
+
+Analysis modules (:mod:`~analysis.summaries`, :mod:`~analysis.consumption`, :mod:`~analysis.scenarios`,
+:mod:`~analysis.reconciliation`) return tidy frames whose columns are codes (``'convention'``, ``'paid'``,
+``'status'`` …) and whose cells hold codes and exact numbers. This module, and only this one, turns them
+into what a person reads:
+
+- a French header for every column code (one dictionary, :data:`HEADERS`); the grouping column is
+  « Axe » for the CLS, « Volet » for France Travail and « Axe / volet » when a table mixes both;
+- a French label for every code, from :mod:`analysis.domain` (``'ft'`` → « France Travail »,
+  ``'ecart'`` → « Écart »);
+- money as ``1 234 567,00 €``, rates as ``77,3 %``, integers without decimals, and an empty cell for
+  every missing value (never ``NaN``, ``<NA>`` or ``None``).
+
+:func:`table` formats any tidy frame of the library; the other functions choose the columns of one kind
+of table (:func:`checks`, :func:`consumption`, :func:`sensitivity` …) or reshape it for reading
+(:func:`check_counts`, :func:`attainment`, :func:`indicator_targets`). With ``numbers=False`` numbers
+stay numbers (for a spreadsheet, see :func:`export_reconciliation`); only codes and headers are translated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import domain
+from analysis.formatting import format_date, format_eur, format_list, format_number, format_percent
+
+# ------------------------------------------------------------------------------------------------
+# Headers: one dictionary for every column code of the library
+# ------------------------------------------------------------------------------------------------
+
+#: French header of every column code a user-facing table can hold.
+HEADERS: dict[str, str] = {
+    # scope of a figure
+    "convention": "Convention",
+    "axis": "Axe / volet",
+    "axis_label": "Intitulé de l'axe ou du volet",
+    "action": "Action",
+    "title": "Intitulé",
+    "year": "Année",
+    "funder": "Financeur",
+    "funder_detail": "Précision sur le financeur",
+    "phase": "Phase",
+    "table": "Tableau",
+    "row_type": "Type de ligne",
+    "column_label": "Colonne imprimée",
+    "quantity": "Grandeur",
+    "amount_eur": "Montant",
+    "source": "Source",
+    "source_line": "Ligne du texte source",
+    "notes": "Remarques",
+    # reconciliation checks
+    "check_id": "Contrôle",
+    "family": "Famille",
+    "expected": "Montant imprimé",
+    "computed": "Montant recalculé ou comparé",
+    "gap_eur": "Écart (€)",
+    "gap_units": "Écart (unités)",
+    "status": "Statut",
+    "severity": "Gravité",
+    "source_expected": "Source (imprimé)",
+    "source_computed": "Source (recalculé ou comparé)",
+    "explication": "Explication",
+    # consumption of State credits and reduction scenarios
+    "planned": "Part État prévue",
+    "paid": "Crédits État versés",
+    "executed": "Montant État réalisé",
+    "unconsumed": "Crédits État non consommés",
+    "rate": "Taux de consommation",
+    "ramp_up_rate": "Montée en charge prévue",
+    "gap_reason": "Motif de l'écart",
+    "justification": "Justification",
+    "flag": "Constat",
+    "reduction_eur": "Réduction possible en n+1",
+    "year_applied": "Année de la réduction",
+    "threshold": "Seuil",
+    "share": "Part réduite",
+    "at_risk": "Actions-années à risque",
+    "actions": "Lesquelles",
+    # indicators
+    "indicator_id": "Indicateur",
+    "label": "Libellé",
+    "unit": "Unité",
+    "direction": "Sens de lecture",
+    "measure": "Mesure",
+    "value": "Valeur",
+    "target": "Cible",
+    "result": "Résultat",
+    "attainment": "Taux d'atteinte",
+    # contract overview
+    "n_groups": "Axes ou volets",
+    "n_actions": "Actions",
+    "n_indicators": "Indicateurs",
+    "first_year": "Première année",
+    "last_year": "Dernière année",
+    "planned_state": "Part État prévue",
+    "planned_total": "Total prévu (tous financeurs)",
+    # execution workbooks
+    "file": "Fichier",
+    "template_version": "Version du modèle",
+    "fictitious": "Données fictives",
+    "calculated": "Formules calculées par un tableur",
+    # wide budget tables: one column per funder, and their total
+    **domain.FUNDER_LABELS,
+    "total": "Total",
+}
+
+#: Columns whose cells are codes, and the kind of label (:data:`analysis.domain.LABELS`) they take.
+LABELLED = {
+    "convention": "convention",
+    "funder": "funder",
+    "phase": "phase",
+    "table": "table",
+    "row_type": "row_type",
+    "quantity": "quantity",
+    "measure": "measure",
+    "family": "family",
+    "status": "status",
+    "severity": "severity",
+    "flag": "flag",
+    "direction": "direction",
+}
+#: Columns of exact amounts in euros.
+MONEY = frozenset(
+    {"amount_eur", "expected", "computed", "gap_eur", "planned", "paid", "executed", "unconsumed", "reduction_eur",
+     "planned_state", "planned_total", "total", *domain.FUNDERS}
+)
+#: Columns of rates (shares of 1), with the decimals shown.
+PERCENT = {"rate": 1, "ramp_up_rate": 1, "attainment": 1, "threshold": 0, "share": 0}
+#: Identifiers written as plain integers (a year, a line number).
+IDENTIFIERS = frozenset({"year", "year_applied", "first_year", "last_year", "source_line", "template_version"})
+#: Counts (French thousands separator).
+COUNTS = frozenset({"at_risk", "n_groups", "n_actions", "n_indicators"})
+#: Measured quantities: integers without decimals, other values with theirs (up to 2).
+QUANTITIES = frozenset({"gap_units", "value", "target", "result"})
+#: Yes / no columns.
+BOOLEANS = frozenset({"fictitious", "calculated"})
+#: Columns kept as numbers for a spreadsheet (``numbers=False``).
+NUMERIC = MONEY | PERCENT.keys() | IDENTIFIERS | COUNTS | QUANTITIES
+
+#: Headers of the money columns of the checks (euro format in a spreadsheet).
+MONEY_HEADERS = [HEADERS[c] for c in ("expected", "computed", "gap_eur")]
+#: The columns of a consumption table, in reading order (those present are shown).
+CONSUMPTION_COLUMNS = [
+    "convention", "action", "year", "planned", "paid", "executed", "unconsumed", "rate", "ramp_up_rate", "flag",
+    "gap_reason", "justification",
+]
+
+# ------------------------------------------------------------------------------------------------
+# One value
+# ------------------------------------------------------------------------------------------------
+
+
+def is_missing(value) -> bool:
+    """True for None, NaN, ``pd.NA`` and ``NaT`` (and False for containers such as tuples)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def eur(value) -> str:
+    """An amount in euros, the French way (``1 234 567,00 €``); empty when missing."""
+    return "" if is_missing(value) else format_eur(value)
+
+
+def percent(value, decimals: int = 1) -> str:
+    """A rate as a French percentage (``0.773`` → ``77,3 %``); empty when missing."""
+    return "" if is_missing(value) else format_percent(float(value), decimals)
+
+
+def number(value) -> str:
+    """A measured quantity: ``4.0`` → ``4``, ``12.5`` → ``12,5``, ``1250`` → ``1 250``; empty when missing."""
+    if is_missing(value):
+        return ""
+    exact = Decimal(str(value))
+    if exact == exact.to_integral_value():
+        return format_number(exact, 0)
+    text = format_number(exact, 2)
+    return text.rstrip("0").rstrip(",")
+
+
+def count(value) -> str:
+    """A count (``1 250``); empty when missing."""
+    return "" if is_missing(value) else format_number(int(value))
+
+
+def identifier(value) -> str:
+    """A year or a line number, as a plain integer (``2024``); empty when missing."""
+    return "" if is_missing(value) else str(int(value))
+
+
+def yes_no(value) -> str:
+    """« oui » / « non »; empty when missing."""
+    return "" if is_missing(value) else ("oui" if bool(value) else "non")
+
+
+def text(value) -> str:
+    """Free text as is; empty when missing."""
+    return "" if is_missing(value) else str(value)
+
+
+def date_text(value) -> str:
+    """A date in words (``15 avril 2024``); empty when missing."""
+    return "" if is_missing(value) else format_date(value)
+
+
+def list_text(items) -> str:
+    """Items joined the French way (``1, 3 et 4``)."""
+    return format_list(items)
+
+
+def action_list(items) -> str:
+    """(convention, action, year) triples as ``CLS 1.4 (2024), France Travail 2.6 (2024)``."""
+    if is_missing(items):
+        return ""
+    return ", ".join(f"{domain.label('convention', c)} {a} ({identifier(y)})" for c, a, y in items)
+
+
+def formatter(column) -> Callable[[object], str]:
+    """The function that writes the cells of ``column`` for reading."""
+    if column in LABELLED:
+        kind = LABELLED[column]
+        return lambda value: domain.label(kind, value)
+    if column in MONEY:
+        return eur
+    if column in PERCENT:
+        decimals = PERCENT[column]
+        return lambda value: percent(value, decimals)
+    kinds = ((IDENTIFIERS, identifier), (COUNTS, count), (QUANTITIES, number), (BOOLEANS, yes_no), ({"actions"}, action_list))
+    return next((write for columns, write in kinds if column in columns), text)
+
+
+# ------------------------------------------------------------------------------------------------
+# Headers that depend on the conventions of a table
+# ------------------------------------------------------------------------------------------------
+
+
+def conventions_of(frame: pd.DataFrame, convention: str | None = None) -> list[str]:
+    """The conventions a table is about: ``convention`` when given, else those of its 'convention' column."""
+    if convention is not None:
+        return [convention]
+    if "convention" not in frame.columns:
+        return []
+    present = {str(c) for c in frame["convention"].dropna()}
+    return [c for c in domain.CONVENTION_CODES if c in present]
+
+
+def header(column, conventions: Iterable[str] = ()) -> str:
+    """The French header of a column code; the grouping columns are named after the table's conventions."""
+    groupings = {domain.CONVENTIONS[c].grouping for c in conventions}
+    if column in ("axis", "axis_label") and len(groupings) == 1:
+        (grouping,) = groupings
+        return grouping.capitalize() if column == "axis" else domain.GROUPING_TITLE_LABELS[grouping]
+    if column not in HEADERS:
+        raise KeyError(f"colonne sans en-tête français : {column!r} (à ajouter à analysis.display.HEADERS)")
+    return HEADERS[column]
+
+
+# ------------------------------------------------------------------------------------------------
+# Tables
+# ------------------------------------------------------------------------------------------------
+
+
+def _raw(value):
+    """A cell kept as a number for a spreadsheet: missing values become None, Decimals stay exact."""
+    return None if is_missing(value) else value
+
+
+def table(frame: pd.DataFrame, columns=None, *, convention: str | None = None, numbers: bool = True) -> pd.DataFrame:
+    """Any tidy frame of the library, ready to read: French headers, labels, French number formats.
+
+    ``columns`` chooses and orders the columns (default: all). The grouping column is headed after the
+    conventions present in the frame (or ``convention``). With ``numbers=False``, numbers are kept as
+    values (for a spreadsheet); codes are still translated and missing values are None.
+    A column without a French header raises ``KeyError``: every column a user reads is named in French.
+    """
+    conventions = conventions_of(frame, convention)
+    columns = list(frame.columns) if columns is None else list(columns)
+    headers = [header(c, conventions) for c in columns]
+    if len(set(headers)) != len(headers):
+        raise ValueError(f"deux colonnes porteraient le même en-tête : {headers}")
+    cells = {}
+    for column, name in zip(columns, headers):
+        values = frame[column].astype(object)
+        write = _raw if not numbers and column in NUMERIC else formatter(column)
+        cells[name] = [write(v) for v in values]
+    return pd.DataFrame(cells, columns=headers, index=pd.RangeIndex(len(frame)))
+
+
+def _without_convention(frame: pd.DataFrame, columns=None) -> list[str]:
+    """The columns to show of a one-convention table: the convention is said by the grouping header."""
+    return [c for c in (columns or frame.columns) if c != "convention" or len(conventions_of(frame)) > 1]
+
+
+def overview(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.summaries.contract_overview`, for reading."""
+    return table(frame)
+
+
+def actions(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.summaries.actions_by_axis` (one convention), headed « Axe » or « Volet »."""
+    return table(frame, _without_convention(frame))
+
+
+def budget(frame: pd.DataFrame) -> pd.DataFrame:
+    """:func:`analysis.summaries.budget_by_axis_year`: one column per funder, headed « Axe » or « Volet »."""
+    return table(frame, _without_convention(frame))
+
+
+def checks(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
+    """Reconciliation checks (rows of :func:`analysis.reconcile`), every column or those chosen."""
+    return table(frame, columns, numbers=numbers)
+
+
+def check_counts(frame: pd.DataFrame, *, numbers: bool = True) -> pd.DataFrame:
+    """Number of checks per family (rows) and status (columns), with totals, labelled in French."""
+    family, status = frame["family"].astype(str), frame["status"].astype(str)
+    families = [f for f in domain.CHECK_FAMILIES if f in set(family)] + sorted(set(family) - set(domain.CHECK_FAMILIES))
+    statuses = [s for s in domain.CHECK_STATUSES if s in set(status)]
+    counts = pd.crosstab(family, status).reindex(index=families, columns=statuses, fill_value=0)
+    total = HEADERS["total"]
+    counts[total] = counts.sum(axis=1)
+    counts.loc[total] = counts.sum(axis=0)
+    write = count if numbers else int
+    out = pd.DataFrame({HEADERS["family"]: [domain.label("family", f) if f != total else f for f in counts.index]})
+    for column in counts.columns:
+        name = domain.label("status", column) if column != total else column
+        out[name] = [write(v) for v in counts[column]]
+    return out
+
+
+def describe(check: pd.Series) -> str:
+    """One French sentence for a check row, with both figures."""
+    if is_missing(check["expected"]) and is_missing(check["computed"]):
+        return check["explication"]
+    return (
+        f"{check['explication']} Imprimé : {eur(check['expected'])} ; "
+        f"recalculé : {eur(check['computed'])} ; écart : {eur(check['gap_eur'])}."
+    )
+
+
+def export_reconciliation(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write the checks to an Excel workbook: the gaps first (largest first), every check, and the counts.
+
+    Headers and codes are in French; amounts stay numbers (euro format in the spreadsheet).
+    """
+    from analysis.reconciliation import findings
+    from analysis.xlsx import write_tables
+
+    widths = {HEADERS[c]: w for c, w in (("explication", 80), ("source_expected", 45), ("source_computed", 45), ("check_id", 45))}
+    return write_tables(
+        {
+            "Écarts": checks(findings(frame), numbers=False),
+            "Tous les contrôles": checks(frame, numbers=False),
+            "Synthèse": check_counts(frame, numbers=False),
+        },
+        path,
+        money_columns=MONEY_HEADERS,
+        widths=widths,
+    )
+
+
+def consumption(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
+    """State credits consumed per action and year, with the flag (:mod:`analysis.consumption`), for reading."""
+    return table(frame, columns or [c for c in CONSUMPTION_COLUMNS if c in frame.columns])
+
+
+def reductions(frame: pd.DataFrame) -> pd.DataFrame:
+    """The potential reductions of one scenario (:func:`analysis.scenarios.potential_reductions`)."""
+    return table(frame)
+
+
+def sensitivity(frame: pd.DataFrame) -> pd.DataFrame:
+    """Actions at risk and credits in play per threshold (:func:`analysis.scenarios.threshold_sensitivity`)."""
+    return table(frame, [c for c in ("threshold", "share", "at_risk", "actions", "reduction_eur") if c in frame.columns])
+
+
+def _wide(frame: pd.DataFrame, index: list[str], column_names: dict, values: str, write) -> pd.DataFrame:
+    """One row per ``index`` value and one column per key of ``column_names`` (in that order), from the
+    ``_key`` and ``values`` columns of a long frame; cells written by ``write``."""
+    cells: dict[tuple, dict] = {}
+    for row in frame[[*index, "_key", values]].itertuples(index=False):
+        cells.setdefault(tuple(row[:-2]), {}).setdefault(row[-2], row[-1])
+    rows = sorted(cells)
+    out = table(pd.DataFrame(rows, columns=index), index)
+    for key, name in column_names.items():
+        out[name] = [write(cells[r].get(key)) for r in rows]
+    return out
+
+
+def attainment(frame: pd.DataFrame) -> pd.DataFrame:
+    """Attainment of the targets per action (rows) and year (columns), as percentages."""
+    years = sorted({int(y) for y in frame["year"].dropna()})
+    keyed = frame.assign(_key=frame["year"].astype("Int64"))
+    names = {year: f"{HEADERS['year']} {year}" for year in years}
+    return _wide(keyed, ["action"], names, "attainment", percent)
+
+
+def indicator_targets(frame: pd.DataFrame) -> pd.DataFrame:
+    """Baseline and yearly targets of indicators (long, :func:`analysis.summaries.indicator_targets`), one row each."""
+    measure, year = frame["measure"].astype(str), frame["year"].astype("Int64")
+    keyed = frame.assign(_key=list(zip(measure, year)))
+    order = sorted(set(keyed["_key"]), key=lambda k: (domain.MEASURES.index(k[0]), k[1]))
+    names = {key: f"{domain.label('measure', key[0])} {key[1]}" for key in order}
+    return _wide(keyed, ["indicator_id", "label"], names, "value", number)
