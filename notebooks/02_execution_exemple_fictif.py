@@ -62,7 +62,7 @@ seuil = default("under_consumption_threshold")
 Markdown(
     f"Seuil retenu : {affichage.percent(seuil, 0)} des crédits versés (H01). Le taux de consommation est le montant "
     "État réalisé rapporté aux crédits État versés de l'année (H10). Toute justification saisie dans le bilan écarte "
-    "le risque de réduction (H21). Les actions sous le seuil :"
+    "le risque de réduction (H14). Les actions sous le seuil :"
 )
 
 # %%
@@ -132,7 +132,7 @@ explorer(consommation_brute)
 # ## Atteinte des cibles
 #
 # Taux d'atteinte moyen des cibles par action et par année : pour chaque indicateur renseigné, résultat / cible
-# (cible / résultat quand une valeur plus basse est meilleure), puis moyenne simple par action (H20).
+# (cible / résultat quand une valeur plus basse est meilleure), puis moyenne simple par action (H13).
 
 # %%
 affichage.attainment(attainment_by_action(progression))

@@ -72,7 +72,7 @@ def test_defaults_come_from_the_assumptions_register(monkeypatch):
 
 def test_justifications_can_be_refused():
     frame = pd.DataFrame({"rate": [0.45], "ramp_up_rate": [None], "justification": ["Recrutements tardifs"]})
-    assert flag_under_consumption(frame)["flag"].iloc[0] == "justifiee"  # H21: any justification is accepted
+    assert flag_under_consumption(frame)["flag"].iloc[0] == "justifiee"  # H14: any justification is accepted
     assert flag_under_consumption(frame, accept_justification=False)["flag"].iloc[0] == "risque_reduction"
 
 

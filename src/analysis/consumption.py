@@ -71,7 +71,7 @@ def flag_under_consumption(
 
     - 'conforme': rate at or above ``threshold`` (default: H01);
     - 'montee_en_charge': below it, but at or above the planned ramp-up rate reported for the year;
-    - 'justifiee': below, not covered by the ramp-up, but a justification is given (and, H21,
+    - 'justifiee': below, not covered by the ramp-up, but a justification is given (and, H14,
       ``accept_justification`` is true: any non-empty justification is accepted);
     - 'risque_reduction': below, neither covered by the ramp-up nor justified (CLS article 2.2).
     Rows whose rate is unknown (nothing paid or executed reported) get no flag.
@@ -99,7 +99,7 @@ def indicator_progress(contract, execution) -> pd.DataFrame:
     """Targets and results per indicator and year (long), with the result as a share of the target.
 
     ``direction`` tells whether higher is better; ``attainment`` is result / target for 'up' indicators
-    and target / result for 'down' ones (H20).
+    and target / result for 'down' ones (H13).
     """
     values = pd.concat([contract.indicator_values, execution.indicator_values], ignore_index=True)
     values = values[values["measure"].isin(["target", "result"]) & values["value"].notna()]
@@ -117,7 +117,7 @@ def indicator_progress(contract, execution) -> pd.DataFrame:
 def attainment_by_action(progress: pd.DataFrame, aggregate: str | None = None) -> pd.DataFrame:
     """Attainment of the targets per action and year (long: action, year, attainment).
 
-    An action's attainment is the ``aggregate`` ('mean' by default, H20, or 'median') of its filled
+    An action's attainment is the ``aggregate`` ('mean' by default, H13, or 'median') of its filled
     indicators' attainments (:func:`indicator_progress`).
     """
     aggregate = resolve(aggregate, "attainment_aggregate")
