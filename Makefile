@@ -37,7 +37,9 @@ bench: $(STAMP)
 
 # Re-run the notebooks in place so their stored outputs match the pinned environment.
 notebooks: $(STAMP)
+	$(VENV)/bin/jupytext --sync notebooks/[0-9][0-9]_*.ipynb
 	$(PY) -m analysis.report --inplace
+	$(VENV)/bin/jupytext --sync notebooks/[0-9][0-9]_*.ipynb
 
 # Regenerate the fictitious example workbooks (byte-identical when nothing changed).
 examples: $(STAMP)

@@ -82,12 +82,17 @@ def _raw_number(value, *, allow_percent: bool, allow_euro: bool) -> tuple[Decima
     raise CellError("nombre attendu")
 
 
+def _non_negative(value, reason: str, *, allow_percent: bool, allow_euro: bool) -> Decimal | None:
+    number, _ = _raw_number(value, allow_percent=allow_percent, allow_euro=allow_euro)
+    if number is not None and number < 0:
+        raise CellError(reason)
+    return number
+
+
 def _parse_money(value) -> Decimal | None:
-    number, _ = _raw_number(value, allow_percent=False, allow_euro=True)
+    number = _non_negative(value, "montant négatif interdit", allow_percent=False, allow_euro=True)
     if number is None:
         return None
-    if number < 0:
-        raise CellError("montant négatif interdit")
     rounded = number.quantize(CENT)
     if abs(number - rounded) > Decimal("0.000001"):
         raise CellError("montant au centime près attendu (deux décimales au plus)")
@@ -95,12 +100,8 @@ def _parse_money(value) -> Decimal | None:
 
 
 def _parse_indicator(value) -> float | None:
-    number, _ = _raw_number(value, allow_percent=True, allow_euro=False)
-    if number is None:
-        return None
-    if number < 0:
-        raise CellError("valeur négative interdite")
-    return float(number)
+    number = _non_negative(value, "valeur négative interdite", allow_percent=True, allow_euro=False)
+    return None if number is None else float(number)
 
 
 def _parse_rate(value) -> float | None:
