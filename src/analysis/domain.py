@@ -280,3 +280,103 @@ LABELS["table_short"] = TABLE_SHORT_LABELS
 
 #: How each grouping is named in a column heading of its titles.
 GROUPING_TITLE_LABELS = {"axe": "Intitulé de l'axe", "volet": "Intitulé du volet"}
+
+# ------------------------------------------------------------------------------------------------
+# Assessment of the execution by each contract's own rules (issue 9, analysis.assessment)
+# ------------------------------------------------------------------------------------------------
+
+#: Where the State amount planned for a year comes from: the latest avenant, else the contract's forecast.
+PLANNED_SOURCES = ["avenant", "contrat"]
+PLANNED_SOURCE_LABELS = {"avenant": "Avenant", "contrat": "Contrat (prévisionnel)"}
+
+#: Where the expected consumption rate of a year comes from.
+EXPECTED_RATE_SOURCES = ["contrat", "dates_fiches", "declaree"]
+EXPECTED_RATE_SOURCE_LABELS = {
+    "contrat": "Contrat : 100 % des crédits de l'année",
+    "dates_fiches": "Dates de démarrage imprimées dans la fiche",
+    "declaree": "Trajectoire déclarée dans le bilan",
+}
+
+#: Consumption flags of the CLS (article 2.2, source lines 331-335), least to most severe; 'non_renseigne' apart.
+ASSESSMENT_FLAGS = ["conforme", "a_surveiller", "justification_a_apprecier", "sous_consommation_manifeste", "non_renseigne"]
+ASSESSMENT_FLAG_LABELS = {
+    "conforme": "Conforme à la trajectoire attendue",
+    "a_surveiller": "À surveiller : en dessous de la trajectoire, dans la marge de tolérance",
+    "justification_a_apprecier": "Sous-consommation manifeste justifiée : justification à apprécier par l'État",
+    "sous_consommation_manifeste": "Sous-consommation manifeste sans justification",
+    "non_renseigne": "Non renseigné",
+}
+#: Severity rank of each flag (higher is more severe); 'non_renseigne' has none.
+ASSESSMENT_FLAG_SEVERITY = {"conforme": 0, "a_surveiller": 1, "justification_a_apprecier": 2, "sous_consommation_manifeste": 3}
+
+#: Kinds of exposure of State credits: CLS art. 2.2 (reduction in n+1, l. 331-335), CLS art. 5 (claim for
+#: undue sums at the end of the contract, no carry-over beyond 31/12/2027, l. 476-492).
+RISK_KINDS = ["reduction_n1", "remboursement"]
+RISK_KIND_LABELS = {
+    "reduction_n1": "Réduction possible des crédits en n+1 (CLS, art. 2.2)",
+    "remboursement": "Remboursement possible des sommes indues (CLS, art. 5)",
+}
+
+#: Status of an indicator against its target for a year.
+ACHIEVEMENT_STATUSES = ["atteint", "proche", "en_retard", "critique", "non_renseigne"]
+ACHIEVEMENT_STATUS_LABELS = {
+    "atteint": "Cible atteinte",
+    "proche": "Proche de la cible",
+    "en_retard": "En retard",
+    "critique": "Critique",
+    "non_renseigne": "Non renseigné",
+}
+
+#: How an indicator's yearly value reads.
+TIME_BASES = ["flux_annuel", "stock_31_12", "cumul_depuis_2024"]
+TIME_BASIS_LABELS = {
+    "flux_annuel": "Flux de l'année",
+    "stock_31_12": "Stock au 31 décembre",
+    "cumul_depuis_2024": "Cumul depuis 2024",
+}
+
+#: Rows of the France Travail settlement: one per volet, then the total.
+SETTLEMENT_ROW_TYPES = ["volet", "total"]
+SETTLEMENT_ROW_TYPE_LABELS = {"volet": "Volet", "total": "Total de la convention"}
+#: Rows of the CLS end-of-contract position: one per action, then the total.
+END_ROW_TYPES = ["action", "total"]
+END_ROW_TYPE_LABELS = {"action": "Action", "total": "Total du contrat"}
+
+#: Readings of the State share of eligible volet 2 spending (France Travail, art. 3.3 and 4.1).
+FT_STATE_SHARE_READINGS = ["moitie_cout", "cout_moins_cofinancements"]
+FT_STATE_SHARE_READING_LABELS = {
+    "moitie_cout": "50 % du coût éligible",
+    "cout_moins_cofinancements": "Coût éligible moins la participation du Département et des autres financeurs",
+}
+
+#: Readings of the France Travail volet 2 co-financing: with or without the valorised FSE+ (fiche 2.5).
+COFINANCING_READINGS = ["sans_fse", "avec_fse"]
+COFINANCING_READING_LABELS = {
+    "sans_fse": "Département seul",
+    "avec_fse": "Département et FSE+ valorisé",
+}
+#: Bases of a co-financing share: planned (fiches) or executed (bilan).
+AMOUNT_BASES = ["prevu", "realise"]
+AMOUNT_BASIS_LABELS = {"prevu": "Prévu (fiches actions)", "realise": "Réalisé (bilan)"}
+
+#: Reasons why spending is not eligible to France Travail State funding.
+INELIGIBILITY_REASONS = ["art_4_2", "hors_periode"]
+INELIGIBILITY_REASON_LABELS = {
+    "art_4_2": "Dépense exclue par l'article 4.2 (frais généraux, de mission, prestations, investissement)",
+    "hors_periode": "Dépense hors de la période de la convention (1er janvier - 31 décembre 2024)",
+}
+
+LABELS.update({
+    "planned_source": PLANNED_SOURCE_LABELS,
+    "expected_rate_source": EXPECTED_RATE_SOURCE_LABELS,
+    "assessment_flag": ASSESSMENT_FLAG_LABELS,
+    "risk_kind": RISK_KIND_LABELS,
+    "achievement_status": ACHIEVEMENT_STATUS_LABELS,
+    "time_basis": TIME_BASIS_LABELS,
+    "settlement_row": SETTLEMENT_ROW_TYPE_LABELS,
+    "end_row": END_ROW_TYPE_LABELS,
+    "ft_state_share": FT_STATE_SHARE_READING_LABELS,
+    "cofinancing_reading": COFINANCING_READING_LABELS,
+    "amount_basis": AMOUNT_BASIS_LABELS,
+    "ineligibility_reason": INELIGIBILITY_REASON_LABELS,
+})
