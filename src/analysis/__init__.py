@@ -5,6 +5,7 @@ Public API (imported lazily so that ``import analysis`` stays cheap):
 - :func:`load_contract` — the contracts as tidy DataFrames;
 - :class:`ContractDataError` — raised, in French, when the raw tables are invalid;
 - :func:`reconcile` — every figure checked against the others (one row per check);
+- :func:`assess` — the execution assessed by each contract's own rules (:class:`Assessment`);
 - :func:`format_eur` — French money formatting (1 234 567,00 €).
 """
 
@@ -19,6 +20,8 @@ _EXPORTS = {
     "format_eur": "analysis.formatting",
     "format_number": "analysis.formatting",
     "reconcile": "analysis.reconciliation",
+    "assess": "analysis.assessment",
+    "Assessment": "analysis.assessment",
     "export_template": "analysis.workbooks",
     "fill_template": "analysis.workbooks",
     "read_execution": "analysis.workbooks",

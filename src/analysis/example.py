@@ -1,29 +1,31 @@
 """A FICTITIOUS execution scenario, written through the execution template, for the notebooks to run on.
 
 No execution figure of either contract is public yet. This module invents one, deterministically (fixed
-seed, ``numpy.random.default_rng``), for 2024 and 2025 and both contracts, and writes it into
-``data/examples/`` (:data:`analysis.domain.EXAMPLES_DIR`) through :func:`analysis.workbooks.export_template`,
-exactly as an analyst's filled workbook would arrive. File names say ``FICTIVE``, and every sheet of every
-workbook carries a red notice saying the figures are fictitious; the hidden sheet records ``fictif = oui``,
-so that :func:`analysis.load_execution` (which reads this folder by default) reports it
-(``Execution.workbooks['fictitious']``) and charts can say so. Generated files never go to ``data/raw/``,
-which holds only the transcribed source.
+seed, ``numpy.random.default_rng``), and writes it into ``data/examples/`` (:data:`analysis.domain.EXAMPLES_DIR`)
+through :func:`analysis.workbooks.export_template`, exactly as an analyst's filled workbook would arrive.
+File names say ``FICTIVE``, and every sheet of every workbook carries a red notice saying the figures are
+fictitious; the hidden sheet records ``fictif = oui``, so that :func:`analysis.load_execution` (which reads
+this folder by default) reports it (``Execution.workbooks['fictitious']``) and :func:`analysis.assess`
+says so. Generated files never go to ``data/raw/``, which holds only the transcribed source.
 
-The scenario (the same story both years, magnitudes drawn from the seeded generator):
+The scenario follows each contract's own rules (``../shared/notes/contract-rules.md``):
 
-- most actions execute near plan (93 % to 100 % of the planned amounts);
-- some under-consume *with* a reason and a justification (CLS 3.3 and 4.1, FT 2.3), and report their
-  unconsumed State credits to the next year (CLS);
-- one under-consumes *without* any justification (CLS 1.4, FT 2.6): the gap an analyst must chase;
-- one has a planned ramp-up (CLS 3.1 at 50 % in 2024 then 80 % in 2025; FT 2.4 at 60 % in 2024) and
-  executes accordingly;
-- indicator results scatter around their targets (lower for under-consuming actions), a few are left
-  blank with a comment; the State amount notified by amendment for the next year is the planned one,
-  except one action (CLS 3.3) whose amount is reduced by amendment.
-
-France Travail: the convention is annual (2024). Only action 2.4 has a 2025 budget in its fiche, so the
-FT 2025 workbook fills action 2.4 and its indicator only and leaves every other line blank (its
-« Lisez-moi » says so). The State amount notified for 2025 (FT 2024 workbook) is likewise 2.4's.
+- **CLS 2024 and 2025** (multi-year). Most actions execute near plan. In 2024, 1.4 and 1.5 start « dès la
+  signature » (their fiches): 1.4 stays below that ex-ante ramp-up but within the tolerance, 1.5 runs
+  above it; 3.1 declares a 50 % ramp-up and follows it; 3.2 under-consumes with no justification
+  (manifest); 3.3 under-consumes with a justification for the State to judge; 4.1 falls a little short
+  (to watch). 3.1 and 3.3 carry their unconsumed State credits over to 2025. The 2024 avenant notifies
+  2025 amounts that differ from the contract for three actions (3.2 and 3.3 reduced, 1.1 increased). In
+  2025, 1.2 under-consumes without justification, 3.1 falls short of its declared 80 % ramp-up once its
+  carry-over counts, 3.3 stays under with its justification, and 3.4's financial report is missing.
+- **France Travail 2024 only** (the convention ended on 31/12/2024): the final report. The State credits
+  paid are the 60 % advance of article 6, split per action in proportion to the State amounts; most
+  actions spend near plan, 2.3 (justified) and 2.6 (not justified) under-spend; the settlement on the
+  total gives the balance the State owes. Action 2.4's State money is the FIPE fund, outside the
+  convention: it is reported, and the assessment leaves it out.
+- Indicator results scatter around their targets (lower for under-consuming actions); a few are left
+  blank with a comment; twin indicators (Annexe 10 and the fiches that refer to it, Annexe 1 and its
+  fiche twin, H29) report the same result.
 
 Regenerate with ``python -m analysis.example`` (byte-identical output).
 """
@@ -37,6 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.assumptions import default
 from analysis.domain import DELIBERATION_DATE, EXAMPLES_DIR
 from analysis.loading import load_contract
 from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS, export_template
@@ -45,42 +48,51 @@ from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS,
 SEED = int(DELIBERATION_DATE.strftime("%Y%m%d"))
 
 #: (convention, year) of every example workbook.
-SCENARIOS = [("cls", 2024), ("cls", 2025), ("ft", 2024), ("ft", 2025)]
+SCENARIOS = [("cls", 2024), ("cls", 2025), ("ft", 2024)]
 
 NOTICE = ("DONNÉES FICTIVES — exemple généré par analysis.example (graine {seed}) pour faire tourner les "
           "notebooks : aucun chiffre d'exécution de ce classeur n'est réel.")
-FT_2025_NOTE = (" La convention France Travail est annuelle (2024) : seule l'action 2.4 a un budget 2025 "
-                "(fiche 2.4), les autres lignes restent vides.")
+FT_NOTE = (" Bilan final de la convention France Travail 2024 (article 3.2) : les crédits État versés sont "
+           "l'avance de 60 % de l'article 6, répartie par action au prorata des montants État ; le solde "
+           "est réglé sur ce bilan.")
 
-#: Behaviour of each action in the scenario.
-PROFILES = {
-    "cls": {
-        "1.4": "under_silent",
-        "3.1": "ramp_up",
-        "3.3": "under_justified",
-        "4.1": "under_justified",
-    },
-    "ft": {
-        "2.3": "under_justified",
-        "2.4": "ramp_up",
-        "2.6": "under_silent",
-    },
+#: Behaviour of each action, per (convention, year): (low, high) bounds of the State executed / paid.
+NEAR_PLAN = (0.93, 1.0)
+RATES = {
+    ("cls", 2024): {"1.4": (0.63, 0.65), "1.5": (0.80, 0.86), "3.1": (0.47, 0.50), "3.2": (0.50, 0.58),
+                    "3.3": (0.52, 0.60), "4.1": (0.72, 0.80)},
+    ("cls", 2025): {"1.2": (0.55, 0.60), "3.1": (0.85, 0.95), "3.3": (0.80, 0.90), "3.4": None},
+    ("ft", 2024): {"2.3": (0.66, 0.72), "2.6": (0.70, 0.78)},
 }
-RAMP_UP = {("cls", 2024): 0.5, ("cls", 2025): 0.8, ("ft", 2024): 0.6, ("ft", 2025): 0.9}
+#: Ramp-up rates declared in the workbook.
+RAMP_UP = {("cls", 2024, "3.1"): 0.5, ("cls", 2025, "3.1"): 0.8}
+#: Actions whose unconsumed State (and Département) credits are carried over to the next year.
+CARRY_OVER = {("cls", 2024): {"3.1", "3.3"}, ("cls", 2025): {"3.1", "3.3"}}
 REASONS = {
+    "3.1": ("Montée en charge progressive",
+            "Montée en charge prévue : études lancées en 2024, expérimentations à partir de 2025 (exemple fictif)."),
     "3.3": ("Fréquentation inférieure aux prévisions",
             "Moins de ménages orientés vers le fonds de prévention que prévu ; campagne d'information "
             "auprès des bailleurs lancée au dernier trimestre (exemple fictif)."),
     "4.1": ("Difficultés de recrutement",
             "Deux postes de conseiller énergie pourvus en cours d'année seulement (exemple fictif)."),
+    "3.4": ("Autre motif (préciser)",
+            "Bilan financier de l'action non transmis à la date du bilan (exemple fictif)."),
     "2.3": ("Démarrage tardif de l'action",
             "Conventionnement des structures signé en juin, premières entrées en septembre (exemple fictif)."),
-    "3.1": ("Montée en charge progressive",
-            "Montée en charge prévue : études lancées en 2024, expérimentations à partir de 2025 (exemple fictif)."),
-    "2.4": ("Montée en charge progressive",
-            "Ouverture progressive des places de garde sur les trois bassins (exemple fictif)."),
 }
-REDUCED_BY_AMENDMENT = {"cls": "3.3"}
+#: State amounts notified for the next year by the avenant, when they differ from the contract.
+AVENANT_CHANGES = {
+    ("cls", 2024): {"1.1": ("add", Decimal("30000.00"), "augmentée de 30 000 € (public plus nombreux que prévu)"),
+                    "3.2": ("rate", Decimal("0.80"), "réduite de 20 % après la sous-consommation manifeste de 2024"),
+                    "3.3": ("rate", Decimal("0.85"), "réduite de 15 % après la sous-consommation de 2024")},
+}
+#: Actions that give a reason and a justification, per (convention, year).
+JUSTIFIED = {("cls", 2024): {"3.1", "3.3", "4.1"}, ("cls", 2025): {"3.1", "3.3", "3.4"}, ("ft", 2024): {"2.3"}}
+#: Actions whose indicator results lag behind their targets as their spending does.
+LAGGING = {("cls", 2024): {"3.2", "3.3", "4.1"}, ("cls", 2025): {"1.2", "3.3"}, ("ft", 2024): {"2.3", "2.6"}}
+#: Indicator results left blank (with a comment), per convention and year.
+BLANK_INDICATORS = {"cls": 3, "ft": 1}
 
 
 def example_path(convention: str, year: int, outdir=None) -> Path:
@@ -92,16 +104,6 @@ def _cents(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def _rate(rng, profile: str, convention: str, year: int) -> float:
-    if profile == "under_justified":
-        return float(rng.uniform(0.62, 0.78))
-    if profile == "under_silent":
-        return float(rng.uniform(0.66, 0.80))
-    if profile == "ramp_up":
-        return RAMP_UP[(convention, year)] * float(rng.uniform(0.94, 1.0))
-    return float(rng.uniform(0.93, 1.0))
-
-
 class _Entries(list):
     """Fill entries (sheet, key, field, value) in the order they are added."""
 
@@ -109,109 +111,159 @@ class _Entries(list):
         self.append({"sheet": sheet, "key": key, "field": field, "value": value})
 
 
-def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
-    """The fictitious inputs of one workbook: entries (sheet, key, field, value) for the template."""
-    index = [c for c, _ in SCENARIOS].index(convention)
-    rng = np.random.default_rng([SEED, index, year])
+def _state(lines: pd.DataFrame, convention: str) -> Decimal:
+    """State money of the convention in fiche lines: ERBM included (CLS, H04), FIPE excluded (FT, H05)."""
+    state = lines[lines["funder"] == "etat"]
+    if convention == "ft":
+        state = state[state["funder_detail"] != "FIPE"]
+    return sum(state["amount_eur"], Decimal("0.00"))
+
+
+def notified_amounts(contract, convention: str, year: int) -> dict:
+    """State amounts notified for ``year`` by the previous year's avenant: the contract's, or changed."""
     planned = contract.planned_budget(convention)
-    entries = _Entries()
-    actions = contract.actions.loc[contract.actions["convention"] == convention, "action"].tolist()
-    rates = {}
-    for action in actions:
-        own = planned[(planned["action"] == action) & (planned["year"] == year)]
-        parts = {f: sum(own.loc[own["funder"] == f, "amount_eur"], Decimal("0.00")) for f in ("etat", "departement", "autre")}
-        present = {f for f in parts if (own["funder"] == f).any()}
-        if not present:
-            continue  # nothing planned this year (e.g. FT actions other than 2.4 in 2025): line left blank
-        profile = PROFILES[convention].get(action, "near_plan")
-        rates[action] = (profile, _rate(rng, profile, convention, year))
-        _finance_entries(entries, rng, convention, year, action, parts, present, rates[action])
-        nxt = planned[(planned["action"] == action) & (planned["year"] == year + 1) & (planned["funder"] == "etat")]
-        if len(nxt):
-            _amendment_entries(entries, convention, year, action, sum(nxt["amount_eur"], Decimal("0.00")))
-    _indicator_entries(entries, rng, contract, convention, year, rates)
-    return pd.DataFrame(entries, columns=["sheet", "key", "field", "value"])
+    changes = AVENANT_CHANGES.get((convention, year - 1), {})
+    out = {}
+    for action, lines in planned[planned["year"] == year].groupby("action", sort=False):
+        amount = _state(lines, convention)
+        kind, value, _ = changes.get(action, (None, None, None))
+        out[action] = amount + value if kind == "add" else _cents(amount * value) if kind == "rate" else amount
+    return out
 
 
-def _finance_entries(entries: _Entries, rng, convention: str, year: int, action: str, parts: dict, present: set,
-                     behaviour: tuple) -> None:
-    """Credits paid, amounts executed and carried over, ramp-up and justification of one action."""
-    profile, rate = behaviour
-    paid = parts["etat"]
-    executed = _cents(paid * Decimal(f"{rate:.4f}"))
-    entries.add(SHEET_FINANCE, action, "paid", paid)
-    entries.add(SHEET_FINANCE, action, "executed_etat", executed)
-    if "departement" in present:
-        cd_rate = min(1.0, rate * float(rng.uniform(0.97, 1.03)))
-        executed_cd = _cents(parts["departement"] * Decimal(f"{cd_rate:.4f}"))
-        entries.add(SHEET_FINANCE, action, "executed_departement", executed_cd)
-    if "autre" in present:
-        entries.add(SHEET_FINANCE, action, "executed_autre", _cents(parts["autre"] * Decimal(f"{rate:.4f}")))
+def _paid(contract, convention: str, year: int, action: str, lines: pd.DataFrame) -> Decimal:
+    """State credits paid: CLS, the amount notified (the contract's in 2024); France Travail, the 60 %
+    advance of article 6 on the action's State amount (FIPE money of 2.4: paid in full by its own fund)."""
     if convention == "cls":
-        justified = profile in ("under_justified", "ramp_up")
-        entries.add(SHEET_FINANCE, action, "carry_over_etat", (paid - executed) if justified else Decimal("0.00"))
-        carry_cd = parts["departement"] - executed_cd if justified and "departement" in present else Decimal("0.00")
-        entries.add(SHEET_FINANCE, action, "carry_over_departement", max(carry_cd, Decimal("0.00")))
-    if profile == "ramp_up":
-        entries.add(SHEET_FINANCE, action, "ramp_up", RAMP_UP[(convention, year)])
-    if profile in ("under_justified", "ramp_up"):
+        return notified_amounts(contract, convention, year)[action] if year > 2024 else _state(lines, convention)
+    state = _state(lines, convention)
+    if state == 0:
+        return sum(lines.loc[lines["funder"] == "etat", "amount_eur"], Decimal("0.00"))
+    return _cents(state * contract.rule_rate("ft_advance_rate"))
+
+
+def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: str, lines: pd.DataFrame) -> float | None:
+    """Credits paid, amounts executed and carried over, ramp-up and justification of one action; returns
+    the rate drawn (State executed / allocation), None when the financial report is missing."""
+    convention, year = scenario
+    paid = _paid(contract, convention, year, action, lines)
+    entries.add(SHEET_FINANCE, action, "paid", paid)
+    bounds = RATES.get(scenario, {}).get(action, NEAR_PLAN)
+    if action in JUSTIFIED.get(scenario, set()):
         reason, text = REASONS[action]
         entries.add(SHEET_FINANCE, action, "gap_reason", reason)
         entries.add(SHEET_FINANCE, action, "justification", text)
+    if (convention, year, action) in RAMP_UP:
+        entries.add(SHEET_FINANCE, action, "ramp_up", RAMP_UP[(convention, year, action)])
+    if bounds is None:
+        return None
+    rate = float(rng.uniform(*bounds))
+    allocation = paid if convention == "cls" or _state(lines, convention) == 0 else _state(lines, convention)
+    executed = _cents(allocation * Decimal(f"{rate:.4f}"))
+    entries.add(SHEET_FINANCE, action, "executed_etat", executed)
+    parts = {f: sum(lines.loc[lines["funder"] == f, "amount_eur"], Decimal("0.00")) for f in ("departement", "autre")}
+    executed_cd = None
+    if (lines["funder"] == "departement").any():
+        executed_cd = _cents(parts["departement"] * Decimal(f"{min(1.0, rate * float(rng.uniform(0.97, 1.03))):.4f}"))
+        entries.add(SHEET_FINANCE, action, "executed_departement", executed_cd)
+    if (lines["funder"] == "autre").any():
+        entries.add(SHEET_FINANCE, action, "executed_autre", _cents(parts["autre"] * Decimal(f"{rate:.4f}")))
+    if convention == "cls":
+        carried = action in CARRY_OVER.get(scenario, set())
+        entries.add(SHEET_FINANCE, action, "carry_over_etat", paid - executed if carried else Decimal("0.00"))
+        carry_cd = parts["departement"] - executed_cd if carried and executed_cd is not None else Decimal("0.00")
+        entries.add(SHEET_FINANCE, action, "carry_over_departement", max(carry_cd, Decimal("0.00")))
+    return rate
 
 
-def _amendment_entries(entries: _Entries, convention: str, year: int, action: str, planned_next: Decimal) -> None:
-    """The State amount notified by amendment for next year: the planned one, or reduced for one action."""
-    number = year - 2023  # one amendment a year, from 2024
-    notified = planned_next
-    if REDUCED_BY_AMENDMENT.get(convention) == action:
-        notified = _cents(notified * Decimal("0.85"))
-        comment = f"Avenant n°{number} (fictif) : part État {year + 1} réduite de 15 % après la sous-consommation {year}."
-    else:
-        comment = f"Avenant n°{number} (fictif) : montant de la fiche action confirmé."
-    entries.add(SHEET_AMENDMENT, action, "notified", notified)
-    entries.add(SHEET_AMENDMENT, action, "comment", comment)
+def _amendment_entries(entries: _Entries, contract, convention: str, year: int) -> None:
+    """The State amounts notified by avenant for next year (CLS only: France Travail ended in 2024)."""
+    if convention != "cls" or year + 1 not in contract.planned_budget(convention)["year"].dropna().astype(int).tolist():
+        return
+    changes = AVENANT_CHANGES.get((convention, year), {})
+    number = year - 2023
+    for action, amount in notified_amounts(contract, convention, year + 1).items():
+        change = changes.get(action)
+        comment = (f"Avenant n°{number} (fictif) : part État {year + 1} {change[2]}." if change
+                   else f"Avenant n°{number} (fictif) : montant de la fiche action confirmé.")
+        entries.add(SHEET_AMENDMENT, action, "notified", amount)
+        entries.add(SHEET_AMENDMENT, action, "comment", comment)
 
 
-def _indicator_entries(entries: _Entries, rng, contract, convention: str, year: int, rates: dict) -> None:
-    """Indicator results around their targets (lower for under-consuming actions); a few left blank."""
+def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
+    """The fictitious inputs of one workbook: entries (sheet, key, field, value) for the template."""
+    rng = np.random.default_rng([SEED, ["cls", "ft"].index(convention), year])
+    planned = contract.planned_budget(convention)
+    entries = _Entries()
+    centres = {}
+    for action in contract.actions.loc[contract.actions["convention"] == convention, "action"]:
+        lines = planned[(planned["action"] == action) & (planned["year"] == year)]
+        if lines.empty:
+            continue  # nothing planned this year: line left blank
+        rate = _finance_entries(entries, rng, contract, (convention, year), action, lines)
+        centres[action] = rate if rate is not None and action in LAGGING.get((convention, year), set()) else 1.0
+    _amendment_entries(entries, contract, convention, year)
+    _indicator_entries(entries, rng, contract, convention, year, centres)
+    return pd.DataFrame(entries, columns=["sheet", "key", "field", "value"])
+
+
+def twin_relations(contract) -> list[tuple[str, list[str]]]:
+    """(whole, parts): an Annexe 10 indicator and the fiche indicators that refer to it (their sum), and the
+    Annexe 1 / fiche twins of the register (H29): each whole reports the sum of its parts."""
+    ind = contract.indicators
+    fiche = ind[ind["ref_indicator"].notna()]
+    relations = [(ref, sorted(g["indicator_id"])) for ref, g in fiche.groupby("ref_indicator", sort=True)]
+    pairs = [p.split("=") for p in default("twin_indicators").split(";")]
+    return relations + [(a.strip(), [b.strip()]) for a, b in pairs]
+
+
+def _draw_results(rng, contract, convention: str, year: int, centres: dict, wholes: set) -> dict:
+    """indicator_id -> result (None: left blank) for the indicators with a target this year."""
     ind = contract.indicators[contract.indicators["convention"] == convention]
     values = contract.indicator_values
     targets = values[(values["measure"] == "target") & (values["year"] == year)].set_index("indicator_id")["value"]
     with_target = [i for i in ind["indicator_id"] if i in targets.index and not pd.isna(targets[i])]
-    n_blank = 3 if convention == "cls" else 1
-    blank = set()
-    if len(with_target) > 1:
-        blank = set(rng.choice(with_target, size=min(n_blank, len(with_target) - 1), replace=False))
-    for _, row in ind.iterrows():
-        indicator = row["indicator_id"]
-        if indicator not in with_target:
-            continue
-        if indicator in blank:
-            entries.add(SHEET_INDICATORS, indicator, "comment", "Donnée non disponible à la date du bilan (exemple fictif).")
-            continue
-        action = row["action"] if isinstance(row["action"], str) else None
-        profile, rate = rates.get(action, ("near_plan", 1.0))
-        if action is not None and action not in rates:
-            continue  # no budget this year for its action: no result either
-        centre = rate if profile != "near_plan" else 1.0
-        factor = max(0.0, float(rng.normal(centre, 0.08)))
-        decimals = 1 if row["unit"] == "ETP" else 0
-        result = round(float(targets[indicator]) * factor, decimals)
+    candidates = [i for i in with_target if i not in wholes]
+    blank = set(rng.choice(candidates, size=min(BLANK_INDICATORS[convention], len(candidates) - 1), replace=False))
+    results = {}
+    for indicator, action, unit in zip(ind["indicator_id"], ind["action"], ind["unit"]):
+        action = action if isinstance(action, str) else None
+        if indicator not in with_target or (action is not None and action not in centres):
+            continue  # no target, or no budget this year for its action: no result either
+        factor = max(0.0, float(rng.normal(centres.get(action, 1.0), 0.08)))
+        result = round(float(targets[indicator]) * factor, 1 if unit == "ETP" else 0)
         if indicator == "ft-P-02":
             result = min(result, 100.0)  # a percentage of entrants
-        entries.add(SHEET_INDICATORS, indicator, "result", int(result) if decimals == 0 else result)
-        if profile != "near_plan" and action is not None:
+        results[indicator] = None if indicator in blank else result
+    return results
+
+
+def _indicator_entries(entries: _Entries, rng, contract, convention: str, year: int, centres: dict) -> None:
+    """Indicator results around their targets (lower for lagging actions); a few left blank; twins equal."""
+    relations = [(w, p) for w, p in twin_relations(contract) if w.startswith(convention)]
+    results = _draw_results(rng, contract, convention, year, centres, {w for w, _ in relations})
+    for whole, parts in relations:
+        if whole in results:
+            known = [results.get(p) for p in parts]
+            results[whole] = None if any(v is None for v in known) else sum(known)
+    ind = contract.indicators.set_index("indicator_id")
+    for indicator, result in results.items():
+        if result is None:
+            entries.add(SHEET_INDICATORS, indicator, "comment", "Donnée non disponible à la date du bilan (exemple fictif).")
+            continue
+        entries.add(SHEET_INDICATORS, indicator, "result", int(result) if float(result).is_integer() else result)
+        action = ind.loc[indicator, "action"]
+        if isinstance(action, str) and centres.get(action, 1.0) < 1.0:
             entries.add(SHEET_INDICATORS, indicator, "comment",
                         "Résultat en retrait de la cible : voir la justification financière (exemple fictif).")
 
 
 def write_examples(contract=None, outdir=None) -> list[Path]:
-    """(Re)write the four fictitious example workbooks; returns their paths. Byte-reproducible."""
+    """(Re)write the fictitious example workbooks; returns their paths. Byte-reproducible."""
     contract = contract if contract is not None else load_contract()
     paths = []
     for convention, year in SCENARIOS:
-        notice = NOTICE.format(seed=SEED) + (FT_2025_NOTE if (convention, year) == ("ft", 2025) else "")
+        notice = NOTICE.format(seed=SEED) + (FT_NOTE if convention == "ft" else "")
         paths.append(export_template(
             contract, convention, year, example_path(convention, year, outdir),
             prefill=scenario_entries(contract, convention, year), notice=notice, fictitious=True,

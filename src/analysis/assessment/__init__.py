@@ -133,6 +133,11 @@ def assess(
         attainment_cap=attainment_cap, time_basis_default=time_basis_default, twin_indicators=twin_indicators,
         signature_date=signature_date,
     )
+    return assess_with(contract, execution, params, time_bases=time_bases, ineligible=ineligible, advance=advance)
+
+
+def assess_with(contract, execution, params: Parameters, *, time_bases=None, ineligible=None, advance=None) -> Assessment:
+    """:func:`assess` with resolved :class:`Parameters` (see :func:`~analysis.assessment.parameters.resolve_parameters`)."""
     ledger = build_ledger(contract, execution, params)
     trajectory = expected_rates(contract, params)
     expected = {(c, a, int(y)): (r, s) for c, a, y, r, s in trajectory.itertuples(index=False)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.assumptions import default
 from analysis.domain import FICHE_TABLE
 from analysis.reconciliation.base import sum_or_none
 from analysis.reconciliation.facts import Facts
@@ -110,4 +111,38 @@ def check_execution_vs_contract(contract, execution) -> list[dict]:
     return rows
 
 
-EXECUTION_CHECKS = [check_execution_arithmetic, check_execution_vs_contract]
+def _twin_relations(facts: Facts) -> list[tuple[str, list[str]]]:
+    """(whole, parts) of the twin indicators: an Annexe 10 indicator and the fiche indicators that refer to
+    it (their sum), and the Annexe 1 / fiche pairs of the register (H29)."""
+    fiche = [i for i in facts.pick("indicators", table="cls_fiche_indicateurs") if i["ref_indicator"] is not None]
+    relations = [(ref, sorted(i["indicator_id"] for i in g)) for (ref,), g in facts.groups("indicators", fiche, "ref_indicator")]
+    pairs = [p.split("=") for p in default("twin_indicators").split(";")]
+    return relations + [(a.strip(), [b.strip()]) for a, b in pairs]
+
+
+def check_twin_indicator_results(contract, execution) -> list[dict]:
+    """Twin indicators (the same quantity printed in Annexe 1, a fiche and Annexe 10) must report the same
+    result: an Annexe 10 result equals the sum of its fiches' results, an Annexe 1 result its fiche twin's (H29)."""
+    facts = Facts.of(contract)
+    facts.rows("execution_results", execution.indicator_values)
+    reported = [r for r in facts.rows("execution_results") if r["value"] is not None]
+    rows = []
+    for whole, parts in _twin_relations(facts):
+        years = sorted({int(r["year"]) for r in reported if r["indicator_id"] in (whole, *parts)})
+        for year in years:
+            own = [r for r in reported if int(r["year"]) == year and r["indicator_id"] == whole]
+            members = [r for r in reported if int(r["year"]) == year and r["indicator_id"] in parts]
+            complete = own and len({r["indicator_id"] for r in members}) == len(parts)
+            scope = facts.scope(FAMILY, convention="cls", table="execution", year=year)
+            rows.append(scope.units(
+                f"execution/indicateurs/{whole}/{year}",
+                own[-1]["value"] if own else None,
+                sum(r["value"] for r in members) if complete else None,
+                f"Indicateur {whole}, résultat {year} : comparé au résultat de son jumeau ({' + '.join(parts)}), "
+                "qui compte la même chose.",
+                (own, members),
+            ))
+    return rows
+
+
+EXECUTION_CHECKS = [check_execution_arithmetic, check_execution_vs_contract, check_twin_indicator_results]

@@ -125,8 +125,12 @@ def _same_value(actual, expected, column: Column) -> bool:
 # --------------------------------------------------------------------------------------------------
 
 
-def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog) -> None:
-    """Consistency of a line's amounts (skipped for lines whose amounts could not be read)."""
+def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog, convention: str = "cls") -> None:
+    """Consistency of a line's amounts (skipped for lines whose amounts could not be read).
+
+    State executed above the credits paid is refused for the CLS only: its yearly credits are paid in full
+    (art. 3); France Travail pays a 60 % advance and settles the balance on the final report (art. 6).
+    """
     if sheet.name != SHEET_FINANCE:
         return
     fields = {c.field for c in sheet.columns}
@@ -136,7 +140,7 @@ def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog) -> None
         unconsumed = values.get((index, "unconsumed_etat"))
         paid = values.get((index, "paid"))
         executed = values.get((index, "executed_etat"))
-        if unconsumed is not None and unconsumed < 0:
+        if unconsumed is not None and unconsumed < 0 and convention == "cls":
             log.add(sheet.name, sheet.cell(index, "executed_etat"), executed,
                     f"le montant État réalisé dépasse les crédits État versés ({sheet.cell(index, 'paid')} : "
                     f"{format_eur(paid or ZERO)}) : les crédits non consommés seraient négatifs")

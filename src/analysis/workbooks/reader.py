@@ -51,6 +51,6 @@ def _read_sheet(ws, cached_ws, sheet: Sheet, contract, convention: str, log: Pro
     inputs, raw, failed = read_cells(ws, sheet, alignment, log)
     values = compute_sheet(sheet, inputs)
     readable = {i for i in alignment.mapping if not any((i, f) in failed for f in CROSS_CHECKED)}
-    cross_checks(sheet, values, readable, log)
+    cross_checks(sheet, values, readable, log, convention)
     formulas = formula_cells(cached_ws, sheet, values) if alignment.intact else ()
     return SheetValues(sheet, values, raw, formulas)

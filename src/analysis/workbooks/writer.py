@@ -178,7 +178,9 @@ def _write_data_sheet(wb, sheet: Sheet, styles, instructions: str, notice: str |
 def _readme_lines(template: Template, notice: str | None) -> list[tuple]:
     c, y = template.convention, template.year
     label = CONVENTION_LABELS[c]
-    carry = f", les montants à reporter sur {y + 1} (parts État et Département)" if c == "cls" else ""
+    carry = (f", les montants à reporter sur {y + 1} (parts État et Département)" if c == "cls" else
+             " ; les crédits État versés sont l'avance de l'article 6 (60 %), le montant réalisé peut la dépasser : "
+             "le solde est réglé sur le bilan final")
     lines = [
         ("title", f"Bilan d'exécution {y} — {label}"),
     ]
@@ -216,9 +218,10 @@ def _readme_lines(template: Template, notice: str | None) -> list[tuple]:
         ("text", "Le classeur est refusé, avec la liste complète des problèmes (feuille, cellule, valeur, "
                  "raison), en cas de : texte dans une cellule de nombre, montant ou résultat négatif, code "
                  "d'action ou d'indicateur inconnu, ligne en double, cellule verrouillée ou formule modifiée, "
-                 "feuille manquante ou renommée, en-tête modifié ou décalé, cellules fusionnées, montant État "
-                 "réalisé supérieur aux crédits versés, report supérieur aux crédits non consommés, classeur "
-                 "d'une autre année ou d'une autre convention."),
+                 "feuille manquante ou renommée, en-tête modifié ou décalé, cellules fusionnées, "
+                 + ("montant État réalisé supérieur aux crédits versés, report supérieur aux crédits non consommés, "
+                    if c == "cls" else "")
+                 + "classeur d'une autre année ou d'une autre convention."),
         ("text", "Un classeur refusé n'est pas chargé du tout : corriger les cellules citées et le renvoyer."),
         ("blank",),
         ("head", "À ne pas faire"),
