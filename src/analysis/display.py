@@ -410,3 +410,177 @@ def indicator_targets(frame: pd.DataFrame) -> pd.DataFrame:
     order = sorted(set(keyed["_key"]), key=lambda k: (domain.MEASURES.index(k[0]), k[1]))
     names = {key: f"{domain.label('measure', key[0])} {key[1]}" for key in order}
     return _wide(keyed, ["indicator_id", "label"], names, "value", number)
+
+# ------------------------------------------------------------------------------------------------
+# Assessment (issue 9, :func:`analysis.assess`): consumption, France Travail settlement, CLS end of
+# contract, France Travail co-financing, targets against results. Columns whose codes share a name with
+# another vocabulary ('flag', 'status', 'reading', 'row_type', 'share') are renamed before formatting.
+# ------------------------------------------------------------------------------------------------
+
+HEADERS.update({
+    "planned_state_source": "Origine du montant prévu",
+    "notified_state": "Crédits État notifiés (avenant)",
+    "carried_in_state": "Report reçu de l'année précédente (État)",
+    "paid_state": "Crédits État versés",
+    "available_state": "Crédits État disponibles",
+    "executed_state": "Montant État réalisé",
+    "unconsumed_state": "Crédits État non consommés",
+    "carried_out_state": "Report sur l'année suivante (État)",
+    "expected_rate": "Taux de consommation attendu",
+    "expected_rate_source": "Origine du taux attendu",
+    "executed_departement": "Montant Département réalisé",
+    "departement_share": "Part du Département dans le réalisé",
+    "assessment_flag": "Constat",
+    "amount_at_risk": "Montant exposé",
+    "amount_under_review": "Montant à apprécier par l'État",
+    "risk_kind": "Nature du risque",
+    "settlement_row": "Ligne",
+    "volet": "Volet",
+    "ceiling": "Plafond de la convention",
+    "executed_total": "Coût réalisé (tous financeurs)",
+    "ineligible": "Dépenses non éligibles",
+    "eligible_executed": "Coût éligible réalisé",
+    "cofinancing_executed": "Cofinancement réalisé (Département et autres)",
+    "state_share": "Part État du coût éligible",
+    "state_share_alternative": "Part État (autre lecture)",
+    "due": "Dû par l'État",
+    "due_alternative": "Dû par l'État (autre lecture)",
+    "advance_share": "Part de l'avance (affichage seulement)",
+    "advance": "Avance versée",
+    "balance_due": "Solde à verser par l'État",
+    "refund_due": "Trop-perçu à rembourser à l'État",
+    "balance_due_alternative": "Solde (autre lecture)",
+    "refund_due_alternative": "Trop-perçu (autre lecture)",
+    "ft_state_share": "Lecture de la part État",
+    "unreported_actions": "Actions sans montant réalisé",
+    "end_row": "Ligne",
+    "last_year": "Dernière année renseignée",
+    "final": "Position définitive (2027 renseigné)",
+    "basis": "Base",
+    "cofinancing_reading": "Lecture du cofinancement",
+    "cost": "Coût total du volet",
+    "valorised": "FSE+ valorisé",
+    "cofinancing": "Cofinancement compté",
+    "cofinancing_share": "Part du coût total",
+    "minimum_share": "Minimum (article 3.3)",
+    "holds": "Règle respectée",
+    "time_basis": "Base de temps",
+    "baseline": "Situation au 31/12/2023",
+    "attainment_raw": "Taux d'atteinte (brut)",
+    "progress_from_baseline": "Chemin parcouru depuis 2023",
+    "achievement_status": "Statut",
+})
+LABELLED.update({
+    "planned_state_source": "planned_source",
+    "expected_rate_source": "expected_rate_source",
+    "assessment_flag": "assessment_flag",
+    "risk_kind": "risk_kind",
+    "settlement_row": "settlement_row",
+    "end_row": "end_row",
+    "ft_state_share": "ft_state_share",
+    "basis": "amount_basis",
+    "cofinancing_reading": "cofinancing_reading",
+    "time_basis": "time_basis",
+    "achievement_status": "achievement_status",
+})
+MONEY = MONEY | {
+    "notified_state", "carried_in_state", "paid_state", "available_state", "executed_state", "unconsumed_state",
+    "carried_out_state", "executed_departement", "amount_at_risk", "amount_under_review", "ceiling", "executed_total",
+    "ineligible", "eligible_executed", "cofinancing_executed", "state_share", "state_share_alternative", "due",
+    "due_alternative", "advance_share", "advance", "balance_due", "refund_due", "balance_due_alternative",
+    "refund_due_alternative", "cost", "valorised", "cofinancing",
+}
+PERCENT.update({"expected_rate": 1, "departement_share": 1, "cofinancing_share": 2, "minimum_share": 0,
+                "attainment_raw": 1, "progress_from_baseline": 0})
+IDENTIFIERS = IDENTIFIERS | {"last_year"}
+QUANTITIES = QUANTITIES | {"baseline"}
+BOOLEANS = BOOLEANS | {"final", "holds"}
+NUMERIC = MONEY | PERCENT.keys() | IDENTIFIERS | COUNTS | QUANTITIES
+
+#: Columns of :func:`assessment_consumption`, in reading order.
+ASSESSMENT_CONSUMPTION_COLUMNS = [
+    "convention", "axis", "action", "year", "planned_state", "planned_state_source", "carried_in_state", "available_state",
+    "executed_state", "rate", "expected_rate", "expected_rate_source", "unconsumed_state", "carried_out_state",
+    "departement_share", "assessment_flag", "amount_at_risk", "amount_under_review", "risk_kind", "justification",
+]
+SETTLEMENT_DISPLAY_COLUMNS = [
+    "settlement_row", "volet", "ceiling", "executed_total", "ineligible", "eligible_executed", "cofinancing_executed",
+    "state_share", "due", "advance_share", "advance", "balance_due", "refund_due", "ft_state_share", "due_alternative",
+    "balance_due_alternative", "refund_due_alternative", "unreported_actions",
+]
+END_DISPLAY_COLUMNS = [
+    "end_row", "axis", "action", "planned_state", "executed_state", "last_year", "unconsumed_state", "carried_out_state",
+    "final", "amount_at_risk", "risk_kind",
+]
+COFINANCING_DISPLAY_COLUMNS = [
+    "basis", "cofinancing_reading", "cost", "departement", "valorised", "cofinancing", "cofinancing_share", "minimum_share",
+    "holds",
+]
+ACHIEVEMENT_COLUMNS = [
+    "convention", "action", "indicator_id", "label", "family", "unit", "direction", "time_basis", "year", "baseline",
+    "target", "result", "attainment", "attainment_raw", "progress_from_baseline", "achievement_status",
+]
+_ASSESSMENT_RENAMES = {"flag": "assessment_flag", "status": "achievement_status", "share": "cofinancing_share"}
+
+
+def _assessment_table(frame: pd.DataFrame, default_columns: list[str], columns=None, renames=None, **kwargs) -> pd.DataFrame:
+    """An assessment frame for reading: its shared column names renamed to their own vocabulary first."""
+    renamed = frame.rename(columns={**_ASSESSMENT_RENAMES, **(renames or {})})
+    chosen = columns or [c for c in default_columns if c in renamed.columns]
+    return table(renamed, [_ASSESSMENT_RENAMES.get(c, (renames or {}).get(c, c)) for c in chosen], **kwargs)
+
+
+def assessment_consumption(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
+    """:attr:`analysis.assessment.Assessment.consumption`, for reading: a France Travail row shows that the
+    CLS flag does not apply to it (the balance of the final report settles its consumption)."""
+    out = _assessment_table(frame, ASSESSMENT_CONSUMPTION_COLUMNS, columns, numbers=numbers)
+    name = HEADERS["assessment_flag"]
+    if name in out.columns:
+        not_cls = [str(c) != "cls" for c in frame["convention"]]
+        out[name] = [domain.FLAG_NOT_APPLICABLE_LABEL if other else cell for other, cell in zip(not_cls, out[name])]
+    return out
+
+
+def settlement(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
+    """:attr:`analysis.assessment.Assessment.settlement` (France Travail 2024), for reading."""
+    renames = {"row_type": "settlement_row", "reading": "ft_state_share"}
+    return _assessment_table(frame, SETTLEMENT_DISPLAY_COLUMNS, columns, renames, numbers=numbers)
+
+
+def settlement_summary(frame: pd.DataFrame) -> str:
+    """The France Travail settlement in French words: what is due, the advance, the balance or the refund,
+    and the same under the other reading of the State share of volet 2 (H24)."""
+    if frame.empty:
+        return "Aucun bilan final France Travail 2024 : le solde ne peut pas être calculé."
+    total = frame[frame["row_type"] == "total"].iloc[0]
+    volets = frame[frame["row_type"] == "volet"]
+    parts = list_text([f"volet {v} : {eur(d)}" for v, d in zip(volets["volet"], volets["due"])])
+    reading = domain.label("ft_state_share", total["reading"]).lower()
+    text = (f"Dû par l'État sur le bilan final : {eur(total['due'])} ({parts} ; part État du volet 2 lue comme "
+            f"{reading}, chaque volet plafonné). Avance versée à la signature : {eur(total['advance'])}. ")
+    text += _settlement_outcome(total["balance_due"], total["refund_due"])
+    alternative = _settlement_outcome(total["balance_due_alternative"], total["refund_due_alternative"])
+    return text + f" Avec l'autre lecture, dû : {eur(total['due_alternative'])} ; {alternative[0].lower()}{alternative[1:]}"
+
+
+def _settlement_outcome(balance, refund) -> str:
+    if balance > 0:
+        return f"Solde à verser par l'État : {eur(balance)}."
+    if refund > 0:
+        return f"Trop-perçu à rembourser à l'État : {eur(refund)}."
+    return "Ni solde ni trop-perçu : l'avance couvre exactement le dû."
+
+
+def end_of_contract(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
+    """:attr:`analysis.assessment.Assessment.end_of_contract` (CLS at 31/12/2027), headed « Axe »."""
+    return _assessment_table(frame, END_DISPLAY_COLUMNS, columns, {"row_type": "end_row"}, convention="cls", numbers=numbers)
+
+
+def cofinancing(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
+    """:attr:`analysis.assessment.Assessment.cofinancing` (France Travail volet 2), for reading."""
+    return _assessment_table(frame, COFINANCING_DISPLAY_COLUMNS, columns, {"reading": "cofinancing_reading"}, numbers=numbers)
+
+
+def achievement(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
+    """:attr:`analysis.assessment.Assessment.achievement`, for reading (a missing result stays empty)."""
+    return _assessment_table(frame, ACHIEVEMENT_COLUMNS, columns, numbers=numbers)

@@ -380,3 +380,6 @@ LABELS.update({
     "amount_basis": AMOUNT_BASIS_LABELS,
     "ineligibility_reason": INELIGIBILITY_REASON_LABELS,
 })
+
+#: What a France Travail consumption row shows in place of a flag (no n+1 reduction: the balance settles it).
+FLAG_NOT_APPLICABLE_LABEL = "Sans objet : convention annuelle, réglée par le solde du bilan final"
