@@ -175,7 +175,7 @@ def test_consumption(consumption):
     table = display.consumption(consumption)
     assert_readable(table)
     row = table[(table["Action"] == "1.4") & (table["Année"] == "2024")].iloc[0]
-    assert row["Taux de consommation"] == "77,3 %"
+    assert row["Taux de consommation"] == "64,6 %"
     assert row["Constat"] == domain.FLAG_LABELS["risque_reduction"]
     assert row["Crédits État versés"] == "100\u00a0000,00\u00a0€"
 
@@ -192,7 +192,7 @@ def test_sensitivity(contract, execution):
     table = display.sensitivity(threshold_sensitivity(state_consumption(contract, execution), [0.7, 0.9]))
     assert_readable(table)
     assert table["Seuil"].tolist() == ["70 %", "90 %"]
-    assert table["Lesquelles"].iloc[1] == "CLS 1.4 (2024), CLS 1.4 (2025), France Travail 2.6 (2024)"
+    assert table["Lesquelles"].iloc[1] == "CLS 1.2 (2025), CLS 1.4 (2024), CLS 1.5 (2024), CLS 3.2 (2024)"
 
 
 def test_attainment(contract, execution):

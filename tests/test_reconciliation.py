@@ -269,12 +269,25 @@ def test_excel_export_has_french_headers_euro_format_frozen_header_and_filters(c
 # Execution reports (the fictitious example workbooks).
 # ---------------------------------------------------------------------------------------------
 
+#: What the checks of the execution family find in the fictitious example (issue 9 example): the credits paid
+#: differ from the fiche where the 2025 avenant changed the State amount (CLS 1.1, 3.2, 3.3) and for France
+#: Travail, whose credits paid are the 60 % advance of article 6 (the check compares them with the whole fiche
+#: amount); 3.4's 2025 financial report is missing; one fiche result of cls-N-04 (2024) is left blank.
+KNOWN_EXECUTION_FINDINGS = {
+    **{f"execution/cls/{a}/2025/verse_vs_prevu": "ecart" for a in ("1.1", "3.2", "3.3")},
+    **{f"execution/ft/{a}/2024/verse_vs_prevu": "ecart" for a in ("2.1", "2.2", "2.3", "2.5", "2.6", "2.7")},
+    "execution/cls/3.4/2025/non_consomme": "non_verifiable",
+    "execution/indicateurs/cls-N-04/2024": "non_verifiable",
+}
+
+
 def test_example_execution_is_consistent(contract, execution):
     checks = reconcile(contract, execution)
     ex = checks[checks["family"] == "execution"]
-    kinds = set(ex["check_id"].str.rsplit("/", n=1).str[-1])
+    money = ex[~ex["check_id"].str.startswith("execution/indicateurs/")]
+    kinds = set(money["check_id"].str.rsplit("/", n=1).str[-1])
     assert kinds == {"non_consomme", "total_realise", "report_etat", "verse_vs_prevu"}
-    assert (ex["status"] == "ok").all()
+    assert dict(zip(ex.loc[ex["status"] != "ok", "check_id"], ex.loc[ex["status"] != "ok", "status"])) == KNOWN_EXECUTION_FINDINGS
     # the contract's own findings are unchanged by adding an execution report
     assert as_pinned(findings(checks[checks["family"] != "execution"])) == KNOWN_FINDINGS
 
@@ -300,10 +313,13 @@ def _execution_with(execution, where: dict, value):
             {"execution/cls/3.2/2024/total_realise"},
         ),
         (
-            {"action": "2.3", "year": 2024, "quantity": "paid"},
-            Decimal("1650000.01"),
-            {"execution/ft/2.3/2024/verse_vs_prevu", "execution/ft/2.3/2024/non_consomme"},
+            {"action": "3.4", "year": 2024, "quantity": "paid"},
+            Decimal("200000.01"),
+            {"execution/cls/3.4/2024/verse_vs_prevu", "execution/cls/3.4/2024/non_consomme"},
         ),
+        # France Travail: the advance already differs from the fiche amount; only the arithmetic turns
+        ({"convention": "ft", "action": "2.3", "year": 2024, "quantity": "paid"}, Decimal("1650000.01"),
+         {"execution/ft/2.3/2024/non_consomme"}),
         (
             {"action": "4.1", "year": 2025, "quantity": "carry_over", "funder": "etat"},
             Decimal("9999999.00"),

@@ -50,9 +50,11 @@ def test_sensitivity_grows_with_the_threshold(consumption):
     assert table["at_risk"].is_monotonic_increasing
     assert table["reduction_eur"].is_monotonic_increasing
     at_90 = table.set_index("threshold").loc[0.9]
-    assert at_90["at_risk"] == 3  # the example's silent under-consumers: CLS 1.4 (2024, 2025), FT 2.6
-    assert at_90["reduction_eur"] == Decimal("22670.00") + Decimal("22520.00") + Decimal("145732.60")
-    assert at_90["actions"] == (("cls", "1.4", 2024), ("cls", "1.4", 2025), ("ft", "2.6", 2024))
+    # the example's under-consumers without justification nor declared ramp-up (this module ignores the fiches'
+    # start dates of 1.4 and 1.5; see analysis.assess for the contracts' own rules)
+    assert at_90["at_risk"] == 4
+    assert at_90["reduction_eur"] == Decimal("258807.60") + Decimal("35380.00") + Decimal("54132.50") + Decimal("79040.00")
+    assert at_90["actions"] == (("cls", "1.2", 2025), ("cls", "1.4", 2024), ("cls", "1.5", 2024), ("cls", "3.2", 2024))
     assert list(display.sensitivity(table).columns)[0] == "Seuil"
 
 
@@ -60,13 +62,13 @@ def test_explorer_updates_when_sliders_move(consumption):
     panel = explorer(consumption)
     threshold, share = panel.children[0].children
     result = panel.children[1]
-    assert "<td>1.4</td>" in result.value and "<td>2.6</td>" in result.value
-    assert result.value.startswith("<p><b>3 action(s)-année(s) à risque")
+    assert "<td>1.4</td>" in result.value and "<td>3.2</td>" in result.value
+    assert result.value.startswith("<p><b>4 action(s)-année(s) à risque")
     threshold.value = 0.6
-    assert "<td>1.4</td>" not in result.value and result.value.startswith("<p><b>0 action")
+    assert "<td>1.4</td>" not in result.value and result.value.startswith("<p><b>2 action")
     threshold.value = 0.9
     share.value = 0.5
-    assert "11\u00a0335,00\u00a0€" in result.value  # half of CLS 1.4's 22 670,00 € in 2024
+    assert "17\u00a0690,00\u00a0€" in result.value  # half of CLS 1.4's 35 380,00 € in 2024
 
 
 def test_sliders_and_share_start_from_the_register(consumption):

@@ -13,8 +13,27 @@ from datetime import date
 
 from analysis.assumptions import default
 
-#: Keyword of :func:`analysis.assess` -> parameter name in the register, where they differ.
-REGISTER_NAMES = {"threshold": "manifest_threshold", "tolerance": "consumption_tolerance"}
+#: Keyword of :func:`analysis.assess` -> name of its assumption in the register.
+REGISTER_NAMES = {
+    "threshold": "manifest_threshold",  # H15
+    "tolerance": "consumption_tolerance",  # H16
+    "expected_rate_method": "expected_rate_method",  # H17
+    "start_without_day": "start_without_day",  # H18
+    "declared_trajectory_overrides": "declared_trajectory_overrides",  # H19
+    "cls_available_basis": "cls_available_basis",  # H20
+    "exposure_basis": "exposure_basis",  # H21
+    "end_of_contract_claim": "end_of_contract_claim",  # H22
+    "ft_available_basis": "ft_available_basis",  # H23
+    "ft_state_share": "ft_state_share",  # H24
+    "near_band": "near_band",  # H25
+    "late_band": "late_band",  # H26
+    "attainment_cap": "attainment_cap",  # H27
+    "time_basis_default": "time_basis_default",  # H28
+    "twin_indicators": "twin_indicators",  # H29
+    "signature_date": "signature_date",  # H03
+    "cls_state_includes_erbm": "cls_state_share_includes_erbm",  # H04
+    "ft_state_excludes_fipe": "ft_state_share_excludes_fipe",  # H05
+}
 
 #: Allowed values of the parameters that name a method or a reading.
 CHOICES = {
@@ -90,13 +109,6 @@ def twin_pairs(text: str) -> list[tuple[str, str]]:
     return pairs
 
 
-_REGISTER_ONLY = {
-    "signature_date": "signature_date",
-    "cls_state_includes_erbm": "cls_state_share_includes_erbm",
-    "ft_state_excludes_fipe": "ft_state_share_excludes_fipe",
-}
-
-
 def resolve_parameters(**overrides) -> Parameters:
     """The parameters of one assessment: each override when not None, else the register's default.
 
@@ -113,8 +125,7 @@ def resolve_parameters(**overrides) -> Parameters:
     values = {}
     for name in fields:
         given = overrides.get(name)
-        register = _REGISTER_ONLY.get(name) or REGISTER_NAMES.get(name, name)
-        values[name] = default(register) if given is None else given
+        values[name] = default(REGISTER_NAMES[name]) if given is None else given
     params = Parameters(**values)
     check(params)
     return params
