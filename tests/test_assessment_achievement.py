@@ -65,6 +65,10 @@ def test_time_basis_is_data_on_each_indicator(contract):
     assert set(bases.values()) <= set(TIME_BASES)
     overridden = time_bases(contract.indicators, "flux_annuel", {"cls-L-3.1-1": "cumul_depuis_2024"})
     assert overridden["cls-L-3.1-1"] == "cumul_depuis_2024"
+    with pytest.raises(ValueError, match="inconnue"):
+        time_bases(contract.indicators, "flux_annuel", {"cls-L-3.1-1": "mensuel"})
+    with pytest.raises(ValueError, match="indicateur inconnu"):
+        time_bases(contract.indicators, "flux_annuel", {"x": "stock_31_12"})
 
 
 def _yearly(basis: str, results, targets, baseline=10.0, direction="up") -> pd.DataFrame:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis.assessment.ledger import missing
 from analysis.assessment.parameters import Parameters
-from analysis.domain import CONVENTION_YEARS
+from analysis.domain import CONVENTION_YEARS, TIME_BASES
 
 ACHIEVEMENT_COLUMNS = [
     "convention", "action", "indicator_id", "label", "family", "unit", "direction", "time_basis", "year", "baseline",
@@ -50,7 +50,12 @@ def time_bases(indicators: pd.DataFrame, default: str, overrides: dict | None = 
             out[iid] = "stock_31_12"
         else:
             out[iid] = default
-    out.update(overrides or {})
+    for iid, basis in (overrides or {}).items():
+        if iid not in out:
+            raise ValueError(f"base de temps : indicateur inconnu « {iid} »")
+        if basis not in TIME_BASES:
+            raise ValueError(f"base de temps de {iid} : « {basis} » inconnue (attendu : {', '.join(TIME_BASES)})")
+        out[iid] = basis
     return out
 
 
