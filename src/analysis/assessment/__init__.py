@@ -31,7 +31,7 @@ from analysis.assessment.achievement import ACHIEVEMENT_COLUMNS, achievement_fra
 from analysis.assessment.cofinancing import COFINANCING_COLUMNS, cofinancing_frame
 from analysis.assessment.consumption import CONSUMPTION_COLUMNS, consumption_frame
 from analysis.assessment.expected import expected_rates
-from analysis.assessment.ledger import build_ledger, planned_by_year
+from analysis.assessment.ledger import CachedContract, build_ledger, planned_by_year
 from analysis.assessment.parameters import Parameters, resolve_parameters
 from analysis.assessment.settlement import END_COLUMNS, SETTLEMENT_COLUMNS, end_of_contract_frame, ft_facts, settlement_frame
 
@@ -138,6 +138,7 @@ def assess(
 
 def assess_with(contract, execution, params: Parameters, *, time_bases=None, ineligible=None, advance=None) -> Assessment:
     """:func:`assess` with resolved :class:`Parameters` (see :func:`~analysis.assessment.parameters.resolve_parameters`)."""
+    contract = CachedContract(contract)
     ledger = build_ledger(contract, execution, params)
     trajectory = expected_rates(contract, params)
     expected = {(c, a, int(y)): (r, s) for c, a, y, r, s in trajectory.itertuples(index=False)}

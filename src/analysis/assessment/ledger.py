@@ -32,6 +32,23 @@ LEDGER_COLUMNS = [
 AMOUNTS = LEDGER_COLUMNS[4:12]
 
 
+class CachedContract:
+    """A contract whose fiche budgets (:meth:`~analysis.loading.Contract.planned_budget`) are computed once:
+    an assessment reads them a few times per convention. Every other attribute is the contract's."""
+
+    def __init__(self, contract):
+        self._contract = contract
+        self._planned: dict[str, pd.DataFrame] = {}
+
+    def planned_budget(self, convention: str) -> pd.DataFrame:
+        if convention not in self._planned:
+            self._planned[convention] = self._contract.planned_budget(convention)
+        return self._planned[convention]
+
+    def __getattr__(self, name):
+        return getattr(self._contract, name)
+
+
 def missing(value) -> bool:
     """None, NaN or pd.NA."""
     if value is None:

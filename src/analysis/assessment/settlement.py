@@ -176,10 +176,11 @@ def end_of_contract_frame(consumption: pd.DataFrame, planned: dict, axis_of: dic
     the assessment's consumption frame. ``final`` says whether 2027 is reported: only then is
     ``amount_at_risk`` (the claim for undue sums of the 2027 row, H22) final.
     """
-    cls = consumption[consumption["convention"] == "cls"]
+    cls = consumption[consumption["convention"] == "cls"].sort_values("year")
+    by_action = {a: g for a, g in cls.groupby("action", sort=False)}
     rows = []
-    for action in sorted({a for a, _ in planned} | set(cls["action"])):
-        own = cls[cls["action"] == action].sort_values("year")
+    for action in sorted({a for a, _ in planned} | set(by_action)):
+        own = by_action.get(action, cls.iloc[:0])
         last = own.iloc[-1] if len(own) else None
         final = last is not None and int(last["year"]) == CLS.end.year
         executed = [v for v in own["executed_state"] if not missing(v)]

@@ -125,14 +125,17 @@ def check_twin_indicator_results(contract, execution) -> list[dict]:
     result: an Annexe 10 result equals the sum of its fiches' results, an Annexe 1 result its fiche twin's (H29)."""
     facts = Facts.of(contract)
     facts.rows("execution_results", execution.indicator_values)
-    reported = [r for r in facts.rows("execution_results") if r["value"] is not None]
+    reported: dict[tuple, list[dict]] = {}
+    for r in facts.rows("execution_results"):
+        if r["value"] is not None:
+            reported.setdefault((r["indicator_id"], int(r["year"])), []).append(r)
     rows = []
     for whole, parts in _twin_relations(facts):
-        years = sorted({int(r["year"]) for r in reported if r["indicator_id"] in (whole, *parts)})
+        years = sorted({y for i, y in reported if i in (whole, *parts)})
         for year in years:
-            own = [r for r in reported if int(r["year"]) == year and r["indicator_id"] == whole]
-            members = [r for r in reported if int(r["year"]) == year and r["indicator_id"] in parts]
-            complete = own and len({r["indicator_id"] for r in members}) == len(parts)
+            own = reported.get((whole, year), [])
+            members = [r for p in parts for r in reported.get((p, year), [])]
+            complete = own and all((p, year) in reported for p in parts)
             scope = facts.scope(FAMILY, convention="cls", table="execution", year=year)
             rows.append(scope.units(
                 f"execution/indicateurs/{whole}/{year}",
