@@ -44,6 +44,8 @@ __all__ = [
     "Assessment",
     "Parameters",
     "assess",
+    "assess_with",
+    "resolve_parameters",
 ]
 
 
