@@ -16,7 +16,7 @@ import pytest
 
 import analysis
 from analysis.loading import DEFAULT_DATA_DIR
-from analysis.validation import ContractDataError, UnsupportedDescriptorError
+from analysis.validation import MAX_PROBLEMS_SHOWN, ContractDataError, UnsupportedDescriptorError
 
 frictionless = pytest.importorskip("frictionless")
 
@@ -72,10 +72,11 @@ def loader_rows(raw):
     except ContractDataError as error:
         message = str(error)
         assert message.startswith("Données du contrat invalides") and "rien n'a été chargé" in message
-        for problem in error.problems:
-            # every problem names file, line and column, in French
+        for index, problem in enumerate(error.problems):
+            # every problem names file, line and column, in French; the message writes out the first ones
             assert problem.file in paths and problem.line is not None and problem.column is not None, problem
-            assert f"{problem.file}, ligne {problem.line}, colonne « {problem.column} »" in message
+            assert str(problem).startswith(f"{problem.file}, ligne {problem.line}, colonne « {problem.column} »")
+            assert (str(problem) in message) == (index < MAX_PROBLEMS_SHOWN)
         return {(paths[p.file], p.line) for p in error.problems}
     return set()
 
