@@ -58,8 +58,11 @@ import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
 
-#: Largest CSV file read (bytes): 50 Mio, some 400 times the largest table of the contracts.
-MAX_FILE_BYTES = 50 * 1024 * 1024
+#: Largest CSV file read (bytes): 10 Mio, some 80 times the largest table of the contracts (such a
+#: file is read or refused in about 2 s and 200 Mio of memory).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Largest total of the CSV files of a folder (bytes): 20 Mio, some 70 times the contracts' tables.
+MAX_PACKAGE_BYTES = 20 * 1024 * 1024
 #: Largest descriptor read (bytes): 5 Mio, some 170 times the real one.
 MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024
 #: Longest cell (characters): 10 000, some 20 times the longest cell of the contracts.
@@ -279,6 +282,8 @@ def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
         shown = ", ".join(str(v) for v in value)
         return allowed.__contains__, lambda _t: f"valeur non autorisée (attendu : {shown})"
     if name == "pattern":
+        if not isinstance(value, str):
+            raise ValueError("expression régulière (texte) attendue")
         # Exactly as Frictionless 5 reads it: ``^pattern$``. Wrap an alternation in a group ("(a|b)"):
         # "^a|b$" accepts anything that starts with a or ends with b, in both tools.
         regex = re.compile(f"^{value}$")
@@ -303,7 +308,7 @@ def _compile_field(resource: str, field: Any, refusals: _Refusals) -> FieldSpec 
     name, kind = field["name"], field.get("type", "string")
     where = _where(resource, name)
     refusals.keys(where, field, _FIELD_KEYS, "propriété de champ")
-    if kind not in SUPPORTED_CONSTRAINTS:
+    if not isinstance(kind, str) or kind not in SUPPORTED_CONSTRAINTS:
         refusals.add(where, f"type « {kind} » non pris en charge (types pris en charge : {', '.join(SUPPORTED_CONSTRAINTS)})")
         return None
     if field.get("format", "default") != "default":
@@ -516,6 +521,7 @@ def layout(spec: TableSpec) -> tuple[tuple[str, str], ...]:
 
 
 def _mebibytes(n: int) -> str:
+    """A limit in mebibytes, the French way: ``10 Mio``, ``0,5 Mio``."""
     return f"{n / 2**20:.1f}".replace(".", ",").removesuffix(",0") + " Mio"
 
 
@@ -547,7 +553,7 @@ def read_bounded(path: Path, label: str, limit: int, problems: list[Problem]) ->
         problems.append(Problem(label, None, None, None, f"fichier illisible ({reason})"))
         return None
     if size > limit:
-        reason = f"fichier trop volumineux ({_mebibytes(size)} ; limite du chargeur : {_mebibytes(limit)})"
+        reason = f"fichier trop volumineux : {_count(size)} octets, au-delà de la limite du chargeur ({_mebibytes(limit)})"
         problems.append(Problem(label, None, None, None, reason))
         return None
     return data
@@ -698,7 +704,8 @@ def _read_csv(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> tuple
         return None
     records, lines = parsed
     if not records:
-        problems.append(Problem(spec.label, None, None, None, "fichier vide (0 octet ; en-tête attendu)"))
+        size = " (0 octet)" if not data else ""
+        problems.append(Problem(spec.label, None, None, None, f"fichier vide{size} : en-tête attendu"))
         return None
     return records[0], records[1:], lines[1:]
 
@@ -708,10 +715,13 @@ _SEPARATORS = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
 
 
 def _separator(cells: list[str], width: int) -> str | None:
-    """The name of the separator that splits ``cells`` (one too few cells) into ``width``, if any."""
+    """The name of the separator that would split ``cells`` (at most half the ``width`` expected) into
+    ``width`` cells, if any: a row written with another separator reads as one or a few cells."""
+    if 2 * len(cells) > width:
+        return None
     text = ",".join(cells)
     for separator, name in _SEPARATORS.items():
-        if len(cells) < width and text.count(separator) >= width - len(cells):
+        if text.count(separator) >= width - len(cells):
             return f"« {printable(separator)} » ({name})"
     return None
 
@@ -725,20 +735,20 @@ def _check_header(spec: TableSpec, header: list[str], problems: list[Problem]) -
     expected = [f.name for f in spec.fields]
     if list(header) == expected:
         return True
-    separator = _separator(header, len(expected)) if len(header) == 1 else None
+    separator = _separator(header, len(expected))
     if separator is not None:
         reason = f"séparateur {separator} au lieu de la virgule : enregistrer le fichier en CSV séparé par des virgules"
         problems.append(Problem(spec.label, 1, None, None, reason))
         return False
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
+    twice = sorted({c for c in header if header.count(c) > 1}) if len(header) <= 2 * len(expected) else []
     detail = []
-    if missing:
-        detail.append("colonnes manquantes : " + _names(missing))
-    if extra:
-        detail.append("colonnes inattendues : " + _names(extra))
+    for names, what in ((missing, "manquantes"), (extra, "inattendues"), (twice, "en double")):
+        if names:
+            detail.append(f"colonnes {what} : {_names(names)}")
     if not detail:
-        detail.append("colonnes dans un ordre différent du schéma ou en double")
+        detail.append("colonnes dans un ordre différent du schéma")
     problems.append(Problem(spec.label, 1, None, None, "en-tête invalide (" + " ; ".join(detail) + ")"))
     return False
 
@@ -933,6 +943,21 @@ def _frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame({f.name: _array(f, table.typed[f.name]) for f in table.spec.fields})
 
 
+def _check_total_size(data_dir: Path, specs: tuple[TableSpec, ...]) -> None:
+    """Refuse, before reading any, CSV files that together exceed :data:`MAX_PACKAGE_BYTES`."""
+    total = 0
+    for spec in specs:
+        try:
+            path = data_dir / spec.path if spec.path is not None else None
+            total += path.stat().st_size if path is not None and path.is_file() else 0
+        except (OSError, ValueError):
+            pass  # reported when the file is read
+    if total > MAX_PACKAGE_BYTES:
+        limit = _mebibytes(MAX_PACKAGE_BYTES)
+        reason = f"fichiers CSV trop volumineux : {_count(total)} octets au total, au-delà de la limite du chargeur ({limit})"
+        raise ContractDataError([Problem(str(data_dir), None, None, None, reason)])
+
+
 def load_tables(data_dir: Path, expected: dict[str, tuple[tuple[str, str], ...]] | None = None) -> dict[str, pd.DataFrame]:
     """Validate every resource of the data package in ``data_dir`` and return typed frames by name.
 
@@ -944,6 +969,7 @@ def load_tables(data_dir: Path, expected: dict[str, tuple[tuple[str, str], ...]]
     specs = compiled_descriptor(Path(data_dir))
     if expected is not None:
         check_layout(specs, expected)
+    _check_total_size(Path(data_dir), specs)
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     for spec in specs:
