@@ -9,6 +9,7 @@ structure with hypothesis.
 
 import csv
 import json
+import os
 import shutil
 import tracemalloc
 from decimal import Decimal
@@ -172,6 +173,7 @@ def test_valid_json_of_the_wrong_shape_is_named(raw, edit, expected):
 
 def test_resource_path_to_a_folder_or_with_a_nul_character_is_named(raw):
     (raw / "dossier.csv").mkdir()
+
     def edit(descriptor):
         resource(descriptor, "rules").update(path="dossier.csv")
         resource(descriptor, "actions").update(path="a\0.csv")
@@ -179,7 +181,14 @@ def test_resource_path_to_a_folder_or_with_a_nul_character_is_named(raw):
     edit_descriptor(raw, edit)
     message = refusal(raw)
     assert "dossier.csv : pas un fichier ordinaire" in message
-    assert "a\\x00.csv : fichier introuvable" in message  # and the NUL is not printed raw
+    assert "a\\x00.csv : fichier illisible (nom de fichier invalide)" in message  # the NUL is not printed raw
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="tubes nommés POSIX")
+def test_named_pipe_in_place_of_a_csv_is_refused_without_waiting(raw):
+    (raw / "rules.csv").unlink()
+    os.mkfifo(raw / "rules.csv")  # opening it for reading would wait forever for a writer
+    assert "rules.csv : pas un fichier ordinaire (dossier, tube ou périphérique)" in refusal(raw)
 
 
 def test_descriptor_in_latin1_names_the_line_of_the_first_bad_byte(raw):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -93,8 +94,10 @@ CONTRACT_RESOURCES = (
 )
 
 
+@cache
 def contract_layout() -> dict[str, tuple[tuple[str, str], ...]]:
-    """The fields (name, type) of each contract resource, as the project's own descriptor declares them.
+    """The fields (name, type) of each contract resource, as the project's own descriptor declares them
+    (read once per process: ``data/raw`` is never written).
 
     Another folder must declare the same resources with the same fields (constraints may differ),
     so that a broken or hostile descriptor cannot make the code read a column that is not there.

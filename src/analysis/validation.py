@@ -44,7 +44,9 @@ import csv
 import io
 import json
 import operator
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -533,25 +535,35 @@ def _os_reason(exc: OSError) -> str:
     return f"erreur du système de fichiers (code {exc.errno})" if exc.errno else "erreur du système de fichiers"
 
 
+#: Opening flags: never wait on a named pipe or a device put in place of a file; binary on Windows.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
 def read_bounded(path: Path, label: str, limit: int, problems: list[Problem]) -> bytes | None:
     """The bytes of the regular file ``path`` if it holds at most ``limit``; None and a problem otherwise.
 
-    The size is checked before reading, and no more than ``limit`` + 1 bytes are ever read.
+    The file is opened once, its kind and size checked on the open file before reading, and no more
+    than ``limit`` + 1 bytes are ever read.
     """
     try:
-        if not path.is_file():
-            reason = "pas un fichier ordinaire" if path.exists() else "fichier introuvable"
-            problems.append(Problem(label, None, None, None, reason))
-            return None
-        size, data = path.stat().st_size, b""
-        if size <= limit:
-            with path.open("rb") as handle:
-                data = handle.read(limit + 1)  # the file may have grown since
-            size = len(data)
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except (FileNotFoundError, NotADirectoryError):
+        problems.append(Problem(label, None, None, None, "fichier introuvable"))
+        return None
     except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
         reason = _os_reason(exc) if isinstance(exc, OSError) else "nom de fichier invalide"
         problems.append(Problem(label, None, None, None, f"fichier illisible ({reason})"))
         return None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        problems.append(Problem(label, None, None, None, "pas un fichier ordinaire (dossier, tube ou périphérique)"))
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        size, data = info.st_size, b""
+        if size <= limit:
+            data = handle.read(limit + 1)  # the file may have grown since
+            size = len(data)
     if size > limit:
         reason = f"fichier trop volumineux : {_count(size)} octets, au-delà de la limite du chargeur ({_mebibytes(limit)})"
         problems.append(Problem(label, None, None, None, reason))
