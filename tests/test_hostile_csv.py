@@ -453,7 +453,7 @@ def test_zero_written_plainly_is_accepted(raw):
 # Fuzzing: whatever the damage, the loader loads or raises its French error
 # ------------------------------------------------------------------------------------------------
 
-FILES = sorted(p.name for p in DEFAULT_DATA_DIR.iterdir() if p.suffix in (".csv", ".json"))
+CSV_FILES = sorted(p.name for p in DEFAULT_DATA_DIR.glob("*.csv"))
 TOKENS = [b",", b";", b'"', b"\n", b"\r", b"\r\n", b"\t", b"\0", b"\xff", b"\xe9", b"-0", b"1e3", b"{", b"}", b"]", b"\\u0000"]
 
 
@@ -492,7 +492,7 @@ def mutate(draw, data: bytes) -> bytes:
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(name=st.sampled_from(FILES), data=st.data())
+@given(name=st.one_of(st.just("datapackage.json"), st.sampled_from(CSV_FILES)), data=st.data())  # the descriptor half the time
 def test_fuzzed_bytes_load_or_raise_the_french_error(fuzz_dir, name, data):
     path = fuzz_dir / name
     original = path.read_bytes()
@@ -502,8 +502,6 @@ def test_fuzzed_bytes_load_or_raise_the_french_error(fuzz_dir, name, data):
     finally:
         path.write_bytes(original)
 
-
-CSV_FILES = [name for name in FILES if name.endswith(".csv")]
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

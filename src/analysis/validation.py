@@ -25,12 +25,14 @@ with exactly two decimals; every table has at least one data row; no control cha
 sequences, bidirectional overrides) anywhere in a file.
 
 Hostile or broken files are refused before they can cost much (section « Reading files safely »): a
-CSV file over :data:`MAX_FILE_BYTES`, a descriptor over :data:`MAX_DESCRIPTOR_BYTES` or a cell over
-:data:`MAX_CELL_CHARS` characters; a text that is not UTF-8 (named « encodage non UTF-8 », with the line of
-the first bad byte; UTF-16 is recognised); a file separated by semicolons or tabulations; unbalanced
-quotes. A UTF-8 byte order mark is accepted at the start of a CSV file (spreadsheets write one; so does
-Frictionless) and refused at the start of the descriptor (JSON forbids it; so does Frictionless). Line
-ends may be LF, CRLF or CR.
+CSV file over :data:`MAX_FILE_BYTES`, CSV files over :data:`MAX_PACKAGE_BYTES` together, a descriptor
+over :data:`MAX_DESCRIPTOR_BYTES`, a cell over :data:`MAX_CELL_CHARS` characters, anything but a
+regular file (a named pipe is never waited on); a text that is not UTF-8 (named « encodage non UTF-8 »,
+with the line of the first bad byte; UTF-16 and UTF-32 are recognised); a file separated by semicolons
+or tabulations; unbalanced quotes. A UTF-8 byte order mark is accepted at the start of a CSV file
+(spreadsheets write one; Frictionless accepts it too) and refused at the start of the descriptor (JSON
+forbids it; so does Frictionless). Line ends may be LF, CRLF or CR. The descriptor is trusted as the
+code is: its patterns are run as written, so a descriptor from elsewhere must be reviewed like code.
 
 Every problem found is collected, then reported at once in French, naming the file, the line of the
 file and the column; the message lists the first :data:`MAX_PROBLEMS_SHOWN` problems and counts the
@@ -74,7 +76,8 @@ MAX_PROBLEMS_SHOWN = 200
 #: Longest value quoted in a problem (characters).
 MAX_VALUE_SHOWN = 80
 
-# Cell numbers: at most 15 digits before and 15 after the point (exact in a float64, far below 10^15).
+# Cell numbers: at most 15 digits before and 15 after the point: far below 10^15, they never overflow
+# an int64 or a float64 (nor Python's limit on converting long digit strings).
 _INTEGER = re.compile(r"-?[0-9]{1,15}")
 _NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 _CENTS = re.compile(r"-?[0-9]+\.[0-9]{2}")
