@@ -16,7 +16,7 @@ import pytest
 
 import analysis
 from analysis.loading import DEFAULT_DATA_DIR
-from analysis.validation import ContractDataError, UnsupportedDescriptorError
+from analysis.validation import MAX_PROBLEMS_SHOWN, ContractDataError, UnsupportedDescriptorError
 
 frictionless = pytest.importorskip("frictionless")
 
@@ -72,10 +72,11 @@ def loader_rows(raw):
     except ContractDataError as error:
         message = str(error)
         assert message.startswith("Données du contrat invalides") and "rien n'a été chargé" in message
-        for problem in error.problems:
-            # every problem names file, line and column, in French
+        for index, problem in enumerate(error.problems):
+            # every problem names file, line and column, in French; the message writes out the first ones
             assert problem.file in paths and problem.line is not None and problem.column is not None, problem
-            assert f"{problem.file}, ligne {problem.line}, colonne « {problem.column} »" in message
+            assert str(problem).startswith(f"{problem.file}, ligne {problem.line}, colonne « {problem.column} »")
+            assert (str(problem) in message) == (index < MAX_PROBLEMS_SHOWN)
         return {(paths[p.file], p.line) for p in error.problems}
     return set()
 
@@ -91,6 +92,9 @@ CASES = {
     "année au-dessus du maximum": set_cell("budget_figures.csv", 3, "year", "2031"),
     "financeur hors énumération": set_cell("budget_figures.csv", 3, "funder", "region"),
     "clé primaire en double": duplicate_row("indicators.csv", 4),
+    "règle en double (rules.csv)": duplicate_row("rules.csv", 3),
+    "imputation en double (imputations.csv)": duplicate_row("imputations.csv", 2),
+    "imputation sans code en double (clé partiellement vide)": duplicate_row("imputations.csv", 4),
     "ligne CLS portant une action France Travail": set_cell("budget_figures.csv", 3, "action", "2.4"),
     "action CLS inconnue": set_cell("sub_actions.csv", 0, "action", "1.8"),
     "action sur une ligne de la délibération": set_cell("text_amounts.csv", 0, "action", "1.1"),
@@ -202,6 +206,16 @@ def test_unsupported_descriptor_feature_stops_the_loader_before_reading(raw, edi
     assert message.startswith("Descripteur datapackage.json invalide ou non pris en charge")
     assert "rien n'a été chargé" in message and expected in message
     assert "fichier introuvable" not in message
+
+
+def test_every_resource_has_a_primary_key_that_holds_on_the_data():
+    # A duplicated row is refused only where a key is declared: every resource declares one.
+    resources = json.loads((DEFAULT_DATA_DIR / "datapackage.json").read_text(encoding="utf-8"))["resources"]
+    assert [r["name"] for r in resources if not r["schema"].get("primaryKey")] == []
+    tables = analysis.validation.load_tables(DEFAULT_DATA_DIR)
+    for resource in resources:
+        key = resource["schema"]["primaryKey"]
+        assert not tables[resource["name"]].duplicated(subset=key).any(), resource["name"]
 
 
 def test_committed_descriptor_is_what_the_build_script_writes():

@@ -58,10 +58,9 @@ def req(field):
     return {**field, "constraints": {**field.get("constraints", {}), "required": True}}
 
 
-def resource(name, title, description, fields, primary_key=None, foreign_keys=()):
-    schema = {"fields": fields}
-    if primary_key:
-        schema["primaryKey"] = primary_key
+def resource(name, title, description, fields, primary_key, foreign_keys=()):
+    """A CSV resource; every resource has a primary key, so that a duplicated row is refused."""
+    schema = {"fields": fields, "primaryKey": primary_key}
     if foreign_keys:
         schema["foreignKeys"] = list(foreign_keys)
     return {
@@ -235,6 +234,9 @@ RESOURCES = [
             SOURCE_LINE,
             NOTES,
         ],
+        # An imputation is a code printed at a place of a document; a code may be absent (a programme
+        # cited alone), never twice on the same line of the same document.
+        ["document", "source_line", "code"],
     ),
     resource(
         "rules",

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, MEASURES, PHASES, RAW_DIR
-from analysis.validation import load_tables
+from analysis.validation import compiled_descriptor, layout, load_tables
 
 #: Default location of the transcribed tables (``data/raw``).
 DEFAULT_DATA_DIR = RAW_DIR
@@ -86,6 +87,25 @@ def _budget(figures: pd.DataFrame) -> pd.DataFrame:
     return budget[BUDGET_COLUMNS]
 
 
+#: The resources ``load_contract`` reads.
+CONTRACT_RESOURCES = (
+    "actions", "budget_figures", "sub_actions", "indicators", "indicator_values", "text_amounts",
+    "ft_financing_plan", "table_columns", "imputations", "rules",
+)
+
+
+@cache
+def contract_layout() -> dict[str, tuple[tuple[str, str], ...]]:
+    """The fields (name, type) of each contract resource, as the project's own descriptor declares them
+    (read once per process: ``data/raw`` is never written).
+
+    Another folder must declare the same resources with the same fields (constraints may differ),
+    so that a broken or hostile descriptor cannot make the code read a column that is not there.
+    """
+    specs = {spec.name: spec for spec in compiled_descriptor(DEFAULT_DATA_DIR)}
+    return {name: layout(specs[name]) for name in CONTRACT_RESOURCES}
+
+
 def load_contract(path: str | Path | None = None) -> Contract:
     """Load and validate both contracts from ``path`` (default: the project's ``data/raw``).
 
@@ -93,7 +113,7 @@ def load_contract(path: str | Path | None = None) -> Contract:
     nothing is loaded in that case.
     """
     data_dir = Path(path) if path is not None else DEFAULT_DATA_DIR
-    tables = load_tables(data_dir)
+    tables = load_tables(data_dir, expected=contract_layout())
     return Contract(
         actions=tables["actions"],
         budget=_budget(tables["budget_figures"]),

@@ -18,25 +18,42 @@ loader does not implement (another field type, constraint, CSV dialect, missing-
 foreign key…) stops it with :class:`UnsupportedDescriptorError`, naming the resource and the field:
 a rule is never silently ignored.
 
-The loader is stricter than Frictionless in three ways, which the descriptor cannot state: no space at
-either end of a cell; numbers written plainly (``-1234.5``: no exponent, sign ``+``, space or ``€``);
-money columns (``*_eur``) with exactly two decimals.
+The loader is stricter than Frictionless in ways the descriptor cannot state: no space at either end
+of a cell; numbers written plainly (``-1234.5``: no exponent, sign ``+``, space, ``_`` or ``€``; at most
+15 digits before and 15 after the point; no signed zero such as ``-0.00``); money columns (``*_eur``)
+with exactly two decimals; every table has at least one data row; no control character (NUL, escape
+sequences, bidirectional overrides) anywhere in a file.
+
+Hostile or broken files are refused before they can cost much (section « Reading files safely »): a
+CSV file over :data:`MAX_FILE_BYTES`, CSV files over :data:`MAX_PACKAGE_BYTES` together, a descriptor
+over :data:`MAX_DESCRIPTOR_BYTES`, a cell over :data:`MAX_CELL_CHARS` characters, anything but a
+regular file (a named pipe is never waited on); a text that is not UTF-8 (named « encodage non UTF-8 »,
+with the line of the first bad byte; UTF-16 and UTF-32 are recognised); a file separated by semicolons
+or tabulations; unbalanced quotes. A UTF-8 byte order mark is accepted at the start of a CSV file
+(spreadsheets write one; Frictionless accepts it too) and refused at the start of the descriptor (JSON
+forbids it; so does Frictionless). Line ends may be LF, CRLF or CR. The descriptor is trusted as the
+code is: its patterns are run as written, so a descriptor from elsewhere must be reviewed like code.
 
 Every problem found is collected, then reported at once in French, naming the file, the line of the
-file and the column. Nothing is loaded when any problem is found.
+file and the column; the message lists the first :data:`MAX_PROBLEMS_SHOWN` problems and counts the
+others. Nothing is loaded when any problem is found.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import operator
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
+from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -45,8 +62,24 @@ import pandas as pd
 
 DESCRIPTOR = "datapackage.json"
 
-_INTEGER = re.compile(r"-?[0-9]+")
-_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+#: Largest CSV file read (bytes): 10 Mio, some 80 times the largest table of the contracts (such a
+#: file is read or refused in about 2 s and 200 Mio of memory).
+MAX_FILE_BYTES = 10 * 1024 * 1024
+#: Largest total of the CSV files of a folder (bytes): 20 Mio, some 70 times the contracts' tables.
+MAX_PACKAGE_BYTES = 20 * 1024 * 1024
+#: Largest descriptor read (bytes): 5 Mio, some 170 times the real one.
+MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024
+#: Longest cell (characters): 10 000, some 20 times the longest cell of the contracts.
+MAX_CELL_CHARS = 10_000
+#: Problems written out in the error message (all are kept in ``ContractDataError.problems``).
+MAX_PROBLEMS_SHOWN = 200
+#: Longest value quoted in a problem (characters).
+MAX_VALUE_SHOWN = 80
+
+# Cell numbers: at most 15 digits before and 15 after the point: far below 10^15, they never overflow
+# an int64 or a float64 (nor Python's limit on converting long digit strings).
+_INTEGER = re.compile(r"-?[0-9]{1,15}")
+_NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
 _CENTS = re.compile(r"-?[0-9]+\.[0-9]{2}")
 _TEXT = pd.api.types.pandas_dtype("str")  # resolved once: looking a dtype up by name is slow
 
@@ -77,8 +110,30 @@ class Problem:
             where.append(f"ligne {self.line}")
         if self.column is not None:
             where.append(f"colonne « {self.column} »")
-        value = f"valeur « {self.value} » : " if self.value not in (None, "") else ""
-        return f"{', '.join(where)} : {value}{self.reason}"
+        value = f"valeur « {shown_value(self.value)} » : " if self.value not in (None, "") else ""
+        return printable(f"{', '.join(where)} : {value}{self.reason}")
+
+
+#: Characters never written raw into a message: C0 and C1 controls (a terminal would obey escape
+#: sequences), and the bidirectional overrides and isolates (they reorder what a reader sees).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_SHOWN_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
+    return _SHOWN_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+
+
+def shown_value(value: str) -> str:
+    """A cell as quoted in a message: cut after :data:`MAX_VALUE_SHOWN` characters, with its length."""
+    if len(value) <= MAX_VALUE_SHOWN:
+        return value
+    return f"{value[:MAX_VALUE_SHOWN]}… ({_count(len(value))} caractères)"
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
 
 
 def _plural(n: int) -> str:
@@ -86,11 +141,19 @@ def _plural(n: int) -> str:
 
 
 class ContractDataError(ValueError):
-    """Raised when the raw contract tables are invalid; lists every problem, in French."""
+    """Raised when the raw contract tables are invalid; lists every problem, in French.
+
+    The message writes out the first :data:`MAX_PROBLEMS_SHOWN` problems and counts the others;
+    ``problems`` keeps them all.
+    """
 
     def __init__(self, problems: list[Problem]):
         self.problems = list(problems)
-        super().__init__("\n".join([self.headline(len(self.problems)), *(f"  - {p}" for p in self.problems)]))
+        lines = [self.headline(len(self.problems)), *(f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN])]
+        more = len(self.problems) - MAX_PROBLEMS_SHOWN
+        if more > 0:
+            lines.append(f"  … et {_count(more)} autre{_plural(more)} problème{_plural(more)} (liste complète : .problems)")
+        super().__init__("\n".join(lines))
 
     @staticmethod
     def headline(n: int) -> str:
@@ -207,9 +270,11 @@ def _parse(kind: str, raw: Any) -> Any:
         return int(text)
     if kind == "number" and not isinstance(raw, bool):
         try:
-            return Decimal(text)
+            number = Decimal(text)
         except InvalidOperation:
-            pass
+            number = None
+        if number is not None and number.is_finite():
+            return number
     raise ValueError(f"valeur {text} illisible comme {kind}")
 
 
@@ -222,6 +287,8 @@ def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
         shown = ", ".join(str(v) for v in value)
         return allowed.__contains__, lambda _t: f"valeur non autorisée (attendu : {shown})"
     if name == "pattern":
+        if not isinstance(value, str):
+            raise ValueError("expression régulière (texte) attendue")
         # Exactly as Frictionless 5 reads it: ``^pattern$``. Wrap an alternation in a group ("(a|b)"):
         # "^a|b$" accepts anything that starts with a or ends with b, in both tools.
         regex = re.compile(f"^{value}$")
@@ -246,7 +313,7 @@ def _compile_field(resource: str, field: Any, refusals: _Refusals) -> FieldSpec 
     name, kind = field["name"], field.get("type", "string")
     where = _where(resource, name)
     refusals.keys(where, field, _FIELD_KEYS, "propriété de champ")
-    if kind not in SUPPORTED_CONSTRAINTS:
+    if not isinstance(kind, str) or kind not in SUPPORTED_CONSTRAINTS:
         refusals.add(where, f"type « {kind} » non pris en charge (types pris en charge : {', '.join(SUPPORTED_CONSTRAINTS)})")
         return None
     if field.get("format", "default") != "default":
@@ -371,6 +438,24 @@ def _check_references(specs: list[TableSpec], refusals: _Refusals) -> None:
                 refusals.add(_where(spec.name) + ", clé étrangère", f"champ « {name} » absent de « {fk.resource} »")
 
 
+_JSON_REASONS = {
+    "Expecting value": "valeur attendue",
+    "Expecting property name enclosed in double quotes": "nom de propriété entre guillemets doubles attendu (virgule en trop ?)",
+    "Expecting ',' delimiter": "virgule attendue",
+    "Expecting ':' delimiter": "deux-points attendu",
+    "Unterminated string starting at": "chaîne de caractères jamais refermée",
+    "Invalid control character at": "caractère de contrôle dans une chaîne",
+    "Invalid \\escape": "séquence d'échappement invalide",
+    "Invalid \\uXXXX escape": "séquence d'échappement \\uXXXX invalide",
+    "Extra data": "contenu après la fin du document JSON",
+}
+
+
+def _json_problem(exc: json.JSONDecodeError) -> Problem:
+    reason = next((fr for en, fr in _JSON_REASONS.items() if exc.msg.startswith(en)), "syntaxe invalide")
+    return Problem(DESCRIPTOR, exc.lineno, None, None, f"JSON illisible à la colonne {exc.colno} : {reason}")
+
+
 @lru_cache(maxsize=8)
 def compile_descriptor(text: str) -> tuple[TableSpec, ...]:
     """Compile the descriptor's JSON text into table specifications (cached: compiled once per text).
@@ -380,7 +465,9 @@ def compile_descriptor(text: str) -> tuple[TableSpec, ...]:
     try:
         descriptor = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UnsupportedDescriptorError([Problem(DESCRIPTOR, exc.lineno, None, None, f"JSON illisible ({exc.msg})")]) from None
+        raise UnsupportedDescriptorError([_json_problem(exc)]) from None
+    except RecursionError:
+        raise UnsupportedDescriptorError([Problem(DESCRIPTOR, None, None, None, "JSON trop imbriqué")]) from None
     refusals = _Refusals()
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         refusals.add("paquet", "un objet avec une liste « resources » est attendu")
@@ -396,10 +483,209 @@ def compile_descriptor(text: str) -> tuple[TableSpec, ...]:
 
 def compiled_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
     """The compiled descriptor of ``data_dir``; a French error if it is missing, unreadable or unsupported."""
-    path = Path(data_dir) / DESCRIPTOR
-    if not path.is_file():
-        raise ContractDataError([Problem(str(path), None, None, None, "fichier introuvable")])
-    return compile_descriptor(path.read_text(encoding="utf-8"))
+    data_dir = Path(data_dir)
+    path = data_dir / DESCRIPTOR
+    problems: list[Problem] = []
+    if not data_dir.is_dir():
+        raise ContractDataError([Problem(str(data_dir), None, None, None, "dossier introuvable")])
+    data = read_bounded(path, str(path), MAX_DESCRIPTOR_BYTES, problems)
+    if data is None:
+        raise ContractDataError(problems)
+    text = decode_text(data, DESCRIPTOR, problems, bom=False)
+    if text is None:
+        raise UnsupportedDescriptorError(problems)
+    return compile_descriptor(text)
+
+
+def check_layout(specs: tuple[TableSpec, ...], expected: dict[str, tuple[tuple[str, str], ...]]) -> None:
+    """Every resource of ``expected`` is declared, with the same fields (name, type) in the same order.
+
+    Raises :class:`UnsupportedDescriptorError` otherwise: a descriptor may tighten or relax constraints,
+    not change the tables' layout that the code reads.
+    """
+    declared = {spec.name: layout(spec) for spec in specs}
+    refusals = _Refusals()
+    for name, fields in expected.items():
+        if name not in declared:
+            refusals.add(_where(name), "ressource absente ; le chargeur l'attend")
+        elif declared[name] != fields:
+            shown = ", ".join(f"{f} ({kind})" for f, kind in fields)
+            refusals.add(_where(name), f"champs différents de ceux attendus par le chargeur : {shown}")
+    if refusals.problems:
+        raise UnsupportedDescriptorError(refusals.problems)
+
+
+def layout(spec: TableSpec) -> tuple[tuple[str, str], ...]:
+    """The fields of a resource as (name, type) pairs, in order."""
+    return tuple((f.name, f.kind) for f in spec.fields)
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading files safely: bounded size, UTF-8 text without control characters, CSV syntax in French
+# ------------------------------------------------------------------------------------------------
+
+
+def _mebibytes(n: int) -> str:
+    """A limit in mebibytes, the French way: ``10 Mio``, ``0,5 Mio``."""
+    return f"{n / 2**20:.1f}".replace(".", ",").removesuffix(",0") + " Mio"
+
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "accès refusé"
+    if isinstance(exc, IsADirectoryError):
+        return "c'est un dossier"
+    return f"erreur du système de fichiers (code {exc.errno})" if exc.errno else "erreur du système de fichiers"
+
+
+#: Opening flags: never wait on a named pipe or a device put in place of a file; binary on Windows.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def read_bounded(path: Path, label: str, limit: int, problems: list[Problem]) -> bytes | None:
+    """The bytes of the regular file ``path`` if it holds at most ``limit``; None and a problem otherwise.
+
+    The file is opened once, its kind and size checked on the open file before reading, and no more
+    than ``limit`` + 1 bytes are ever read.
+    """
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except (FileNotFoundError, NotADirectoryError):
+        problems.append(Problem(label, None, None, None, "fichier introuvable"))
+        return None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL character in the name
+        reason = _os_reason(exc) if isinstance(exc, OSError) else "nom de fichier invalide"
+        problems.append(Problem(label, None, None, None, f"fichier illisible ({reason})"))
+        return None
+    info = os.fstat(descriptor)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(descriptor)
+        problems.append(Problem(label, None, None, None, "pas un fichier ordinaire (dossier, tube ou périphérique)"))
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        size, data = info.st_size, b""
+        if size <= limit:
+            data = handle.read(limit + 1)  # the file may have grown since
+            size = len(data)
+    if size > limit:
+        reason = f"fichier trop volumineux : {_count(size)} octets, au-delà de la limite du chargeur ({_mebibytes(limit)})"
+        problems.append(Problem(label, None, None, None, reason))
+        return None
+    return data
+
+
+def line_of(prefix: bytes | str) -> int:
+    """The line (from 1) on which the text following ``prefix`` starts; LF, CRLF and CR each end a line."""
+    lf, cr, crlf = (b"\n", b"\r", b"\r\n") if isinstance(prefix, bytes) else ("\n", "\r", "\r\n")
+    return prefix.count(lf) + prefix.count(cr) - prefix.count(crlf) + 1
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """Text in UTF-16 without a byte order mark: one byte in two of the sample is zero."""
+    sample = data[:4096]
+    return len(sample) >= 4 and max(sample[0::2].count(0), sample[1::2].count(0)) * 4 >= len(sample)
+
+
+def _encoding_reason(data: bytes, offset: int) -> str:
+    byte = data[offset]
+    try:
+        guess = f" (« {bytes([byte]).decode('cp1252')} » en Windows-1252 / Latin-1 ?)"
+    except UnicodeDecodeError:
+        guess = ""
+    return f"encodage non UTF-8 : octet 0x{byte:02X} invalide{guess} ; enregistrer le fichier en UTF-8"
+
+
+#: Byte order marks of the wide encodings (UTF-32 first: its little-endian mark starts like UTF-16's).
+_WIDE_BOMS = {
+    codecs.BOM_UTF32_LE: "UTF-32",
+    codecs.BOM_UTF32_BE: "UTF-32",
+    codecs.BOM_UTF16_LE: "UTF-16",
+    codecs.BOM_UTF16_BE: "UTF-16",
+}
+
+
+def decode_text(data: bytes, label: str, problems: list[Problem], bom: bool) -> str | None:
+    """The text of a file in UTF-8; None and a problem naming its line when it is not UTF-8 or holds a
+    control character. ``bom``: a UTF-8 byte order mark is accepted (and dropped) at the start."""
+    wide = next((name for mark, name in _WIDE_BOMS.items() if data.startswith(mark)), None)
+    if wide is None and b"\x00" in data[:4096] and _looks_utf16(data):
+        wide = "UTF-16 sans marque d'ordre des octets"
+    if wide is not None:
+        problems.append(Problem(label, 1, None, None, f"encodage non UTF-8 : {wide} ; enregistrer le fichier en UTF-8"))
+        return None
+    try:
+        text = data.decode("utf-8-sig" if bom else "utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(label, line_of(data[: exc.start]), None, None, _encoding_reason(data, exc.start)))
+        return None
+    if text.startswith("\ufeff"):
+        reason = "marque d'ordre des octets (BOM) en tête du fichier, que JSON interdit : enregistrer en UTF-8 sans BOM"
+        problems.append(Problem(label, 1, None, None, reason))
+        return None
+    control = _CONTROL.search(text)
+    if control is not None:
+        char = control.group()
+        what = "octet nul (NUL)" if char == "\x00" else f"caractère de contrôle U+{ord(char):04X}"
+        problems.append(Problem(label, line_of(text[: control.start()]), None, None, f"{what} interdit dans le fichier"))
+        return None
+    return text
+
+
+def parse_csv(text: str, label: str, problems: list[Problem]) -> tuple[list[list[str]], list[int]] | None:
+    """The records of a CSV text and the line where each starts; None and a problem on a syntax error."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        records = list(reader)
+    except csv.Error:
+        problems.append(_syntax_problem(text, label))
+        return None
+    if line_of(text) - (text.endswith(("\n", "\r")) or not text) == len(records):
+        lines = list(range(1, len(records) + 1))  # one line per record: no cell spans lines
+    else:
+        lines = _record_lines(text)
+    if len(text) > MAX_CELL_CHARS and max(map(len, chain.from_iterable(records)), default=0) > MAX_CELL_CHARS:
+        index = next(i for i, record in enumerate(records) if any(len(cell) > MAX_CELL_CHARS for cell in record))
+        problems.append(Problem(label, lines[index], None, None, _too_long()))
+        return None
+    return records, lines
+
+
+def _too_long() -> str:
+    return f"cellule de plus de {_count(MAX_CELL_CHARS)} caractères (limite du chargeur)"
+
+
+def _record_lines(text: str) -> list[int]:
+    """The file line where each record starts, when a quoted cell spans several lines."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    lines, start = [], 1
+    for _ in reader:
+        lines.append(start)
+        start = reader.line_num + 1
+    return lines
+
+
+def _syntax_problem(text: str, label: str) -> Problem:
+    """The CSV syntax error of ``text``, in French, at the line where the faulty record starts."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start, message = 1, ""
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        message = str(exc)
+    seen = f" (erreur constatée ligne {reader.line_num})" if reader.line_num > start else ""
+    if "field larger than field limit" in message:
+        return Problem(label, start, None, None, _too_long())
+    if "unexpected end of data" in message:
+        reason = f"guillemet ouvert jamais refermé : le fichier se termine ligne {reader.line_num} dans la cellule"
+    elif "expected after" in message:
+        reason = (
+            "guillemet mal placé : un guillemet fermant doit être suivi d'une virgule ou d'une fin de ligne "
+            f'(dans une cellule entre guillemets, un guillemet s\'écrit ""){seen}'
+        )
+    else:
+        reason = f"syntaxe CSV invalide{seen}"
+    return Problem(label, start, None, None, reason)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -424,51 +710,73 @@ class Table(NamedTuple):
 
 def _read_csv(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> tuple[list, list, list] | None:
     """Header, rows and the file line where each row starts; None (and a problem) if the file is unusable."""
-    path = Path(data_dir) / spec.path
-    if not path.is_file():
-        problems.append(Problem(spec.label, None, None, None, "fichier introuvable"))
+    data = read_bounded(Path(data_dir) / spec.path, spec.label, MAX_FILE_BYTES, problems)
+    if data is None:
         return None
-    try:
-        text = path.read_text(encoding="utf-8")
-        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
-        if text.count("\n") + (not text.endswith("\n")) == len(records):
-            lines = list(range(1, len(records) + 1))  # one line per record: no cell spans lines
-        else:
-            lines = _record_lines(text)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        problems.append(Problem(spec.label, None, None, None, f"fichier illisible ({exc})"))
+    text = decode_text(data, spec.label, problems, bom=True) if data else ""
+    parsed = parse_csv(text, spec.label, problems) if text is not None else None
+    if parsed is None:
         return None
+    records, lines = parsed
     if not records:
-        problems.append(Problem(spec.label, None, None, None, "fichier vide (en-tête attendu)"))
+        size = " (0 octet)" if not data else ""
+        problems.append(Problem(spec.label, None, None, None, f"fichier vide{size} : en-tête attendu"))
         return None
     return records[0], records[1:], lines[1:]
 
 
-def _record_lines(text: str) -> list[int]:
-    """The file line where each record starts, when a quoted cell spans several lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines, start = [], 1
-    for _ in reader:
-        lines.append(start)
-        start = reader.line_num + 1
-    return lines
+#: Separators a spreadsheet may write instead of the comma, and their French names.
+_SEPARATORS = {";": "point-virgule", "\t": "tabulation", "|": "barre verticale"}
+
+
+def _separator(cells: list[str], width: int) -> str | None:
+    """The name of the separator that would split ``cells`` (at most half the ``width`` expected) into
+    ``width`` cells, if any: a row written with another separator reads as one or a few cells."""
+    if 2 * len(cells) > width:
+        return None
+    text = ",".join(cells)
+    for separator, name in _SEPARATORS.items():
+        if text.count(separator) >= width - len(cells):
+            return f"« {printable(separator)} » ({name})"
+    return None
+
+
+def _names(names: list[str]) -> str:
+    shown = ", ".join(shown_value(n) for n in names[:10])
+    return shown + (f" … (+{_count(len(names) - 10)})" if len(names) > 10 else "")
 
 
 def _check_header(spec: TableSpec, header: list[str], problems: list[Problem]) -> bool:
     expected = [f.name for f in spec.fields]
     if list(header) == expected:
         return True
+    separator = _separator(header, len(expected))
+    if separator is not None:
+        reason = f"séparateur {separator} au lieu de la virgule : enregistrer le fichier en CSV séparé par des virgules"
+        problems.append(Problem(spec.label, 1, None, None, reason))
+        return False
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
+    twice = sorted({c for c in header if header.count(c) > 1}) if len(header) <= 2 * len(expected) else []
     detail = []
-    if missing:
-        detail.append("colonnes manquantes : " + ", ".join(missing))
-    if extra:
-        detail.append("colonnes inattendues : " + ", ".join(extra))
+    for names, what in ((missing, "manquantes"), (extra, "inattendues"), (twice, "en double")):
+        if names:
+            detail.append(f"colonnes {what} : {_names(names)}")
     if not detail:
         detail.append("colonnes dans un ordre différent du schéma")
     problems.append(Problem(spec.label, 1, None, None, "en-tête invalide (" + " ; ".join(detail) + ")"))
     return False
+
+
+def _width_reason(row: list[str], width: int) -> str:
+    """Why a row of the wrong width is refused, with the likely cause."""
+    n = len(row)
+    if n > width:
+        more = n - width
+        return f"{n} cellules au lieu de {width} ({more} de trop : virgule hors guillemets ?)"
+    separator = _separator(row, width)
+    cause = f"séparateur {separator} au lieu de la virgule ?" if separator else "virgule manquante ?"
+    return f"{n} cellule{_plural(n)} au lieu de {width} ({width - n} manquante{_plural(width - n)} : {cause})"
 
 
 def _columns(spec: TableSpec, rows: list, lines: list[int], problems: list[Problem]) -> tuple[list, list[int]]:
@@ -484,13 +792,40 @@ def _columns(spec: TableSpec, rows: list, lines: list[int], problems: list[Probl
         elif not row:
             problems.append(Problem(spec.label, line, None, None, "ligne vide"))
         else:
-            problems.append(Problem(spec.label, line, None, None, f"{len(row)} cellules au lieu de {width}"))
+            problems.append(Problem(spec.label, line, None, None, _width_reason(row, width)))
     columns = [list(c) for c in zip(*kept)] if kept else [[] for _ in range(width)]
     return columns, kept_lines
 
 
-_TYPE_REASONS = {"integer": "nombre entier attendu", "number": "nombre attendu (point décimal, sans espace ni €)"}
+_TYPE_REASONS = {"integer": "nombre entier attendu", "number": "nombre attendu"}
 _CONVERTERS = {"integer": (_INTEGER, int), "number": (_NUMBER, Decimal)}
+_UNBOUNDED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_SCIENTIFIC = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
+#: Characters that betray a number written for a person, and what to write instead (first found wins).
+_NUMBER_HINTS = (
+    ("€", "sans symbole €"),
+    ("+", "sans signe +"),
+    ("_", "sans séparateur de milliers « _ »"),
+    (" ", "sans espace : séparateur de milliers ?"),
+    ("\u00a0", "sans espace : séparateur de milliers ?"),
+    ("\u202f", "sans espace : séparateur de milliers ?"),
+    (",", "point décimal et non virgule, sans séparateur de milliers : 618000.00"),
+)
+
+
+def _number_reason(kind: str, raw: str) -> str:
+    """Why ``raw`` is not a plainly written number of type ``kind``, naming the likely cause."""
+    base = _TYPE_REASONS[kind]
+    if raw != raw.strip():
+        return "espaces superflus en début ou fin de cellule"
+    if _UNBOUNDED.fullmatch(raw):
+        if kind == "integer" and "." in raw:
+            return f"{base} (sans décimales)"
+        return f"{base} (trop de chiffres : 15 au plus avant le point et 15 après)"
+    if _SCIENTIFIC.fullmatch(raw):
+        return f"{base} (notation scientifique non admise : écrire le nombre en chiffres, par exemple 1000)"
+    hint = next((hint for char, hint in _NUMBER_HINTS if char in raw), None)
+    return f"{base} ({hint})" if hint else base
 
 
 def _read_value(field: FieldSpec, raw: str) -> tuple[Any, str | None]:
@@ -505,8 +840,10 @@ def _read_value(field: FieldSpec, raw: str) -> tuple[Any, str | None]:
         value = raw
     elif _CONVERTERS[field.kind][0].fullmatch(raw):
         value = _CONVERTERS[field.kind][1](raw)
+        if raw[0] == "-" and value == 0:
+            return value, "zéro précédé d'un signe moins : écrire le zéro sans signe"
     else:
-        return None, "espaces superflus en début ou fin de cellule" if raw != raw.strip() else _TYPE_REASONS[field.kind]
+        return None, _number_reason(field.kind, raw)
     if raw != raw.strip():
         return value, "espaces superflus en début ou fin de cellule"
     for keeps, reason in field.checks:
@@ -582,6 +919,9 @@ def _read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Tab
         header, rows, lines = read
     if not _check_header(spec, header, problems):
         return None
+    if not rows:
+        problems.append(Problem(spec.label, None, None, None, "aucune ligne de données, seulement l'en-tête (fichier tronqué ?)"))
+        return None
     columns, lines = _columns(spec, rows, lines, problems)
     typed, bad = {}, {}
     for field, values in zip(spec.fields, columns):
@@ -618,14 +958,33 @@ def _frame(table: Table) -> pd.DataFrame:
     return pd.DataFrame({f.name: _array(f, table.typed[f.name]) for f in table.spec.fields})
 
 
-def load_tables(data_dir: Path) -> dict[str, pd.DataFrame]:
+def _check_total_size(data_dir: Path, specs: tuple[TableSpec, ...]) -> None:
+    """Refuse, before reading any, CSV files that together exceed :data:`MAX_PACKAGE_BYTES`."""
+    total = 0
+    for spec in specs:
+        try:
+            path = data_dir / spec.path if spec.path is not None else None
+            total += path.stat().st_size if path is not None and path.is_file() else 0
+        except (OSError, ValueError):
+            pass  # reported when the file is read
+    if total > MAX_PACKAGE_BYTES:
+        limit = _mebibytes(MAX_PACKAGE_BYTES)
+        reason = f"fichiers CSV trop volumineux : {_count(total)} octets au total, au-delà de la limite du chargeur ({limit})"
+        raise ContractDataError([Problem(str(data_dir), None, None, None, reason)])
+
+
+def load_tables(data_dir: Path, expected: dict[str, tuple[tuple[str, str], ...]] | None = None) -> dict[str, pd.DataFrame]:
     """Validate every resource of the data package in ``data_dir`` and return typed frames by name.
 
     Raises :class:`UnsupportedDescriptorError` before reading any table if the descriptor asks for a
-    rule the loader does not implement, and :class:`ContractDataError` listing all problems of the
+    rule the loader does not implement, or lacks a resource of ``expected`` (name -> (field, type)
+    pairs, see :func:`check_layout`), and :class:`ContractDataError` listing all problems of the
     data; nothing is returned in either case.
     """
     specs = compiled_descriptor(Path(data_dir))
+    if expected is not None:
+        check_layout(specs, expected)
+    _check_total_size(Path(data_dir), specs)
     problems: list[Problem] = []
     tables: dict[str, Table] = {}
     for spec in specs:
