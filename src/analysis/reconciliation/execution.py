@@ -4,9 +4,10 @@ Each contract by its own rules (``../shared/notes/contract-rules.md``):
 
 - **CLS** (multi-year): the State credits paid for year n are compared with the latest amount notified by
   avenant for n when a workbook records one (art. 2.2, l. 300-318: 2025-2027 are « notifiés et précisés par
-  avenant »; the « Avenant » sheet of the workbook of year n-1), else with the fiche's forecast. The reference
-  comes from :func:`analysis.assessment.ledger.planned_by_year`, the rule ``analysis.assess`` applies
-  (``planned_state`` / ``planned_state_source``). Unconsumed credits may be carried over to n+1.
+  avenant »; the « Avenant » sheet of the workbook of year n-1), else with the fiche's forecast: the rule
+  ``analysis.assess`` applies (``planned_state`` / ``planned_state_source``), by its own functions
+  (:func:`analysis.assessment.ledger.planned_state`, :func:`~analysis.assessment.ledger.reported_amounts`).
+  Unconsumed credits may be carried over to n+1.
 - **France Travail** (one year, l. 5765-5769): the State pays an advance of 60 % at signature and the balance
   after the final report; an over-payment is refunded then (art. 6, l. 5949-5966). The credits paid of an
   action are compared with the advance share of its State amount (rule ``ft_advance_rate``; FIPE left out of
@@ -20,8 +21,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from analysis.assessment.ledger import planned_by_year
-from analysis.assessment.parameters import resolve_parameters
+from analysis.assessment.ledger import planned_state, reported_amounts
 from analysis.assumptions import default
 from analysis.domain import FICHE_TABLE, FT
 from analysis.formatting import format_percent
@@ -127,33 +127,26 @@ def check_execution_arithmetic(contract, execution) -> list[dict]:
     return rows
 
 
-def _cls_references(facts: Facts, execution) -> dict:
-    """(action, year) -> (State amount, 'avenant' or 'contrat') of the CLS: the latest amount notified by
-    avenant, else the fiche's forecast (l. 300-318), as ``analysis.assess`` reads it
-    (:func:`analysis.assessment.ledger.planned_by_year`), with the reconciliation's readings of ERBM (H04)
-    and FIPE (H05)."""
-    params = resolve_parameters(
-        cls_state_includes_erbm=facts.choices.cls_state_includes_erbm,
-        ft_state_excludes_fipe=facts.choices.ft_state_excludes_fipe,
-    )
-    return planned_by_year(facts.contract, execution, params, "cls")
+def _cls_reference(facts: Facts, notified: dict, action: str, year: int, fiche: list[dict]) -> tuple:
+    """(expected amount, its records, how the sentence names it) for CLS credits paid in ``year``.
 
-
-def _cls_reference(facts: Facts, references: dict, action: str, year: int, fiche: list[dict]) -> tuple:
-    """(expected amount, its records, how the sentence names it) for CLS credits paid in ``year``: the
-    avenant-notified amount when there is one, else the fiche's State share (ERBM included, H04)."""
-    amount, source = references.get((action, year), (None, None))
+    The rule of ``analysis.assess`` (``planned_state`` / ``planned_state_source``), by its own function
+    :func:`analysis.assessment.ledger.planned_state`: the latest amount notified by avenant when a workbook
+    records one (art. 2.2, l. 300-318; ``notified`` from :func:`analysis.assessment.ledger.reported_amounts`,
+    latest workbook last), else the fiche's forecast (State columns, ERBM included, H04).
+    """
+    state = facts.cls_state(fiche)
+    amount, source = planned_state({"notified_state": notified.get(("cls", action, year, "notified")),
+                                    "planned_contract": sum_or_none(state)})
     if source == "avenant":
-        notified = [
+        records = [
             r for r in facts.pick("execution", phase="adjusted", row_type="line", convention="cls", action=action, year=year)
             if r["quantity"] == "notified" and r["funder"] == "etat"
         ]
-        return amount, notified[-1:], (f"au montant État notifié par avenant pour {year} (référence : avenant, le "
-                                       "dernier notifié ; art. 2.2, montants « notifiés et précisés par avenant »)")
-    state = facts.cls_state(fiche)
-    expected = amount if state and amount is not None else sum_or_none(state)
-    return expected, state, ("à la part État prévue par la fiche action (référence : fiche, aucun avenant renseigné "
-                             "pour cette année)")
+        return amount, records[-1:], (f"au montant État notifié par avenant pour {year} (référence : avenant, le "
+                                      "dernier notifié ; art. 2.2, montants « notifiés et précisés par avenant »)")
+    return (amount if state else None), state, ("à la part État prévue par la fiche action (référence : fiche, aucun "
+                                                "avenant renseigné pour cette année)")
 
 
 def _ft_reference(facts: Facts, fiche: list[dict], rate: Decimal) -> tuple:
@@ -208,7 +201,7 @@ def check_execution_vs_contract(contract, execution) -> list[dict]:
     """
     facts = Facts.of(contract)
     paid = _of(_execution_lines(facts, execution), "paid", "etat")
-    references = _cls_references(facts, execution)
+    notified = reported_amounts(execution)
     rate = facts.contract.rule_rate("ft_advance_rate")
     rows, within = [], {}
     for (convention, action, year), g in facts.groups("execution", paid, "convention", "action", "year", dropna=True):
@@ -220,7 +213,7 @@ def check_execution_vs_contract(contract, execution) -> list[dict]:
             if facts.ft_state(fiche):
                 within.setdefault(year, []).extend(g)
         else:
-            expected, records, reference = _cls_reference(facts, references, action, year, fiche)
+            expected, records, reference = _cls_reference(facts, notified, action, year, fiche)
         scope = facts.action_scope(FAMILY, convention, action, table="execution", year=year, funder="etat")
         rows.append(
             scope.money(
