@@ -162,7 +162,8 @@ def _ft_reference(facts: Facts, fiche: list[dict], rate: Decimal) -> tuple:
     expected = (total(inside) * rate).quantize(CENT, rounding=ROUND_HALF_UP) + total(outside)
     parts = []
     if inside:
-        parts.append(f"à l'avance de l'article 6 ({format_percent(rate)} de la part État de la fiche action, FIPE exclu)")
+        fipe = ", FIPE exclu" if facts.choices.ft_state_excludes_fipe else ", FIPE compris"
+        parts.append(f"à l'avance de l'article 6 ({format_percent(rate)} de la part État de la fiche action{fipe})")
     if outside:
         parts.append("au montant du fonds FIPE de la fiche, hors convention (ni avance ni solde de l'article 6)")
     text = " plus ".join(parts)
@@ -178,11 +179,12 @@ def _ft_advance_check(facts: Facts, year: int, paid: list[dict]) -> dict:
     over-payment) is settled on the total after the final report (l. 5956-5966), not a gap."""
     advance = facts.pick("text_amounts", convention="ft", scope="advance")
     scope = facts.scope(FAMILY, convention="ft", table="execution", year=year, funder="etat")
+    fipe = ", FIPE exclu" if facts.choices.ft_state_excludes_fipe else ""
     return scope.money(
         f"execution/ft/{year}/verse_vs_avance",
         advance[0]["amount_eur"] if advance else None,
         sum_or_none(paid),
-        f"France Travail, {year} : total des crédits État versés (actions de la convention, FIPE exclu) comparé à "
+        f"France Travail, {year} : total des crédits État versés (actions de la convention{fipe}) comparé à "
         "l'avance imprimée à l'article 6 ; un versement au-delà (solde ou trop-perçu) se règle sur le total au "
         "bilan final, ce n'est pas un écart de rapprochement.",
         (advance, paid),
