@@ -1,0 +1,271 @@
+"""One sheet of a workbook read in one streaming pass, keeping only the template's table range.
+
+:func:`read_grid` parses a sheet's XML (:func:`analysis.workbooks.archive.parse_part`) and returns a
+:class:`Grid`: the cells with content inside a :class:`Window` (the table and a margin around it), with
+both the formula and the value a spreadsheet program cached for it, and only a count (plus the first few
+cells) of what lies beyond. At most :data:`~analysis.workbooks.archive.MAX_CELLS` cells are read (H33):
+a sheet with more, even empty formatted ones, is refused as soon as it is found. The declared dimension
+(``<dimension ref=…>``) must lie within a spreadsheet's grid; it is never used to size anything.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from analysis.formatting import format_number
+from analysis.workbooks.archive import MAX_CELLS, Book, CellStyle, PartReader, Refused, parse_part
+from analysis.workbooks.errors import MAX_PROBLEMS, ProblemLog
+from analysis.workbooks.parsing import EMPTY, CellContent, Damaged
+from analysis.xlsx import column_letter
+
+MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
+_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,4})?$")
+DAMAGED = "fichier endommagé ou fabriqué"
+
+
+@dataclass(frozen=True)
+class Window:
+    """The rows and columns kept from a sheet: 1..rows and 1..cols.
+
+    Content beyond them is counted (and the first cells listed) from row ``from_row`` on; above it, it
+    is ignored.
+    """
+
+    rows: int
+    cols: int
+    from_row: int = 1
+
+
+@dataclass
+class Grid:
+    """The cells with content of one sheet inside its window, and what lies beyond.
+
+    ``cells``: (row, column) -> :class:`CellContent`; ``outside``: (coordinate, row, column, content) of the
+    first cells with content beyond the window; ``outside_count``: how many there are in all;
+    ``merged``: the merged ranges (min_row, min_col, max_row, max_col, 'A1:B2'); ``duplicated``: the
+    coordinates found twice in the file.
+    """
+
+    window: Window
+    cells: dict = field(default_factory=dict)
+    outside: list = field(default_factory=list)
+    outside_count: int = 0
+    merged: list = field(default_factory=list)
+    duplicated: list = field(default_factory=list)
+
+    def cell(self, row: int, col: int) -> CellContent:
+        return self.cells.get((row, col), EMPTY)
+
+    def value(self, row: int, col: int):
+        """What the cell holds as typed: its formula, else its value (None when empty)."""
+        return self.cell(row, col).content
+
+    @property
+    def max_column(self) -> int:
+        return max((c for _, c in self.cells), default=0)
+
+    def last_row(self, below: int) -> int:
+        """The last row with content after row ``below`` (``below`` when there is none)."""
+        return max((r for r, _ in self.cells if r > below), default=below)
+
+    def rows_of(self, min_row: int, min_col: int = 1):
+        """(row, column, content) of the cells from ``min_row`` and ``min_col`` on, in reading order."""
+        return [(r, c, self.cells[(r, c)]) for r, c in sorted(self.cells) if r >= min_row and c >= min_col]
+
+
+def coordinate(row: int, col: int) -> str:
+    return f"{column_letter(col)}{row}"
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    """'B7' -> (7, 2); Refused when outside a spreadsheet's grid or not a cell reference."""
+    match = _REF.match(ref or "")
+    if match:
+        letters, digits = match.group(1).upper(), match.group(2)
+        col = 0
+        for ch in letters:
+            col = col * 26 + ord(ch) - 64
+        row = int(digits)
+        if 1 <= row <= MAX_ROW and 1 <= col <= MAX_COLUMN:
+            return row, col
+    raise Refused(f"référence de cellule invalide « {str(ref)[:20]} » : {DAMAGED}")
+
+
+def parse_range(ref: str) -> tuple[int, int, int, int]:
+    """'A1:C3' (or 'B2') -> (min_row, min_col, max_row, max_col)."""
+    first, _, last = (ref or "").partition(":")
+    r1, c1 = parse_ref(first)
+    r2, c2 = parse_ref(last) if last else (r1, c1)
+    return min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)
+
+
+# --------------------------------------------------------------------------------------------------
+# Values as stored
+# --------------------------------------------------------------------------------------------------
+
+
+def _number(text: str, style: CellStyle, book: Book):
+    """A stored number: int or float (a date when its format is a date), or Damaged."""
+    if not _NUMBER.match(text) or len(text) > 400:
+        return Damaged(text[:80], f"nombre illisible dans le fichier : {DAMAGED}")
+    number = float(text) if any(ch in text for ch in ".eE") else int(text)
+    if style.date or style.duration:
+        from openpyxl.utils.datetime import from_excel
+
+        try:
+            return from_excel(number, book.epoch, timedelta=style.duration)
+        except (OverflowError, ValueError, ArithmeticError):
+            return Damaged(text, "date hors des limites d'un tableur")
+    return number
+
+
+def _stored_value(cell: dict, style: CellStyle, book: Book):
+    """The value of a cell as a spreadsheet program shows it (None when empty)."""
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(cell["is"]) if "is" in cell else None
+    text = "".join(cell["v"]) if "v" in cell else ""
+    if text == "":
+        return None
+    if kind == "n":
+        return _number(text, style, book)
+    if kind == "s":
+        index = int(text) if text.isdigit() and len(text) < 10 else -1
+        if 0 <= index < len(book.strings):
+            return book.strings[index]
+        return Damaged(text, f"référence de texte partagé invalide : {DAMAGED}")
+    if kind in ("str", "e"):
+        return text
+    if kind == "b" and text in ("0", "1", "true", "false"):
+        return text in ("1", "true")
+    if kind == "d":
+        from openpyxl.utils.datetime import from_ISO8601
+
+        try:
+            return from_ISO8601(text)
+        except (ValueError, TypeError, OverflowError):
+            return Damaged(text[:80], f"date illisible dans le fichier : {DAMAGED}")
+    return Damaged(text[:80], f"type de cellule « {kind[:10]} » inconnu : {DAMAGED}")
+
+
+def _blank(content: CellContent) -> bool:
+    value = content.value
+    return content.formula is None and (value is None or (isinstance(value, str) and value.strip() == ""))
+
+
+# --------------------------------------------------------------------------------------------------
+# The sheet reader
+# --------------------------------------------------------------------------------------------------
+
+
+class _SheetReader(PartReader):
+    """Streams the cells of a sheet into a :class:`Grid` (see the module docstring)."""
+
+    def __init__(self, book: Book, window: Window, name: str):
+        self.book, self.name = book, name
+        self.grid = Grid(window)
+        self.row = self.col = self.count = 0
+        self.cell: dict | None = None
+        self.shared: dict[str, tuple[str, str]] = {}
+
+    def start(self, name, attrs):
+        cell = self.cell
+        if name == "c":
+            self._start_cell(attrs)
+        elif cell is None:
+            self._start_other(name, attrs)
+        elif name == "v":
+            self.text = cell["v"] = []
+        elif name == "f":
+            self.text = cell["f"] = []
+            cell["f_attrs"] = attrs
+        elif name == "is":
+            cell["is"] = []
+        elif name == "rPh":
+            cell["phonetic"] = cell.get("phonetic", 0) + 1
+        elif name == "t" and "is" in cell and not cell.get("phonetic"):
+            self.text = cell["is"]
+
+    def end(self, name):
+        if name == "c" and self.cell is not None:
+            self._end_cell(self.cell)
+            self.cell, self.text = None, None
+        elif name in ("v", "f", "t"):
+            self.text = None
+        elif name == "rPh" and self.cell is not None:
+            self.cell["phonetic"] -= 1
+
+    def _start_other(self, name, attrs):
+        if name == "row":
+            r = attrs.get("r")
+            self.row = parse_ref(f"A{r}")[0] if r is not None else self.row + 1
+            self.col = 0
+        elif name == "mergeCell":
+            ref = attrs.get("ref", "")
+            self.grid.merged.append((*parse_range(ref), ref))
+        elif name == "dimension":
+            parse_range(attrs.get("ref", ""))
+
+    def _start_cell(self, attrs):
+        self.count += 1
+        if self.count > MAX_CELLS:
+            raise Refused(f"plus de {format_number(MAX_CELLS, 0)} cellules (cellules vides mises en forme comprises) : "
+                          "le tableau ne tient pas dans le modèle ; supprimer les lignes et colonnes ajoutées")
+        ref = attrs.get("r")
+        row, col = parse_ref(ref) if ref is not None else (self.row, self.col + 1)
+        self.col = col
+        self.cell = {"row": max(row, 1), "col": col, "t": attrs.get("t", "n"), "s": attrs.get("s")}
+
+    def _formula(self, cell: dict, where: str) -> tuple[str, bool]:
+        """The cell's formula ('=…') and whether it is an array or data-table formula."""
+        attrs = cell["f_attrs"]
+        kind, text = attrs.get("t", "normal"), "".join(cell["f"])
+        if kind == "shared":
+            si = attrs.get("si", "")
+            if text:
+                if len(self.shared) < MAX_CELLS:
+                    self.shared[si] = (text, where)
+            elif si in self.shared:
+                text = _translate(*self.shared[si], where)
+        return "=" + text, kind in ("array", "dataTable")
+
+    def _end_cell(self, cell: dict):
+        where = coordinate(cell["row"], cell["col"])
+        style = self.book.style(cell["s"])
+        formula, array = self._formula(cell, where) if "f" in cell else (None, False)
+        content = CellContent(_stored_value(cell, style, self.book), formula, array, style.percent)
+        if _blank(content):
+            return
+        row, col, grid = cell["row"], cell["col"], self.grid
+        if row > grid.window.rows or col > grid.window.cols:
+            if row < grid.window.from_row:
+                return
+            grid.outside_count += 1
+            if len(grid.outside) < MAX_PROBLEMS:
+                grid.outside.append((where, row, col, content))
+            return
+        if (row, col) in grid.cells:
+            grid.duplicated.append(where)
+        grid.cells[(row, col)] = content
+
+
+def _translate(formula: str, origin: str, where: str) -> str:
+    """A shared formula written once at ``origin``, as it reads at ``where``."""
+    from openpyxl.formula.translate import Translator
+
+    try:
+        return Translator("=" + formula, origin=origin).translate_formula(where)[1:]
+    except Exception:  # a damaged shared formula is reported as a modified formula  # noqa: BLE001
+        return formula
+
+
+def read_grid(book: Book, name: str, window: Window, log: ProblemLog) -> Grid:
+    """Read the sheet ``name`` of ``book`` once, keeping the cells of ``window``; duplicated cells are
+    reported in ``log``; an unreadable or oversized sheet rejects the workbook."""
+    reader = _SheetReader(book, window, name)
+    parse_part(book.archive, book.parts[name], reader, log, sheet=name)
+    for where in reader.grid.duplicated[:MAX_PROBLEMS]:
+        log.add(name, where, None, f"cellule écrite deux fois dans le fichier : {DAMAGED}")
+    return reader.grid
