@@ -23,8 +23,11 @@ Modules:
 - :mod:`~analysis.workbooks.layout` — the template's layout (sheets, columns, rows, formulas);
 - :mod:`~analysis.workbooks.writer` — writing and filling the template;
 - :mod:`~analysis.workbooks.parsing` — parsing the values typed in input cells, quoting values;
-- :mod:`~analysis.workbooks.structure` — structure checks: file, sheets, metadata, headers, merged
-  cells, row alignment;
+- :mod:`~analysis.workbooks.archive` — the file's kind and the zip archive's bounds checked before any
+  parsing, safe streaming XML, the workbook's own parts (sheets, texts, number formats);
+- :mod:`~analysis.workbooks.grid` — one sheet read once, in streaming, keeping the table's range;
+- :mod:`~analysis.workbooks.structure` — structure checks: sheets, metadata, headers, merged cells, row
+  alignment, content beyond the table;
 - :mod:`~analysis.workbooks.cells` — the cells of a data sheet: inputs parsed, locked cells and
   formulas compared, consistency of the amounts;
 - :mod:`~analysis.workbooks.frames` — :class:`Execution` and the pure function building its frames;
@@ -34,7 +37,7 @@ Modules:
 """
 
 from analysis.workbooks.cells import CROSS_CHECKED
-from analysis.workbooks.errors import WorkbookError, WorkbookProblem
+from analysis.workbooks.errors import WorkbookError, WorkbookProblem, WorkbookWarning
 from analysis.workbooks.folder import load_execution
 from analysis.workbooks.frames import WORKBOOK_TABLE, Execution
 from analysis.workbooks.layout import (
@@ -88,6 +91,7 @@ __all__ = [
     "Template",
     "WorkbookError",
     "WorkbookProblem",
+    "WorkbookWarning",
     "execution_entries",
     "export_template",
     "fill_template",
