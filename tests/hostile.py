@@ -76,7 +76,8 @@ def far_formatted_cell(src: Path, out: Path, value: bytes | None = None) -> Path
     """One formatted cell at XFD1048576 (empty, or holding ``value``), the dimension declaring the whole grid."""
     before, after = sheet_around(src)
     inner = b"<v>%s</v>" % value if value is not None else b""
-    before = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', before)
+    before, n = re.subn(rb'<dimension ref="[^"]*"\s*/>', b'<dimension ref="A1:XFD1048576"/>', before)
+    assert n == 1
     cell = b'<row r="1048576"><c r="XFD1048576" s="1">%s</c></row>' % inner
     return stream_part(src, out, FINANCE_PART, [before, cell, after])
 
@@ -127,8 +128,10 @@ def lying_sizes(bomb: Path, out: Path, declared: int = 100_000) -> Path:
 def with_doctype(src: Path, out: Path, doctype: bytes, part: str = FINANCE_PART) -> Path:
     """A sheet whose XML starts with ``doctype`` (entity declarations)."""
     def change(xml: bytes) -> bytes:
-        head, _, rest = xml.partition(b"?>")
-        return head + b"?>" + doctype + rest
+        if xml.startswith(b"<?xml"):
+            head, _, rest = xml.partition(b"?>")
+            return head + b"?>" + doctype + rest
+        return doctype + xml
     return rewrite(src, out, {part: change})
 
 
@@ -149,7 +152,7 @@ def array_formula(src: Path, out: Path, cell: str, formula: str = 'CONCATENATE("
     """``cell`` of the finance sheet holding an array (CSE) formula with a cached text result."""
     def change(xml: bytes) -> bytes:
         new = b'<c r="%s" t="str"><f t="array" ref="%s">%s</f><v>ab</v></c>' % (cell.encode(), cell.encode(), formula.encode())
-        xml, n = re.subn(rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % cell.encode(), new, xml, count=1)
+        xml, n = re.subn(rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % cell.encode(), lambda _: new, xml, count=1, flags=re.DOTALL)
         assert n == 1, cell
         return xml
     return rewrite(src, out, {FINANCE_PART: change})
@@ -162,7 +165,8 @@ def set_cell(xml: bytes, cell: str, inner: bytes, kind: bytes | None = None, sty
         attrs += b' t="%s"' % kind
     if style is not None:
         attrs += b' s="%s"' % style
-    xml, n = re.subn(rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % cell.encode(), b"<c%s>%s</c>" % (attrs, inner), xml, count=1)
+    new = b"<c%s>%s</c>" % (attrs, inner)
+    xml, n = re.subn(rb'<c r="%s"[^>]*?(/>|>.*?</c>)' % cell.encode(), lambda _: new, xml, count=1, flags=re.DOTALL)
     assert n == 1, cell
     return xml
 

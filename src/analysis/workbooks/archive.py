@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime
 import posixpath
 import pyexpat
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -147,7 +148,7 @@ def open_archive(path: Path, log: ProblemLog) -> zipfile.ZipFile:
         log.fatal(None, None, None, _not_a_zip(path, head))
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+    except Exception as exc:  # zipfile raises many kinds of errors on a damaged archive  # noqa: BLE001
         log.fatal(None, None, None, f"archive .xlsx endommagée ({type(exc).__name__}) : l'ouvrir et l'enregistrer à "
                                     "nouveau au format .xlsx")
     try:
@@ -230,7 +231,8 @@ def parse_part(archive: zipfile.ZipFile, name: str, reader: PartReader, log: Pro
     except pyexpat.ExpatError as exc:
         log.fatal(sheet, None, None, f"{where} endommagée (XML illisible ligne {exc.lineno}, "
                                      f"{pyexpat.ErrorString(exc.code)}) : fichier endommagé ou fabriqué")
-    except (KeyError, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+    except (KeyError, ValueError, struct.error, zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError) as exc:
         log.fatal(sheet, None, None, f"archive .xlsx endommagée ({where} illisible, {type(exc).__name__}) : l'ouvrir "
                                      "et l'enregistrer à nouveau au format .xlsx")
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from analysis.assumptions import default
+from analysis.formatting import format_number
 from analysis.workbooks.parsing import show_value
 
 #: How many problems a rejection lists at most (H31); the others are counted.
@@ -55,11 +56,12 @@ class WorkbookError(ValueError):
         self.omitted = omitted + len(problems) - len(self.problems)
         n = len(self.problems) + self.omitted
         s = "s" if n > 1 else ""
-        head = f"Classeur d'exécution refusé : {n} problème{s} trouvé{s} ; rien n'a été chargé."
+        head = f"Classeur d'exécution refusé : {format_number(n)} problème{s} trouvé{s} ; rien n'a été chargé."
         lines = [head, *(f"  - {p}" for p in self.problems)]
         if self.omitted:
             s = "s" if self.omitted > 1 else ""
-            lines.append(f"  - … et {self.omitted} autre{s} problème{s} (seuls les {MAX_PROBLEMS} premiers sont listés)")
+            lines.append(f"  - … et {format_number(self.omitted)} autre{s} problème{s} "
+                         f"(seuls les {MAX_PROBLEMS} premiers sont listés)")
         super().__init__("\n".join(lines))
 
 
