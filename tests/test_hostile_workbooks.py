@@ -400,6 +400,15 @@ def test_a_cell_written_twice_is_reported(contract, valid, layout, tmp_path):
     problem(refused(path, contract), "cellule écrite deux fois", F, cell)
 
 
+def test_cells_without_references_are_placed_like_a_spreadsheet_would(contract, valid, tmp_path):
+    """Some programs omit ``r`` on cells: each cell then follows the previous one of its row."""
+    path = rewrite(valid, tmp_path / "sans_r.xlsx", {FINANCE_PART: lambda x: re.sub(rb'<c r="[A-Z]+\d+"', b"<c", x)})
+    with zipfile.ZipFile(path) as archive:
+        assert b'<c r="' not in archive.read(FINANCE_PART)
+    pd.testing.assert_frame_equal(read_execution(path, contract).budget.drop(columns="source"),
+                                  read_execution(valid, contract).budget.drop(columns="source"))
+
+
 # ================================================================================================
 # 3. French errors, never a traceback
 # ================================================================================================

@@ -190,8 +190,11 @@ def _refuse_doctype(*_args) -> None:
 
 
 def _parser(reader: PartReader, limit: int):
-    """An expat parser feeding ``reader``; at most ``limit`` elements, no document type declaration."""
-    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    """An expat parser feeding ``reader``; at most ``limit`` elements, no document type declaration.
+
+    Namespaces are not processed: elements are known by their local name ('x:c' -> 'c').
+    """
+    parser = pyexpat.ParserCreate()
     parser.buffer_text = True
     count = 0
 
@@ -200,14 +203,14 @@ def _parser(reader: PartReader, limit: int):
         count += 1
         if count > limit:
             raise Refused(f"plus de {format_number(limit, 0)} éléments XML : fichier anormal ou piégé")
-        reader.start(name[name.rfind(" ") + 1:], attrs)
+        reader.start(name if ":" not in name else name.rpartition(":")[2], attrs)
 
     def characters(data):
         if reader.text is not None:
             reader.text.append(data)
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = lambda name: reader.end(name[name.rfind(" ") + 1:])
+    parser.EndElementHandler = lambda name: reader.end(name if ":" not in name else name.rpartition(":")[2])
     parser.CharacterDataHandler = characters
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
@@ -238,11 +241,11 @@ def parse_part(archive: zipfile.ZipFile, name: str, reader: PartReader, log: Pro
 
 
 def _attr(attrs: dict, local: str, default=None):
-    """An attribute by local name, whatever its namespace (``r:id`` -> 'id')."""
+    """An attribute by local name, whatever its prefix (``r:id`` -> 'id')."""
     if local in attrs:
         return attrs[local]
     for key, value in attrs.items():
-        if key.endswith(" " + local):
+        if key.endswith(":" + local):
             return value
     return default
 

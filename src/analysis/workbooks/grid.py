@@ -79,18 +79,34 @@ def coordinate(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
+_COLUMNS: dict[str, int] = {}
+
+
+def _column(letters: str) -> int:
+    col = _COLUMNS.get(letters)
+    if col is None:
+        col = 0
+        for ch in letters.upper():
+            col = col * 26 + ord(ch) - 64
+        if len(_COLUMNS) < 4 * MAX_COLUMN:
+            _COLUMNS[letters] = col
+    return col
+
+
 def parse_ref(ref: str) -> tuple[int, int]:
     """'B7' -> (7, 2); Refused when outside a spreadsheet's grid or not a cell reference."""
     match = _REF.match(ref or "")
     if match:
-        letters, digits = match.group(1).upper(), match.group(2)
-        col = 0
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
-        row = int(digits)
+        row, col = int(match.group(2)), _column(match.group(1))
         if 1 <= row <= MAX_ROW and 1 <= col <= MAX_COLUMN:
             return row, col
     raise Refused(f"référence de cellule invalide « {str(ref)[:20]} » : {DAMAGED}")
+
+
+def _row_number(text: str) -> int:
+    if text.isdigit() and len(text) <= 7 and 1 <= int(text) <= MAX_ROW:
+        return int(text)
+    raise Refused(f"numéro de ligne invalide « {text[:20]} » : {DAMAGED}")
 
 
 def parse_range(ref: str) -> tuple[int, int, int, int]:
@@ -155,6 +171,23 @@ def _blank(content: CellContent) -> bool:
     return content.formula is None and (value is None or (isinstance(value, str) and value.strip() == ""))
 
 
+def _has_content(cell: dict, book: Book) -> bool:
+    """Whether a cell holds something, without building its value (same answer as ``not _blank``)."""
+    if "f" in cell:
+        return True
+    kind = cell.get("t", "n")
+    if kind == "inlineStr":
+        return "".join(cell["is"]).strip() != "" if "is" in cell else False
+    text = "".join(cell["v"]) if "v" in cell else ""
+    if text == "":
+        return False
+    if kind == "str":
+        return text.strip() != ""
+    if kind == "s" and text.isdigit() and len(text) < 10 and int(text) < len(book.strings):
+        return book.strings[int(text)].strip() != ""
+    return True
+
+
 # --------------------------------------------------------------------------------------------------
 # The sheet reader
 # --------------------------------------------------------------------------------------------------
@@ -166,9 +199,11 @@ class _SheetReader(PartReader):
     def __init__(self, book: Book, window: Window, name: str):
         self.book, self.name = book, name
         self.grid = Grid(window)
-        self.row = self.col = self.count = 0
+        self.row = self.count = 0
+        self.last_ref: str | None = None
         self.cell: dict | None = None
         self.shared: dict[str, tuple[str, str]] = {}
+        self.styles: dict = {}
 
     def start(self, name, attrs):
         cell = self.cell
@@ -200,8 +235,7 @@ class _SheetReader(PartReader):
     def _start_other(self, name, attrs):
         if name == "row":
             r = attrs.get("r")
-            self.row = parse_ref(f"A{r}")[0] if r is not None else self.row + 1
-            self.col = 0
+            self.row, self.last_ref = (_row_number(r) if r is not None else self.row + 1), None
         elif name == "mergeCell":
             ref = attrs.get("ref", "")
             self.grid.merged.append((*parse_range(ref), ref))
@@ -209,14 +243,16 @@ class _SheetReader(PartReader):
             parse_range(attrs.get("ref", ""))
 
     def _start_cell(self, attrs):
+        """A cell starts: counted; its reference is read only if it turns out to hold something."""
         self.count += 1
         if self.count > MAX_CELLS:
             raise Refused(f"plus de {format_number(MAX_CELLS, 0)} cellules (cellules vides mises en forme comprises) : "
-                          "le tableau ne tient pas dans le modèle ; supprimer les lignes et colonnes ajoutées")
-        ref = attrs.get("r")
-        row, col = parse_ref(ref) if ref is not None else (self.row, self.col + 1)
-        self.col = col
-        self.cell = {"row": max(row, 1), "col": col, "t": attrs.get("t", "n"), "s": attrs.get("s")}
+                          "le tableau ne tient pas dans le modèle ; effacer les lignes, colonnes et mises en forme "
+                          "ajoutées sous ou à droite du tableau")
+        if "r" not in attrs:  # no reference: the cell follows the previous one of its row
+            col = parse_ref(self.last_ref)[1] + 1 if self.last_ref else 1
+            attrs["r"] = coordinate(max(self.row, 1), min(col, MAX_COLUMN))
+        self.cell, self.last_ref = attrs, attrs["r"]
 
     def _formula(self, cell: dict, where: str) -> tuple[str, bool]:
         """The cell's formula ('=…') and whether it is an array or data-table formula."""
@@ -232,23 +268,31 @@ class _SheetReader(PartReader):
         return "=" + text, kind in ("array", "dataTable")
 
     def _end_cell(self, cell: dict):
-        where = coordinate(cell["row"], cell["col"])
-        style = self.book.style(cell["s"])
+        if "v" not in cell and "f" not in cell and "is" not in cell:
+            return  # an empty formatted cell
+        row, col = parse_ref(cell["r"])
+        grid = self.grid
+        window = grid.window
+        beyond = row > window.rows or col > window.cols
+        if beyond and (row < window.from_row or len(grid.outside) >= MAX_PROBLEMS):
+            grid.outside_count += row >= window.from_row and _has_content(cell, self.book)
+            return
+        where = coordinate(row, col)
+        s = cell.get("s")
+        style = self.styles.get(s)
+        if style is None:
+            style = self.styles.setdefault(s, self.book.style(s))
         formula, array = self._formula(cell, where) if "f" in cell else (None, False)
         content = CellContent(_stored_value(cell, style, self.book), formula, array, style.percent)
         if _blank(content):
             return
-        row, col, grid = cell["row"], cell["col"], self.grid
-        if row > grid.window.rows or col > grid.window.cols:
-            if row < grid.window.from_row:
-                return
+        if beyond:
             grid.outside_count += 1
-            if len(grid.outside) < MAX_PROBLEMS:
-                grid.outside.append((where, row, col, content))
-            return
-        if (row, col) in grid.cells:
-            grid.duplicated.append(where)
-        grid.cells[(row, col)] = content
+            grid.outside.append((where, row, col, content))
+        else:
+            if (row, col) in grid.cells:
+                grid.duplicated.append(where)
+            grid.cells[(row, col)] = content
 
 
 def _translate(formula: str, origin: str, where: str) -> str:
