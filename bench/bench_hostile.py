@@ -61,9 +61,11 @@ def build_cases(folder: Path) -> list[tuple[str, Path]]:
         ("bombe zip aux tailles mensongères", hostile.lying_sizes(bomb, folder / "menteur.xlsx")),
         ("1 000 000 lignes sous le tableau", hostile.rows_under_table(valid, folder / "million.xlsx")),
         ("100 000 lignes fautives", hostile.rows_under_table(valid, folder / "cent_mille.xlsx", 100_000, text=True)),
-        ("50 000 lignes fautives", hostile.rows_under_table(valid, folder / "cinquante_mille.xlsx", 50_000, text=True)),
+        ("20 000 lignes fautives", hostile.rows_under_table(valid, folder / "vingt_mille.xlsx", 20_000, text=True)),
+        ("45 000 lignes fautives", hostile.rows_under_table(valid, folder / "45_mille.xlsx", 45_000, text=True)),
         ("150 000 cellules vides mises en forme", hostile.formatted_cells(valid, folder / "cellules.xlsx", 150_000)),
-        ("99 000 cellules vides mises en forme", hostile.formatted_cells(valid, folder / "cellules_99k.xlsx", 99_000)),
+        ("49 000 cellules vides mises en forme", hostile.formatted_cells(valid, folder / "cellules_49k.xlsx", 49_000)),
+        ("3 feuilles de 16 000 cellules mises en forme", three_sheets(valid, folder)),
         ("entités XML imbriquées (milliard de rires)",
          hostile.with_doctype(valid, folder / "rires.xlsx", hostile.BILLION_LAUGHS)),
         ("entité XML externe", hostile.with_doctype(valid, folder / "externe.xlsx", hostile.EXTERNAL_ENTITY)),
@@ -73,6 +75,14 @@ def build_cases(folder: Path) -> list[tuple[str, Path]]:
                                                          extra={f"custom/{i}.xml": b"<a/>" for i in range(1100)})),
         ("image de 9,5 Mo incompressible (10 Mo)", hostile.rewrite(valid, folder / "image.xlsx", extra=media)),
     ]
+
+
+def three_sheets(valid: Path, folder: Path) -> Path:
+    """16 000 empty formatted cells in each of three sheets: under the limit, the most a workbook may hold."""
+    path = valid
+    for i, part in enumerate([hostile.FINANCE_PART, hostile.INDICATORS_PART, "xl/worksheets/sheet4.xml"]):
+        path = hostile.formatted_cells(path, folder / f"trois_{i}.xlsx", 16_000, part=part)
+    return path
 
 
 def declared(path: Path) -> str:

@@ -102,10 +102,10 @@ def rows_under_table(src: Path, out: Path, count: int = 1_000_000, first: int = 
     return stream_part(src, out, FINANCE_PART, [before, *_rows(first, count, cell), after])
 
 
-def formatted_cells(src: Path, out: Path, count: int, first: int = 200) -> Path:
-    """``count`` empty formatted cells under the table (one per row)."""
-    before, after = sheet_around(src)
-    return stream_part(src, out, FINANCE_PART, [before, *_rows(first, count, lambda r: b'<c r="B%d" s="1"/>' % r), after])
+def formatted_cells(src: Path, out: Path, count: int, first: int = 200, part: str = FINANCE_PART) -> Path:
+    """``count`` empty formatted cells under the table of the sheet ``part`` (one per row)."""
+    before, after = sheet_around(src, part)
+    return stream_part(src, out, part, [before, *_rows(first, count, lambda r: b'<c r="B%d" s="1"/>' % r), after])
 
 
 def lying_sizes(bomb: Path, out: Path, declared: int = 100_000) -> Path:

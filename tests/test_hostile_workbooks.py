@@ -352,19 +352,27 @@ def test_a_million_rows_under_the_table_are_refused_in_bounded_memory(contract, 
 
 
 def test_too_many_cells_are_refused_as_soon_as_found(contract, valid, tmp_path):
-    path = formatted_cells(valid, tmp_path / "cellules.xlsx", 150_000)
-    error = refused(path, contract)
-    problem(error, "plus de 100\u00a0000 cellules", F)
+    error = refused(formatted_cells(valid, tmp_path / "cellules.xlsx", 150_000), contract)
+    problem(error, "plus de 50\u00a0000 cellules dans le classeur", F)
     assert len(str(error)) < 1000
+    read_execution(formatted_cells(valid, tmp_path / "cellules_ok.xlsx", 45_000), contract)  # within the limit: read
+
+
+def test_the_cell_limit_counts_every_sheet_of_the_workbook(contract, valid, tmp_path):
+    """20 000 formatted cells in each of three sheets: 60 000 cells in all, over the workbook's limit."""
+    path = valid
+    for i, part in enumerate([FINANCE_PART, INDICATORS_PART, "xl/worksheets/sheet4.xml"]):
+        path = formatted_cells(path, tmp_path / f"trois_{i}.xlsx", 20_000, part=part)
+    problem(refused(path, contract), "plus de 50\u00a0000 cellules dans le classeur", A)
 
 
 def test_100_000_bad_rows_give_a_small_message(contract, valid, tmp_path):
     error = refused(rows_under_table(valid, tmp_path / "cent_mille.xlsx", 100_000, text=True), contract)
     assert len(str(error)) < 2000
-    error = refused(rows_under_table(valid, tmp_path / "cinquante_mille.xlsx", 50_000, text=True), contract)
-    assert len(error.problems) == MAX_PROBLEMS and error.omitted == 50_000 - MAX_PROBLEMS
-    assert str(error).endswith("… et 49\u00a0800 autres problèmes (seuls les 200 premiers sont listés)")
-    assert "50\u00a0000 problèmes trouvés" in str(error) and len(str(error)) < 40_000
+    error = refused(rows_under_table(valid, tmp_path / "vingt_mille.xlsx", 20_000, text=True), contract)
+    assert len(error.problems) == MAX_PROBLEMS and error.omitted == 20_000 - MAX_PROBLEMS
+    assert str(error).endswith("… et 19\u00a0800 autres problèmes (seuls les 200 premiers sont listés)")
+    assert "20\u00a0000 problèmes trouvés" in str(error) and len(str(error)) < 40_000
     problem(error, "contenu sous le tableau", F, "H200")
 
 

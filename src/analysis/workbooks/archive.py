@@ -11,8 +11,9 @@ Nothing here trusts the file (see the README, « Sécurité des fichiers »):
   1 MB compressed more than :data:`MAX_RATIO` times, no encrypted or duplicated part. :mod:`zipfile`
   never returns more bytes than a part declares, so the declared sizes bound the reading;
 - XML is parsed by a streaming parser (:mod:`pyexpat`) that refuses any document type declaration (no
-  entity can be declared, so no entity expansion and no external entity), with at most
-  :data:`MAX_ELEMENTS` elements per part.
+  entity can be declared, so no entity expansion and no external entity); all the parts read of one
+  workbook hold at most :data:`MAX_ELEMENTS` elements and :data:`MAX_CELLS` cells (H33) together
+  (:class:`Budget`), so that the time and memory of a reading are bounded whatever the file.
 
 The sheets themselves are read by :mod:`analysis.workbooks.grid`.
 """
@@ -34,14 +35,14 @@ from analysis.workbooks.errors import ProblemLog
 
 #: Unpacked size of a whole workbook archive, in bytes (H32).
 MAX_UNPACKED = int(default("workbook_max_unpacked_bytes"))
-#: Cells of one sheet, empty formatted cells included (H33).
-MAX_CELLS = int(default("workbook_max_cells_per_sheet"))
+#: Cells of the sheets read of one workbook, empty formatted cells included (H33).
+MAX_CELLS = int(default("workbook_max_cells"))
 #: Parts of a workbook archive (the template has 13).
 MAX_ENTRIES = 1000
 #: Compression ratio of one part above :data:`RATIO_FLOOR` bytes (the template's parts stay under 10).
 MAX_RATIO = 100
 RATIO_FLOOR = 1_000_000
-#: XML elements of one part (a cell is up to 5 elements).
+#: XML elements of all the parts read of one workbook (a cell is up to 5 elements).
 MAX_ELEMENTS = 5 * MAX_CELLS
 CHUNK = 1 << 16
 
@@ -172,10 +173,36 @@ class Stop(Exception):
     """Raised by a part reader that has read all it needs."""
 
 
+@dataclass
+class Budget:
+    """What may still be read of one workbook, all its parts together: XML elements and cells."""
+
+    elements: int = MAX_ELEMENTS
+    cells: int = MAX_CELLS
+
+
 class PartReader:
-    """Receives the elements of one XML part by local name; ``text`` collects character data when a list."""
+    """Receives the elements of one XML part by local name ('x:c' -> 'c': namespaces are not processed);
+    ``text`` collects character data when it is a list. At most ``limit`` elements are accepted (what is
+    left of the workbook's :class:`Budget`)."""
 
     text: list | None = None
+    limit: int = MAX_ELEMENTS
+    elements: int = 0
+
+    def element_start(self, name: str, attrs: dict) -> None:
+        """The expat handler: counts the element and passes it on by local name (see :meth:`start`)."""
+        self.elements += 1
+        if self.elements > self.limit:
+            raise Refused(f"plus de {format_number(self.limit, 0)} éléments XML : fichier anormal ou piégé")
+        self.start(name if ":" not in name else name.rpartition(":")[2], attrs)
+
+    def element_end(self, name: str) -> None:
+        self.end(name if ":" not in name else name.rpartition(":")[2])
+
+    def characters(self, data: str) -> None:
+        if self.text is not None:
+            self.text.append(data)
 
     def start(self, name: str, attrs: dict) -> None:
         pass
@@ -189,45 +216,34 @@ def _refuse_doctype(*_args) -> None:
                   "fabriqué ou piégé")
 
 
-def _parser(reader: PartReader, limit: int):
-    """An expat parser feeding ``reader``; at most ``limit`` elements, no document type declaration.
-
-    Namespaces are not processed: elements are known by their local name ('x:c' -> 'c').
-    """
+def _parser(reader: PartReader):
+    """An expat parser feeding ``reader``, refusing any document type declaration."""
     parser = pyexpat.ParserCreate()
     parser.buffer_text = True
-    count = 0
-
-    def start(name, attrs):
-        nonlocal count
-        count += 1
-        if count > limit:
-            raise Refused(f"plus de {format_number(limit, 0)} éléments XML : fichier anormal ou piégé")
-        reader.start(name if ":" not in name else name.rpartition(":")[2], attrs)
-
-    def characters(data):
-        if reader.text is not None:
-            reader.text.append(data)
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = lambda name: reader.end(name if ":" not in name else name.rpartition(":")[2])
-    parser.CharacterDataHandler = characters
+    parser.buffer_size = CHUNK
+    parser.StartElementHandler = reader.element_start
+    parser.EndElementHandler = reader.element_end
+    parser.CharacterDataHandler = reader.characters
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
     return parser
 
 
-def parse_part(archive: zipfile.ZipFile, name: str, reader: PartReader, log: ProblemLog, sheet: str | None = None,
-               limit: int = MAX_ELEMENTS) -> None:
-    """Stream the XML part ``name`` into ``reader``; any problem rejects the workbook (``log.fatal``)."""
-    parser = _parser(reader, limit)
+def parse_part(archive: zipfile.ZipFile, name: str, reader: PartReader, log: ProblemLog, budget: Budget,
+               sheet: str | None = None) -> None:
+    """Stream the XML part ``name`` into ``reader`` within ``budget`` (which it uses up); any problem rejects
+    the workbook (``log.fatal``)."""
+    reader.limit, reader.elements = budget.elements, 0
+    parser = _parser(reader)
     where = f"partie « {name} »" if sheet is None else "feuille"
     try:
         with archive.open(name) as stream:
             while chunk := stream.read(CHUNK):
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
+        budget.elements -= reader.elements
     except Stop:
+        budget.elements -= reader.elements
         pass
     except Refused as exc:
         log.fatal(sheet, None, None, f"{where} : {exc}")
@@ -387,6 +403,7 @@ class Book:
     strings: list[str]
     styles: list[CellStyle]
     epoch: datetime.datetime
+    budget: Budget
 
     @property
     def sheetnames(self) -> list[str]:
@@ -413,7 +430,7 @@ def _resolve(base: str, target: str) -> str:
     return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
 
 
-def _workbook_part(archive: zipfile.ZipFile, names: set, log: ProblemLog) -> str:
+def _workbook_part(archive: zipfile.ZipFile, names: set, log: ProblemLog, budget: Budget) -> str:
     """The main part's name, once the archive is known to hold an .xlsx workbook without macros."""
     if "mimetype" in names:
         log.fatal(None, None, None, f"classeur OpenDocument (.ods, LibreOffice) renommé en .xlsx : {SAVE_AS_XLSX}")
@@ -424,11 +441,11 @@ def _workbook_part(archive: zipfile.ZipFile, names: set, log: ProblemLog) -> str
     main = "xl/workbook.xml"
     if "_rels/.rels" in names:
         rels = _Relations()
-        parse_part(archive, "_rels/.rels", rels, log)
+        parse_part(archive, "_rels/.rels", rels, log, budget)
         main = next((_resolve("", t) for kind, t in rels.targets.values() if kind == "officeDocument"), main)
     if "[Content_Types].xml" in names:
         types = _ContentTypes()
-        parse_part(archive, "[Content_Types].xml", types, log)
+        parse_part(archive, "[Content_Types].xml", types, log, budget)
         kind = types.types.get(main, "")
         if "macroEnabled" in kind or any(n.lower().endswith("vbaproject.bin") for n in names):
             log.fatal(None, None, None, f"classeur avec macros (.xlsm) enregistré sous l'extension .xlsx : {SAVE_AS_XLSX} "
@@ -441,14 +458,14 @@ def _workbook_part(archive: zipfile.ZipFile, names: set, log: ProblemLog) -> str
     return main
 
 
-def _sheet_parts(archive, main: str, names: set, log: ProblemLog) -> tuple[_WorkbookPart, dict, dict]:
+def _sheet_parts(archive, main: str, names: set, log: ProblemLog, budget: Budget) -> tuple[_WorkbookPart, dict, dict]:
     """The workbook part, its sheets' archive names by sheet name, and the other parts by relation type."""
     workbook = _WorkbookPart()
-    parse_part(archive, main, workbook, log)
+    parse_part(archive, main, workbook, log, budget)
     rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
     rels = _Relations()
     if rels_name in names:
-        parse_part(archive, rels_name, rels, log)
+        parse_part(archive, rels_name, rels, log, budget)
     parts, others = {}, {}
     for kind, target in rels.targets.values():
         others.setdefault(kind, _resolve(main, target))
@@ -474,17 +491,18 @@ def open_book(path: Path, log: ProblemLog) -> Book:
     from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH
 
     archive = open_archive(path, log)
+    budget = Budget()
     try:
         names = set(archive.namelist())
-        main = _workbook_part(archive, names, log)
-        workbook, parts, others = _sheet_parts(archive, main, names, log)
+        main = _workbook_part(archive, names, log, budget)
+        workbook, parts, others = _sheet_parts(archive, main, names, log, budget)
         strings, styles = _SharedStrings(), _Styles()
         for kind, reader in (("sharedStrings", strings), ("styles", styles)):
             if others.get(kind) in names:
-                parse_part(archive, others[kind], reader, log)
+                parse_part(archive, others[kind], reader, log, budget)
     except BaseException:
         archive.close()
         raise
     states = {name: state for name, _rel, state in workbook.sheets}
     epoch = MAC_EPOCH if workbook.date1904 else WINDOWS_EPOCH
-    return Book(archive, parts, states, strings.strings, styles.styles(), epoch)
+    return Book(archive, parts, states, strings.strings, styles.styles(), epoch, budget)

@@ -3,8 +3,9 @@
 :func:`read_grid` parses a sheet's XML (:func:`analysis.workbooks.archive.parse_part`) and returns a
 :class:`Grid`: the cells with content inside a :class:`Window` (the table and a margin around it), with
 both the formula and the value a spreadsheet program cached for it, and only a count (plus the first few
-cells) of what lies beyond. At most :data:`~analysis.workbooks.archive.MAX_CELLS` cells are read (H33):
-a sheet with more, even empty formatted ones, is refused as soon as it is found. The declared dimension
+cells) of what lies beyond. At most :data:`~analysis.workbooks.archive.MAX_CELLS` cells are read in all
+the sheets of a workbook (H33, :class:`~analysis.workbooks.archive.Budget`): a workbook with more, even
+empty formatted ones, is refused as soon as they are found. The declared dimension
 (``<dimension ref=…>``) must lie within a spreadsheet's grid; it is never used to size anything.
 """
 
@@ -205,7 +206,13 @@ class _SheetReader(PartReader):
         self.shared: dict[str, tuple[str, str]] = {}
         self.styles: dict = {}
 
-    def start(self, name, attrs):
+    def element_start(self, name, attrs):
+        """The expat handler (the hot path: counting and dispatch in one call)."""
+        self.elements += 1
+        if self.elements > self.limit:
+            raise Refused(f"plus de {format_number(self.limit, 0)} éléments XML : fichier anormal ou piégé")
+        if ":" in name:
+            name = name.rpartition(":")[2]
         cell = self.cell
         if name == "c":
             self._start_cell(attrs)
@@ -223,7 +230,9 @@ class _SheetReader(PartReader):
         elif name == "t" and "is" in cell and not cell.get("phonetic"):
             self.text = cell["is"]
 
-    def end(self, name):
+    def element_end(self, name):
+        if ":" in name:
+            name = name.rpartition(":")[2]
         if name == "c" and self.cell is not None:
             self._end_cell(self.cell)
             self.cell, self.text = None, None
@@ -245,10 +254,10 @@ class _SheetReader(PartReader):
     def _start_cell(self, attrs):
         """A cell starts: counted; its reference is read only if it turns out to hold something."""
         self.count += 1
-        if self.count > MAX_CELLS:
-            raise Refused(f"plus de {format_number(MAX_CELLS, 0)} cellules (cellules vides mises en forme comprises) : "
-                          "le tableau ne tient pas dans le modèle ; effacer les lignes, colonnes et mises en forme "
-                          "ajoutées sous ou à droite du tableau")
+        if self.count > self.book.budget.cells:
+            raise Refused(f"plus de {format_number(MAX_CELLS, 0)} cellules dans le classeur (cellules vides mises en forme "
+                          "comprises) : le tableau ne tient pas dans le modèle ; effacer les lignes, colonnes et mises en "
+                          "forme ajoutées sous ou à droite du tableau")
         if "r" not in attrs:  # no reference: the cell follows the previous one of its row
             col = parse_ref(self.last_ref)[1] + 1 if self.last_ref else 1
             attrs["r"] = coordinate(max(self.row, 1), min(col, MAX_COLUMN))
@@ -309,7 +318,10 @@ def read_grid(book: Book, name: str, window: Window, log: ProblemLog) -> Grid:
     """Read the sheet ``name`` of ``book`` once, keeping the cells of ``window``; duplicated cells are
     reported in ``log``; an unreadable or oversized sheet rejects the workbook."""
     reader = _SheetReader(book, window, name)
-    parse_part(book.archive, book.parts[name], reader, log, sheet=name)
+    try:
+        parse_part(book.archive, book.parts[name], reader, log, book.budget, sheet=name)
+    finally:
+        book.budget.cells -= reader.count
     for where in reader.grid.duplicated[:MAX_PROBLEMS]:
         log.add(name, where, None, f"cellule écrite deux fois dans le fichier : {DAMAGED}")
     return reader.grid
