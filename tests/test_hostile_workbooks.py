@@ -573,6 +573,23 @@ def test_a_failure_in_the_middle_of_every_writer_leaves_the_previous_file_intact
     assert target.read_bytes() != before
 
 
+def test_a_failure_in_the_middle_of_the_example_generator_leaves_the_examples_intact(contract, tmp_path, monkeypatch):
+    from analysis.example import write_examples
+
+    written = write_examples(contract, tmp_path)
+    before = {p.name: p.read_bytes() for p in written}
+    for path in written:  # an older version of each example, to be replaced
+        path.write_bytes(path.read_bytes() + b"ancienne version")
+    older = {p.name: p.read_bytes() for p in written}
+    with monkeypatch.context() as patch:
+        patch.setattr(xlsx.os, "fdopen", lambda fd, mode: HalfWrite(fd))
+        with pytest.raises(OSError, match="simulé"):
+            write_examples(contract, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == older
+    write_examples(contract, tmp_path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+
+
 @pytest.mark.parametrize("writer", ["export_template", "fill_template_en_place"])
 def test_a_failure_while_serialising_leaves_the_previous_workbook_intact(contract, blank_template, checks, tmp_path,
                                                                          monkeypatch, writer):

@@ -11,9 +11,12 @@ are formulas; amounts carry the euro format ``# ##0,00 €``. Saving goes throug
 ``read_execution(path, contract)`` loads a filled workbook into the contract's tidy frames (see
 :class:`Execution`). It never trusts the values a spreadsheet program cached for formulas: it recomputes
 every derived column and sub-total itself and reports disagreements as warnings. Any bad input rejects
-the whole workbook with :class:`WorkbookError`, which lists every problem at once, in French, with
-sheet, cell, value and reason; nothing is loaded in that case. ``load_execution(contract, path)`` reads
-every workbook of a folder (by default the fictitious examples of ``data/examples``).
+the whole workbook with :class:`WorkbookError`, which lists the problems at once (the first 200, then how
+many more), in French, with sheet, cell, value and reason; nothing is loaded in that case. The file is
+treated as hostile: checked before it is parsed, read once within bounds, never a formula taken from text
+(see :mod:`~analysis.workbooks.archive`). ``load_execution(contract, path)`` reads every workbook of a
+folder (by default the fictitious examples of ``data/examples``); files it skips are reported as
+:class:`WorkbookWarning`.
 
 The layout (which cell holds what) is computed once by the same code for writing and for reading, so
 the two can never drift apart: see :func:`template_layout`.

@@ -169,10 +169,6 @@ class Refused(Exception):
     """Raised by a part reader to reject the workbook; the message is the French reason."""
 
 
-class Stop(Exception):
-    """Raised by a part reader that has read all it needs."""
-
-
 @dataclass
 class Budget:
     """What may still be read of one workbook, all its parts together: XML elements and cells."""
@@ -242,9 +238,6 @@ def parse_part(archive: zipfile.ZipFile, name: str, reader: PartReader, log: Pro
                 parser.Parse(chunk, False)
             parser.Parse(b"", True)
         budget.elements -= reader.elements
-    except Stop:
-        budget.elements -= reader.elements
-        pass
     except Refused as exc:
         log.fatal(sheet, None, None, f"{where} : {exc}")
     except pyexpat.ExpatError as exc:
@@ -293,15 +286,15 @@ class _ContentTypes(PartReader):
 
 
 class _WorkbookPart(PartReader):
-    """The sheets (name, relationship id, state) and the date system of ``xl/workbook.xml``."""
+    """The sheets (name, relationship id) and the date system of ``xl/workbook.xml``."""
 
     def __init__(self):
-        self.sheets: list[tuple[str, str, str]] = []
+        self.sheets: list[tuple[str, str]] = []
         self.date1904 = False
 
     def start(self, name, attrs):
         if name == "sheet":
-            self.sheets.append((attrs.get("name", ""), _attr(attrs, "id", ""), attrs.get("state", "visible")))
+            self.sheets.append((attrs.get("name", ""), _attr(attrs, "id", "")))
         elif name == "workbookPr":
             self.date1904 = attrs.get("date1904", "0").lower() in ("1", "true")
 
@@ -395,11 +388,11 @@ def _int(text, fallback: int) -> int:
 
 @dataclass
 class Book:
-    """An open workbook archive and its own parts: sheets (name -> part), texts, number formats, dates."""
+    """An open workbook archive and its own parts: sheets (name -> part), shared texts, number formats, date
+    system, and what may still be read of it (:class:`Budget`)."""
 
     archive: zipfile.ZipFile
     parts: dict[str, str]
-    states: dict[str, str]
     strings: list[str]
     styles: list[CellStyle]
     epoch: datetime.datetime
@@ -469,7 +462,7 @@ def _sheet_parts(archive, main: str, names: set, log: ProblemLog, budget: Budget
     parts, others = {}, {}
     for kind, target in rels.targets.values():
         others.setdefault(kind, _resolve(main, target))
-    for name, rel, _state in workbook.sheets:
+    for name, rel in workbook.sheets:
         if name in parts:
             log.fatal(None, None, name, "deux feuilles portent le même nom : fichier endommagé ou fabriqué")
         kind, target = rels.targets.get(rel, ("", ""))
@@ -503,6 +496,5 @@ def open_book(path: Path, log: ProblemLog) -> Book:
     except BaseException:
         archive.close()
         raise
-    states = {name: state for name, _rel, state in workbook.sheets}
     epoch = MAC_EPOCH if workbook.date1904 else WINDOWS_EPOCH
-    return Book(archive, parts, states, strings.strings, styles.styles(), epoch, budget)
+    return Book(archive, parts, strings.strings, styles.styles(), epoch, budget)
