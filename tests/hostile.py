@@ -24,6 +24,12 @@ FINANCE_PART = "xl/worksheets/sheet2.xml"
 INDICATORS_PART = "xl/worksheets/sheet3.xml"
 
 
+def at(layout, sheet: str, key: str, field: str) -> str:
+    """The cell of (sheet, key, field) in a template layout (``analysis.workbooks.template_layout``)."""
+    hit = layout[(layout["sheet"] == sheet) & (layout["key"] == key) & (layout["field"] == field)]
+    return hit["cell"].iloc[0]
+
+
 # --------------------------------------------------------------------------------------------------
 # Rewriting the parts of an archive
 # --------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from hostile import (
     FINANCE_PART,
     INDICATORS_PART,
     array_formula,
+    at,
     encrypted_workbook,
     far_formatted_cell,
     formatted_cells,
@@ -94,11 +95,6 @@ def blank_template(contract, folder):
 @pytest.fixture(scope="module")
 def layout(contract):
     return template_layout(contract, "cls", 2024)
-
-
-def at(layout, sheet, key, field):
-    hit = layout[(layout["sheet"] == sheet) & (layout["key"] == key) & (layout["field"] == field)]
-    return hit["cell"].iloc[0]
 
 
 def entries(rows):
@@ -553,22 +549,26 @@ WRITERS = ["write_tables", "export_reconciliation", "export_template", "fill_tem
            "report_inplace"]
 
 
+def previous_file(writer, contract, blank_template, checks, folder):
+    """Run ``writer`` once into ``folder``: (the file, its bytes, the second write)."""
+    name, first, second = _writers(contract, blank_template, checks)[writer]
+    first(folder / name)
+    return folder / name, (folder / name).read_bytes(), second
+
+
 @pytest.mark.parametrize("writer", WRITERS)
 def test_a_failure_in_the_middle_of_every_writer_leaves_the_previous_file_intact(contract, blank_template, checks, tmp_path,
                                                                                  monkeypatch, writer):
     from analysis import report
 
-    name, first, second = _writers(contract, blank_template, checks)[writer]
-    target = tmp_path / name
-    first(target)
-    before = target.read_bytes()
+    target, before, second = previous_file(writer, contract, blank_template, checks, tmp_path)
     monkeypatch.setattr(report, "execute_notebook", lambda path: _notebook("après"))
     with monkeypatch.context() as patch:
         patch.setattr(xlsx.os, "fdopen", lambda fd, mode: HalfWrite(fd))
         with pytest.raises(OSError, match="simulé"):
             second(target)
     assert target.read_bytes() == before
-    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [name]  # no temporary file left
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == [target.name]  # no temporary file left
     second(target)  # and the same write succeeds once the disk has room
     assert target.read_bytes() != before
 
@@ -595,10 +595,7 @@ def test_a_failure_while_serialising_leaves_the_previous_workbook_intact(contrac
                                                                          monkeypatch, writer):
     from openpyxl.writer.excel import ExcelWriter
 
-    name, first, second = _writers(contract, blank_template, checks)[writer]
-    target = tmp_path / name
-    first(target)
-    before = target.read_bytes()
+    target, before, second = previous_file(writer, contract, blank_template, checks, tmp_path)
 
     def boom(*args, **kwargs):
         raise OSError("échec au milieu de l'écriture des feuilles (simulé)")
@@ -606,7 +603,7 @@ def test_a_failure_while_serialising_leaves_the_previous_workbook_intact(contrac
     monkeypatch.setattr(ExcelWriter, "write_worksheet", boom)
     with pytest.raises(OSError, match="simulé"):
         second(target)
-    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [name]
+    assert target.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == [target.name]
 
 
 # ================================================================================================
