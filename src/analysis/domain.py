@@ -383,3 +383,71 @@ LABELS.update({
 
 #: What a France Travail consumption row shows in place of a flag (no n+1 reduction: the balance settles it).
 FLAG_NOT_APPLICABLE_LABEL = "Sans objet : convention annuelle, réglée par le solde du bilan final"
+
+# ------------------------------------------------------------------------------------------------
+# Reporting packs (issue 10): the France Travail « État des dépenses » (annexe 3 of the convention,
+# source lines 9766-9951), the art. 4.2 categories of spending (lines 5901-5927), and the labels of the
+# mid-term CLS pack and the France Travail final report.
+# ------------------------------------------------------------------------------------------------
+
+#: Sheet of the France Travail execution template that holds the expense statement.
+EXPENSES_SHEET = "État des dépenses"
+
+#: Types of expense of the printed « État des dépenses » model, per volet (code -> (volet, label)). The
+#: model is printed over three pages whose extraction interleaves the volets (l. 9766-9951); the
+#: grouping below is the reading of H40.
+FT_EXPENSE_TYPES = {
+    "v1_equipes_cd": ("1", "Volet 1 — Renforcement des équipes locales CD"),
+    "v1_equipes_pe": ("1", "Volet 1 — Renforcement des équipes locales PE (le cas échéant)"),
+    "v1_solutions_locales": ("1", "Volet 1 — Renforcement des solutions locales"),
+    "v1_developpement_si": ("1", "Volet 1 — Développement SI"),
+    "v2_accompagnement": ("2", "Volet 2 — Renforcement de l'accompagnement"),
+    "v2_freins_sociaux": ("2", "Volet 2 — Levée des freins sociaux"),
+    "v2_remobilisation": ("2", "Volet 2 — Remobilisation / entrée en parcours"),
+    "v2_solutions_locales": ("2", "Volet 2 — Renforcement des solutions locales"),
+    "v2_developpement_si": ("2", "Volet 2 — Développement SI"),
+    "v3_equipes_cd": ("3", "Volet 3 — Renforcement des équipes locales CD/PE"),
+    "v3_referencement": ("3", "Volet 3 — Référencement de l'offre de solutions locales d'accompagnement"),
+    "v3_developpement_si": ("3", "Volet 3 — Développement SI"),
+}
+FT_EXPENSE_TYPE_LABELS = {code: text for code, (_, text) in FT_EXPENSE_TYPES.items()}
+
+#: Categories of spending against art. 4.2 of the France Travail convention (l. 5901-5927): code ->
+#: (eligible to State funding, label). Overheads, mission costs, outsourced evaluation, training or project
+#: management, and investment other than IT developments for the project are not eligible.
+EXPENSE_CATEGORIES = {
+    "personnel": (True, "Rémunération de personnel (ingénierie, accompagnement)"),
+    "accompagnement": (True, "Structure ou prestation d'accompagnement des bénéficiaires"),
+    "solutions_beneficiaires": (True, "Solution ou aide directe aux bénéficiaires"),
+    "developpement_si": (True, "Développement informatique répondant aux besoins du projet"),
+    "frais_generaux": (False, "Frais généraux (fournitures, reprographie, locations de salles, équipement…)"),
+    "frais_mission": (False, "Frais de mission (déplacements, hébergement, restauration du personnel)"),
+    "prestation_exclue": (False, "Prestation d'évaluation, de formation ou de gestion de projet"),
+    "investissement": (False, "Investissement (hors développements informatiques)"),
+}
+EXPENSE_CATEGORY_LABELS = {code: text for code, (_, text) in EXPENSE_CATEGORIES.items()}
+
+#: Eligibility of one line of the expense statement.
+ELIGIBILITY_STATUSES = ["eligible", "partiel", "non_eligible"]
+ELIGIBILITY_STATUS_LABELS = {
+    "eligible": "Éligible",
+    "partiel": "Éligible en partie (période débordant l'année 2024)",
+    "non_eligible": "Non éligible",
+}
+
+#: The two packs: file names under the output folder and their titles.
+PACK_FILES = {"cls": "bilan_mi_parcours_cls_{first}-{last}.xlsx", "ft": "bilan_final_ft_{year}.xlsx"}
+PACK_TITLES = {
+    "cls": "Rapport d'exécution du Contrat local des solidarités — période {first}-{last}",
+    "ft": "Bilan final de la convention France Travail {year}",
+}
+#: What the Département adds by hand before the departmental deliberation (CLS art. 2.3, l. 364-388).
+TO_COMPLETE_LABEL = "À compléter par le Département"
+#: How the packs name a justification the State must judge (CLS art. 2.2, l. 331-335).
+STATE_JUDGES_LABEL = "À apprécier par l'État"
+
+LABELS.update({
+    "expense_type": FT_EXPENSE_TYPE_LABELS,
+    "expense_category": EXPENSE_CATEGORY_LABELS,
+    "eligibility": ELIGIBILITY_STATUS_LABELS,
+})

@@ -23,6 +23,10 @@ The scenario follows each contract's own rules (``../shared/notes/contract-rules
   actions spend near plan, 2.3 (justified) and 2.6 (not justified) under-spend; the settlement on the
   total gives the balance the State owes. Action 2.4's State money is the FIPE fund, outside the
   convention: it is reported, and the assessment leaves it out.
+- **France Travail expense statement** (« État des dépenses », annexe 3): each action's executed total
+  (all funders; 2.4, FIPE, left out) broken down into a few lines of the printed model (staff in ETP x
+  unit cost, partner structures, direct solutions), with a few lines that art. 4.2 excludes (mission costs,
+  overheads) and one period of 2.3 running into 2025 (eligible for its 2024 days only, H41).
 - Indicator results scatter around their targets (lower for under-consuming actions); a few are left
   blank with a comment; twin indicators (Annexe 10 and the fiches that refer to it, Annexe 1 and its
   fiche twin, H29) report the same result.
@@ -33,14 +37,15 @@ Regenerate with ``python -m analysis.example`` (byte-identical output).
 from __future__ import annotations
 
 import argparse
-from decimal import Decimal
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from analysis.assumptions import default
-from analysis.domain import DELIBERATION_DATE, EXAMPLES_DIR
+from analysis.domain import DELIBERATION_DATE, EXAMPLES_DIR, EXPENSE_CATEGORY_LABELS, EXPENSES_SHEET, FT_EXPENSE_TYPE_LABELS
 from analysis.loading import load_contract
 from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS, export_template
 
@@ -204,7 +209,76 @@ def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
         centres[action] = rate if rate is not None and action in LAGGING.get((convention, year), set()) else 1.0
     _amendment_entries(entries, contract, convention, year)
     _indicator_entries(entries, rng, contract, convention, year, centres)
+    if convention == "ft":
+        _expense_entries(entries, contract)
     return pd.DataFrame(entries, columns=["sheet", "key", "field", "value"])
+
+
+#: Lines of the fictitious expense statement per volet: (type, category, nature, unit, units, share of the
+#: action's executed total, start, end, object); the last line of each action takes the rest of its total.
+_YEAR = (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+EXPENSE_PLAN = {
+    "1": [("v1_equipes_cd", "personnel", "Rémunération chef de projet", "ETP", 1, "0.55", *_YEAR,
+           "Chefferie de projet France Travail"),
+          ("v1_developpement_si", "developpement_si", "Paramétrage SI en vue de l'interconnexion", "jour", 60, "0.40", *_YEAR,
+           "Interfaçage du SI départemental avec France Travail"),
+          ("v1_equipes_cd", "frais_generaux", "Fournitures et reprographie", None, None, None, *_YEAR,
+           "Supports des comités de pilotage")],
+    "2": [("v2_accompagnement", "personnel", "Rémunération CIP - accompagnement global", "ETP", 8, "0.50", *_YEAR,
+           "Accompagnement global des allocataires"),
+          ("v2_solutions_locales", "accompagnement", "Structure d'insertion conventionnée", "parcours", 150, "0.30", *_YEAR,
+           "Parcours d'accompagnement renforcé"),
+          ("v2_freins_sociaux", "frais_mission", "Déplacements des accompagnants", None, None, "0.02", *_YEAR,
+           "Déplacements vers les lieux d'accueil"),
+          ("v2_freins_sociaux", "solutions_beneficiaires", "Solutions d'accompagnement complémentaires", None, None, None,
+           *_YEAR, "Aides à la mobilité et à la garde d'enfants")],
+}
+#: The action whose partner period runs into 2025 (eligible for its 2024 days only, H41).
+LATE_PERIOD = ("2.3", datetime.date(2024, 9, 1), datetime.date(2025, 2, 28))
+
+
+def _executed_totals(entries: list) -> dict:
+    """action -> executed total (all funders) from the finance entries."""
+    totals: dict[str, Decimal] = {}
+    for e in entries:
+        if e["sheet"] == SHEET_FINANCE and e["field"] in ("executed_etat", "executed_departement", "executed_autre"):
+            totals[e["key"]] = totals.get(e["key"], Decimal("0.00")) + e["value"]
+    return totals
+
+
+def _expense_line(entries: _Entries, line: int, action: str, plan: tuple, amount: Decimal) -> None:
+    kind, category, nature, unit, units, _share, start, end, purpose = plan
+    if action == LATE_PERIOD[0] and category == "accompagnement":
+        start, end = LATE_PERIOD[1:]
+    values = {"expense_type": FT_EXPENSE_TYPE_LABELS[kind], "action": action, "nature": nature,
+              "category": EXPENSE_CATEGORY_LABELS[category], "unit": unit, "start": start, "end": end,
+              "purpose": f"{purpose} (exemple fictif)", "amount": amount}
+    if units:
+        cost = (amount / units).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        values.update(units=units, unit_cost=cost, amount=cost * units)
+    for field, value in values.items():
+        if value is not None:
+            entries.add(EXPENSES_SHEET, str(line), field, value)
+
+
+def _expense_entries(entries: _Entries, contract) -> None:
+    """The fictitious expense statement: each action's executed total (2.4, FIPE, left out) in lines of the model."""
+    actions = contract.actions[contract.actions["convention"] == "ft"]
+    volet_of = dict(zip(actions["action"], actions["axis"].astype(str)))
+    line = 1
+    for action, total in sorted(_executed_totals(entries).items()):
+        if action == "2.4":
+            continue  # FIPE money, outside the convention (H05)
+        plans = EXPENSE_PLAN[volet_of[action]]
+        rest = total
+        for plan in plans[:-1]:
+            amount = (total * Decimal(plan[5])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            before = len(entries)
+            _expense_line(entries, line, action, plan, amount)
+            rest -= next(e["value"] for e in entries[before:] if e["field"] == "amount")
+            line += 1
+        _expense_line(entries, line, action, plans[-1], rest)
+        line += 1
 
 
 def twin_relations(contract) -> list[tuple[str, list[str]]]:

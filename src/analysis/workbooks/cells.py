@@ -78,7 +78,7 @@ def read_cells(grid: Grid, sheet: Sheet, alignment: RowAlignment, log: ProblemLo
             if is_input_cell(row, column):
                 raw[(index, column.field)] = cell.content
                 try:
-                    inputs[(index, column.field)] = parse_input(column.kind, cell, row.values.get("unit"))
+                    inputs[(index, column.field)] = parse_input(column.kind, cell, row.values.get("unit"), column.choices)
                 except CellError as exc:
                     failed.add((index, column.field))
                     log.add(sheet.name, where, cell.content, str(exc))

@@ -9,7 +9,7 @@ contract's.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 import pandas as pd
@@ -17,14 +17,15 @@ import pandas as pd
 from analysis.domain import BUDGET_COLUMNS, CONVENTION_LABELS
 from analysis.workbooks.cells import FormulaCell, SheetValues
 from analysis.workbooks.errors import WorkbookProblem
-from analysis.workbooks.layout import MONEY_KINDS, SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS, Template
+from analysis.workbooks.expenses import expense_frame, expense_records, statement_warnings
+from analysis.workbooks.layout import MONEY_KINDS, SHEET_AMENDMENT, SHEET_EXPENSES, SHEET_FINANCE, SHEET_INDICATORS, Template
 from analysis.workbooks.parsing import plain_number, show_expected, show_value
 from analysis.workbooks.structure import WorkbookMeta
 
 #: Value of the ``table`` column of every budget row read from a workbook.
 WORKBOOK_TABLE = "execution_workbook"
 
-EXECUTION_FIELDS = ["budget", "indicator_values", "justifications", "warnings", "formulas", "workbooks"]
+EXECUTION_FIELDS = ["budget", "indicator_values", "justifications", "warnings", "formulas", "workbooks", "expenses"]
 WARNING_COLUMNS = ["file", "sheet", "cell", "value", "reason"]
 FORMULA_COLUMNS = ["file", "sheet", "cell", "key", "field", "recomputed", "cached", "agrees"]
 
@@ -48,6 +49,10 @@ class Execution:
     formulas : every formula cell: file, sheet, cell, key, field, recomputed, cached, agrees.
     workbooks : one row per workbook read: file, convention, year, template_version, fictitious,
         calculated (whether a spreadsheet program had saved formula results).
+    expenses : France Travail « État des dépenses », one row per filled line (see
+        :data:`~analysis.workbooks.expenses.EXPENSE_COLUMNS`: volet, type and category codes, fiche action,
+        nature, unit, units, unit cost, start and end dates, object, ``amount_eur`` as Decimal, source);
+        :func:`~analysis.workbooks.expenses.ineligible_expenses` checks each line's eligibility.
     """
 
     budget: pd.DataFrame
@@ -56,6 +61,7 @@ class Execution:
     warnings: pd.DataFrame
     formulas: pd.DataFrame
     workbooks: pd.DataFrame
+    expenses: pd.DataFrame = field(default_factory=lambda: expense_frame([]))
 
     @staticmethod
     def concat(executions: list[Execution]) -> Execution:
@@ -84,6 +90,9 @@ def build_execution(file: str, meta: WorkbookMeta, sheets: dict[str, SheetValues
     calculated = any(f.cached is not None for f in cells)
     formulas = [_formula_record(file, f, calculated) for f in cells]
     warnings = [_warning(file, f) for f, record in zip(cells, formulas) if not record["agrees"]]
+    expenses = _expenses(file, sheets, template, contract, source)
+    if expenses:
+        warnings += statement_warnings(file, _executed_totals(sheets[SHEET_FINANCE]), expenses)
     return Execution(
         budget=_typed_like(budget, contract.budget, BUDGET_COLUMNS, {"table": [WORKBOOK_TABLE]}),
         indicator_values=_typed_like(indicator_values, contract.indicator_values, list(contract.indicator_values.columns)),
@@ -91,7 +100,25 @@ def build_execution(file: str, meta: WorkbookMeta, sheets: dict[str, SheetValues
         warnings=pd.DataFrame([_warning_record(w) for w in warnings], columns=WARNING_COLUMNS).astype("str"),
         formulas=pd.DataFrame(formulas, columns=FORMULA_COLUMNS).astype({"agrees": bool}),
         workbooks=_workbook_frame(file, meta, calculated),
+        expenses=expense_frame(expenses),
     )
+
+
+def _expenses(file: str, sheets: dict[str, SheetValues], template: Template, contract, source: Callable) -> list[dict]:
+    """The filled lines of the expense statement (France Travail only)."""
+    if SHEET_EXPENSES not in sheets:
+        return []
+    actions = contract.actions[contract.actions["convention"] == template.convention]
+    volet_of = {str(a): str(v) for a, v in zip(actions["action"], actions["axis"])}
+    statement = sheets[SHEET_EXPENSES]
+    return expense_records(statement.sheet, statement.values, template.convention, template.year, volet_of, source)
+
+
+def _executed_totals(finance: SheetValues) -> dict:
+    """action -> (executed total of the finance sheet, its cell)."""
+    sheet = finance.sheet
+    return {row.action: (finance.values.get((i, "executed_total")), sheet.cell(i, "executed_total"))
+            for i, row in enumerate(sheet.rows) if row.kind == "line"}
 
 
 # --------------------------------------------------------------------------------------------------

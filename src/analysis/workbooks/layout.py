@@ -13,7 +13,15 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.domain import CONVENTION_LABELS, CONVENTIONS, grouping_label
+from analysis.assumptions import default
+from analysis.domain import (
+    CONVENTION_LABELS,
+    CONVENTIONS,
+    EXPENSE_CATEGORY_LABELS,
+    EXPENSES_SHEET,
+    FT_EXPENSE_TYPE_LABELS,
+    grouping_label,
+)
 from analysis.xlsx import column_letter
 
 #: Identifier and version of the template, written in the hidden sheet and checked on reading.
@@ -25,6 +33,13 @@ SHEET_FINANCE = "Exécution financière"
 SHEET_INDICATORS = "Indicateurs"
 SHEET_AMENDMENT = "Avenant"
 SHEET_META = "_modele"
+#: France Travail only: the expense statement of the final report (« État des dépenses », annexe 3 of the
+#: convention, l. 9766-9951), one numbered line per expense.
+SHEET_EXPENSES = EXPENSES_SHEET
+#: Hidden sheet of the France Travail template holding the choice lists too long for a validation formula.
+SHEET_LISTS = "_listes"
+#: Numbered lines of the expense statement (H40).
+EXPENSE_LINES = int(default("ft_expense_lines"))
 REQUIRED_SHEETS = [SHEET_README, SHEET_FINANCE, SHEET_INDICATORS, SHEET_AMENDMENT, SHEET_META]
 
 #: Rows 1-3 of each data sheet hold a title, instructions and an optional notice; headers are on row 4.
@@ -40,7 +55,7 @@ GAP_REASONS = [
     "Autre motif (préciser)",
 ]
 
-INPUT_KINDS = {"money", "number", "rate", "text", "choice"}
+INPUT_KINDS = {"money", "number", "rate", "text", "choice", "date"}
 FORMULA_KINDS = {"calc_money", "calc_rate"}
 SUMMED_KINDS = {"ref_money", "money", "calc_money"}
 MONEY_KINDS = {"ref_money", "money", "calc_money"}
@@ -74,6 +89,8 @@ class Column:
     year_offset: int = 0
     op: tuple = ()
     width: float = 16.0
+    #: Accepted values of a 'choice' column (empty: the gap reasons, :data:`GAP_REASONS`).
+    choices: tuple = ()
 
     @property
     def is_input(self) -> bool:
@@ -132,7 +149,8 @@ class Template:
 
     @property
     def data_sheets(self) -> list[Sheet]:
-        return [self.sheets[SHEET_FINANCE], self.sheets[SHEET_INDICATORS], self.sheets[SHEET_AMENDMENT]]
+        names = [SHEET_FINANCE, SHEET_INDICATORS, SHEET_AMENDMENT, SHEET_EXPENSES]
+        return [self.sheets[name] for name in names if name in self.sheets]
 
 
 def _finance_columns(convention: str, year: int) -> tuple:
@@ -206,6 +224,31 @@ def _indicator_columns(year: int) -> tuple:
                op=("ratio", "result", "target")),
         Column("comment", "Commentaire", "text", width=50),
     )
+
+
+def _expense_columns(actions: list[str]) -> tuple:
+    """The columns of the expense statement: the printed model's (nature, unit, number of units, unit cost,
+    date or period, object, amount) per volet and type, plus the fiche action and the art. 4.2 category."""
+    return (
+        Column("line", "N° de ligne", "key", width=7),
+        Column("expense_type", "Volet et type de dépense (modèle de l'annexe 3)", "choice", width=40,
+               choices=tuple(FT_EXPENSE_TYPE_LABELS.values())),
+        Column("action", "Fiche action N°", "choice", width=9, choices=tuple(actions)),
+        Column("nature", "Nature de la dépense", "text", width=32),
+        Column("category", "Catégorie de dépense (article 4.2)", "choice", width=36,
+               choices=tuple(EXPENSE_CATEGORY_LABELS.values())),
+        Column("unit", "Unité (si pertinent)", "text", width=12),
+        Column("units", "Nombre d'unités", "number", width=10),
+        Column("unit_cost", "Coût unitaire", "money", width=14),
+        Column("start", "Date ou début de période", "date", width=12),
+        Column("end", "Fin de période (si période)", "date", width=12),
+        Column("purpose", "Objet de la dépense", "text", width=40),
+        Column("amount", "Montant", "money", width=15),
+    )
+
+
+def _expense_rows() -> tuple:
+    return tuple(Row("line", str(n), None, None, {"line": str(n)}) for n in range(1, EXPENSE_LINES + 1))
 
 
 def clean(value):
@@ -340,7 +383,12 @@ def build_template(contract, convention: str, year: int) -> Template:
     )
     indicators = Sheet(SHEET_INDICATORS, f"{label} — résultats des indicateurs {year}", "indicator_id",
                        _indicator_columns(year), _indicator_rows(contract, convention, year))
-    return Template(convention, year, {SHEET_FINANCE: finance, SHEET_INDICATORS: indicators, SHEET_AMENDMENT: amendment})
+    sheets = {SHEET_FINANCE: finance, SHEET_INDICATORS: indicators, SHEET_AMENDMENT: amendment}
+    if convention == "ft":
+        actions = [str(a) for a in contract.actions.loc[contract.actions["convention"] == "ft", "action"]]
+        sheets[SHEET_EXPENSES] = Sheet(SHEET_EXPENSES, f"{label} — état des dépenses {year} (bilan final, annexe 3)",
+                                       "line", _expense_columns(actions), _expense_rows())
+    return Template(convention, year, sheets)
 
 
 def formula(sheet: Sheet, index: int, column: Column) -> str:

@@ -259,28 +259,76 @@ def _parse_text(value) -> str | None:
     return text if text.strip() else None
 
 
-def _parse_choice(value) -> str | None:
+def _parse_choice(value, choices=()) -> str | None:
+    """A value of a list: the gap reasons by default, else ``choices`` (white space collapsed)."""
     text = _parse_text(value)
     if text is None:
         return None
     wanted = re.sub(r"\s+", " ", text).strip()
-    if wanted not in GAP_REASONS:
-        raise CellError("motif hors de la liste (choisir : " + " ; ".join(GAP_REASONS) + ")")
+    accepted = choices or GAP_REASONS
+    if wanted not in accepted:
+        if not choices:
+            raise CellError("motif hors de la liste (choisir : " + " ; ".join(GAP_REASONS) + ")")
+        shown = " ; ".join(accepted) if len(accepted) <= 12 else " ; ".join(accepted[:12]) + " …"
+        raise CellError(f"valeur hors de la liste (choisir : {shown})")
     return wanted
+
+
+#: Dates accepted in a date cell: a few years around the contracts (anything else is a typing error).
+DATE_RANGE = (datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))
+_DATE_TEXT = (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"))
+
+
+def _date_of_text(text: str) -> datetime.date:
+    s = text.strip()
+    french, iso = (pattern.match(s) for pattern in _DATE_TEXT)
+    try:
+        if french:
+            return datetime.date(int(french.group(3)), int(french.group(2)), int(french.group(1)))
+        if iso:
+            return datetime.date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    except ValueError:
+        raise CellError("date impossible (jour ou mois hors limites)") from None
+    raise CellError("date attendue (ex. 15/03/2024)")
+
+
+def _parse_date(value) -> datetime.date | None:
+    """A date cell: a spreadsheet date, or text « 15/03/2024 » / « 2024-03-15 »; a bare number is refused."""
+    if value is None:
+        return None
+    if isinstance(value, Damaged):
+        raise CellError(value.reason)
+    if isinstance(value, datetime.datetime):
+        if value.time() != datetime.time(0):
+            raise CellError("date sans heure attendue (ex. 15/03/2024)")
+        value = value.date()
+    elif isinstance(value, str):
+        if value.strip() == "":
+            return None
+        _refuse_formula_text(value, "une date")
+        value = _date_of_text(value)
+    elif not isinstance(value, datetime.date) or isinstance(value, bool):
+        raise CellError("date attendue (ex. 15/03/2024) : un nombre n'est pas une date (format de cellule Date)")
+    if not DATE_RANGE[0] <= value <= DATE_RANGE[1]:
+        raise CellError("date invraisemblable (hors des années 2000 à 2099) : vérifier la saisie")
+    return value
 
 
 #: Parser of each input kind: raw cell value -> parsed value (or None when blank); raises CellError.
 PARSERS = {"money": _parse_money, "number": _parse_indicator, "rate": _parse_rate, "text": _parse_text,
-           "choice": _parse_choice}
+           "choice": _parse_choice, "date": _parse_date}
 
 
-def parse_input(kind: str, cell: CellContent, unit=None):
-    """Parse an input cell of ``kind``; ``unit`` is the indicator's unit (for 'number'). Raises CellError."""
+def parse_input(kind: str, cell: CellContent, unit=None, choices=()):
+    """Parse an input cell of ``kind``; ``unit`` is the indicator's unit (for 'number'), ``choices`` the
+    accepted values of a 'choice' cell (default: the gap reasons). Raises CellError."""
     if cell.formula is not None:
         what = "formule matricielle" if cell.array else "formule"
         raise CellError(f"{what} dans une cellule de saisie : saisir une valeur (coller en valeurs)")
     if kind == "number":
         return _parse_indicator(cell.value, cell.percent, unit)
+    if kind == "choice":
+        return _parse_choice(cell.value, choices)
     return PARSERS[kind](cell.value)
 
 

@@ -17,9 +17,10 @@ from pathlib import Path
 from analysis.workbooks.archive import Book, open_book
 from analysis.workbooks.cells import CROSS_CHECKED, SheetValues, cross_checks, formula_cells, read_cells
 from analysis.workbooks.errors import ProblemLog, WorkbookError
+from analysis.workbooks.expenses import check_expenses
 from analysis.workbooks.frames import WORKBOOK_TABLE, Execution, build_execution
 from analysis.workbooks.grid import Grid, read_grid
-from analysis.workbooks.layout import Sheet, compute_sheet
+from analysis.workbooks.layout import REQUIRED_SHEETS, SHEET_EXPENSES, Sheet, compute_sheet
 from analysis.workbooks.structure import (
     WorkbookMeta,
     align_rows,
@@ -60,6 +61,8 @@ def read_execution(path, contract, convention: str | None = None, year: int | No
 def _read_sheets(book: Book, meta: WorkbookMeta, contract, log: ProblemLog) -> dict[str, SheetValues]:
     sheets = {}
     for sheet in meta.template.data_sheets:
+        if sheet.name not in book.sheetnames and sheet.name not in REQUIRED_SHEETS:
+            log.add(sheet.name, None, None, "feuille absente : supprimée ou renommée (repartir d'un modèle à jour)")
         if sheet.name in book.sheetnames:
             grid = read_grid(book, sheet.name, sheet_window(sheet), log)
             values = _read_sheet(grid, sheet, contract, meta.template.convention, log)
@@ -78,5 +81,8 @@ def _read_sheet(grid: Grid, sheet: Sheet, contract, convention: str, log: Proble
     values = compute_sheet(sheet, inputs)
     readable = {i for i in alignment.mapping if not any((i, f) in failed for f in CROSS_CHECKED)}
     cross_checks(sheet, values, readable, log, convention)
+    if sheet.name == SHEET_EXPENSES:
+        actions = contract.actions[contract.actions["convention"] == convention]
+        check_expenses(sheet, values, failed, log, {str(a): str(v) for a, v in zip(actions["action"], actions["axis"])})
     formulas = formula_cells(grid, sheet, values) if alignment.intact else ()
     return SheetValues(sheet, values, raw, formulas)

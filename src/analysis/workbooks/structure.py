@@ -277,7 +277,7 @@ class _Keys:
 
     @property
     def what(self) -> str:
-        return "action" if self.sheet.key_field == "action" else "indicateur"
+        return {"action": "action", "line": "ligne"}.get(self.sheet.key_field, "indicateur")
 
 
 def align_rows(grid: Grid, sheet: Sheet, contract, convention: str, log: ProblemLog) -> RowAlignment:
@@ -290,6 +290,8 @@ def align_rows(grid: Grid, sheet: Sheet, contract, convention: str, log: Problem
     expected = [row.key for row in sheet.rows]
     if sheet.key_field == "action":
         elsewhere = set(contract.actions["action"])
+    elif sheet.key_field == "line":
+        elsewhere = set()
     else:
         elsewhere = set(contract.indicators["indicator_id"])
     context = _Keys(grid, sheet, log, letter, set(expected), elsewhere, CONVENTION_LABELS[convention])
@@ -350,7 +352,7 @@ def _explain_key(context: _Keys, r: int, k: str, wanted: str | None) -> None:
             context.log.add(name, cell, None, "ligne ajoutée dans ou sous le tableau : ne pas insérer de lignes")
         return
     if k not in context.known:
-        reason = f"{what} inconnu{'e' if what == 'action' else ''} pour la convention « {context.convention_label} »"
+        reason = f"{what} inconnu{'e' if what in ('action', 'ligne') else ''} pour la convention « {context.convention_label} »"
         if k in context.known_elsewhere:
             reason += " (code d'une autre convention)"
         context.log.add(name, cell, k, reason)

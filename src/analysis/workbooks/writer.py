@@ -21,8 +21,10 @@ from analysis.workbooks.layout import (
     HEADER_ROW,
     MONEY_KINDS,
     SHEET_AMENDMENT,
+    SHEET_EXPENSES,
     SHEET_FINANCE,
     SHEET_INDICATORS,
+    SHEET_LISTS,
     SHEET_META,
     SHEET_README,
     TEMPLATE_ID,
@@ -75,6 +77,35 @@ def _styles():
     }
 
 
+#: Number format of a date cell (shown the French way).
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def _list_validations(sheet: Sheet) -> dict:
+    """A list validation per 'choice' column with its own values, read from the hidden sheet of lists."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    out = {}
+    for j, column in enumerate(c for c in sheet.columns if c.choices):
+        letter = column_letter(j + 1)
+        out[column.field] = DataValidation(
+            type="list", formula1=f"'{SHEET_LISTS}'!${letter}$2:${letter}${len(column.choices) + 1}", allow_blank=True,
+            showErrorMessage=True, showInputMessage=True, errorTitle="Valeur invalide", error="Choisir une valeur dans la liste.",
+            promptTitle=column.header[:32], prompt="Choisir dans la liste.")
+    return out
+
+
+def _date_validation():
+    from openpyxl.utils.datetime import to_excel
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    first, last = (int(to_excel(d)) for d in (datetime.date(2000, 1, 1), datetime.date(2099, 12, 31)))
+    return DataValidation(type="date", operator="between", formula1=str(first), formula2=str(last), allow_blank=True,
+                          showErrorMessage=True, showInputMessage=True, errorTitle="Date invalide",
+                          error="Saisir une date (ex. 15/03/2024).", promptTitle="Date",
+                          prompt="Date au format JJ/MM/AAAA. Pour une période, saisir aussi la fin de période.")
+
+
 def _validations(sheet: Sheet):
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -97,7 +128,8 @@ def _validations(sheet: Sheet):
                             showErrorMessage=True, showInputMessage=True, errorTitle="Motif invalide",
                             error="Choisir un motif dans la liste.", promptTitle="Motif de l'écart",
                             prompt="Choisir dans la liste ; préciser dans la colonne Justification.")
-    return {"money": money, "number": number, "rate": rate, "text": text, "choice": choice}
+    return {"money": money, "number": number, "rate": rate, "text": text, "choice": choice, "date": _date_validation(),
+            **_list_validations(sheet)}
 
 
 def _protect(ws) -> None:
@@ -120,6 +152,8 @@ def _number_format(column) -> str:
         return PERCENT_FORMAT
     if column.kind in ("key", "label", "text", "choice"):
         return TEXT_FORMAT
+    if column.kind == "date":
+        return DATE_FORMAT
     return NUMBER_FORMAT
 
 
@@ -139,7 +173,7 @@ def _write_body_cell(cell, sheet: Sheet, index: int, column, styles, validations
     if is_input_cell(row, column):
         cell.protection = styles["unlocked"]
         cell.fill = styles["input_fill"]
-        validations[column.kind].add(cell.coordinate)
+        validations[column.field if column.choices else column.kind].add(cell.coordinate)
         if column.kind in ("text", "choice"):
             cell.alignment = styles["wrap"]
     else:
@@ -179,6 +213,38 @@ def _write_data_sheet(wb, sheet: Sheet, styles, instructions: str, notice: str |
     return ws
 
 
+def _write_lists(wb, template: Template) -> None:
+    """The hidden sheet of the choice lists of the expense statement (one column per list, header first)."""
+    if SHEET_EXPENSES not in template.sheets:
+        return
+    ws = wb.create_sheet(SHEET_LISTS)
+    for j, column in enumerate(c for c in template.sheets[SHEET_EXPENSES].columns if c.choices):
+        set_value(ws.cell(1, j + 1), column.header)
+        for i, choice in enumerate(column.choices, start=2):
+            set_value(ws.cell(i, j + 1), choice)
+    ws.sheet_state = "hidden"
+    _protect(ws)
+
+
+EXPENSE_INSTRUCTIONS = ("Une ligne par dépense, dans l'ordre du modèle de l'annexe 3 : volet et type de dépense, fiche "
+                        "action, nature, catégorie au regard de l'article 4.2, date ou période, objet et montant. "
+                        "Lignes vides : ignorées. Voir « Lisez-moi ».")
+
+
+def _expense_readme(template: Template) -> list[tuple]:
+    if SHEET_EXPENSES not in template.sheets:
+        return []
+    return [("text", f"« {SHEET_EXPENSES} » (bilan final, article 3.2 et annexe 3 de la convention) : une ligne par "
+                     "dépense, avec le volet et le type de dépense du modèle, la fiche action à laquelle elle se "
+                     "rattache, sa nature, sa catégorie au regard de l'article 4.2 (frais généraux, frais de mission, "
+                     "prestations d'évaluation, de formation ou de gestion de projet et investissements hors "
+                     "développements informatiques ne sont pas éligibles au financement de l'État), l'unité, le "
+                     "nombre d'unités et le coût unitaire si pertinent, la date ou la période (début et fin), l'objet "
+                     "et le montant. Une ligne commencée doit être complète ; montant = nombre d'unités × coût "
+                     "unitaire quand les deux sont saisis ; la fiche action doit appartenir au volet choisi. "
+                     "L'éligibilité (catégorie, dates dans l'année 2024) est contrôlée ligne par ligne à la relecture.")]
+
+
 def _readme_lines(template: Template, notice: str | None) -> list[tuple]:
     c, y = template.convention, template.year
     label = CONVENTION_LABELS[c]
@@ -205,6 +271,7 @@ def _readme_lines(template: Template, notice: str | None) -> list[tuple]:
                  "de départ et la cible du contrat sont rappelées et verrouillées."),
         ("text", f"« {SHEET_AMENDMENT} » : le montant État notifié pour {y + 1} par avenant, action par action, "
                  "et la référence de l'avenant."),
+        *_expense_readme(template),
         ("blank",),
         ("head", "Unités et saisie"),
         ("text", "Montants en euros, au centime près, positifs ou nuls. « 618000 », « 618000,5 » ou "
@@ -299,7 +366,8 @@ def export_template(contract, convention: str, year: int, path, prefill=None, *,
     instructions = ("Saisir dans les cellules jaunes (montants en euros, au centime près). Cellules grises : "
                     "verrouillées ; cellules vertes : calculées. Voir « Lisez-moi ».")
     for sheet in template.data_sheets:
-        _write_data_sheet(wb, sheet, styles, instructions, notice)
+        _write_data_sheet(wb, sheet, styles, EXPENSE_INSTRUCTIONS if sheet.name == SHEET_EXPENSES else instructions, notice)
+    _write_lists(wb, template)
     _write_meta(wb, template, fictitious)
     wb.security = WorkbookProtection(lockStructure=True)
     wb.active = 0
@@ -318,7 +386,7 @@ def _write_entries(wb, template: Template, entries: pd.DataFrame) -> None:
         if sheet_name not in template.sheets:
             raise ValueError(f"entrée de remplissage : feuille inconnue « {sheet_name} »")
         sheet = template.sheets[sheet_name]
-        index = next((i for i, row in enumerate(sheet.rows) if row.key == key and row.kind == "line"), None)
+        index = next((i for i, row in enumerate(sheet.rows) if row.key == str(key) and row.kind == "line"), None)
         if index is None:
             raise ValueError(f"entrée de remplissage : ligne « {key} » absente de la feuille « {sheet_name} »")
         try:
