@@ -26,7 +26,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -149,6 +149,10 @@ def write_tables(
     money_columns: Iterable[str] = (),
     percent_columns: Iterable[str] = (),
     widths: Mapping[str, float] | None = None,
+    titles: Mapping[str, Sequence[str]] | None = None,
+    notes: Mapping[str, Sequence[str]] | None = None,
+    bold_rows: Mapping[str, Iterable[int]] | None = None,
+    print_setup: bool = False,
 ) -> Path:
     """Write DataFrames as sheets (one per key, name cut to 31 characters); returns the path written.
 
@@ -156,6 +160,12 @@ def write_tables(
     ``money_columns`` carry the euro format, those in ``percent_columns`` the percent format (values are
     fractions); ``widths`` sets column widths by column name (otherwise from the content, 12 to 60).
     Decimal amounts are written as numbers; strings as text. Saved with :func:`save_workbook`.
+
+    Optional, per sheet name: ``titles`` (lines written above the header row, the first in bold: the header
+    row is then ``len(titles) + 1``, see :func:`header_row`), ``notes`` (lines written below the table, after
+    a blank row) and ``bold_rows`` (0-based row positions of the frame shown in bold on grey: sub-totals and
+    totals). ``print_setup`` prints every sheet landscape, fitted to the page width, with the title and
+    header rows repeated on each page.
     """
     from openpyxl import Workbook
 
@@ -163,25 +173,71 @@ def write_tables(
     wb.remove(wb.active)
     formats = {**{c: PERCENT_FORMAT for c in percent_columns}, **{c: MONEY_FORMAT for c in money_columns}}
     for name, frame in sheets.items():
-        _write_table(wb.create_sheet(title=name[:31]), frame, formats, widths or {})
+        ws = wb.create_sheet(title=name[:31])
+        lines = list((titles or {}).get(name, ()))
+        _write_titles(ws, lines)
+        _write_table(ws, frame, formats, widths or {}, len(lines) + 1)
+        _style_rows(ws, len(frame.columns), [len(lines) + 2 + i for i in (bold_rows or {}).get(name, ())])
+        _write_notes(ws, (notes or {}).get(name, ()), len(lines) + len(frame) + 3)
+        if print_setup:
+            set_print_setup(ws, len(lines) + 1)
     return save_workbook(wb, path)
 
 
-def _write_table(ws, frame: pd.DataFrame, formats: Mapping[str, str], widths: Mapping[str, float]) -> None:
+def header_row(titles: Sequence[str] = ()) -> int:
+    """The row of the headers of a sheet written by :func:`write_tables` with these ``titles``."""
+    return len(titles) + 1
+
+
+def set_print_setup(ws, header: int) -> None:
+    """Landscape, fitted to the page width (as many pages high as needed), rows 1 to ``header`` repeated."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"1:{header}"
+    ws.print_options.gridLines = False
+
+
+def _write_titles(ws, lines: Sequence[str]) -> None:
+    from openpyxl.styles import Font
+
+    for i, line in enumerate(lines, start=1):
+        set_value(ws.cell(i, 1), line).font = Font(bold=True, size=13 if i == 1 else 11, color="1F3864" if i == 1 else None)
+
+
+def _write_notes(ws, lines: Sequence[str], first: int) -> None:
+    for i, line in enumerate(lines):
+        set_value(ws.cell(first + i, 1), line)
+
+
+def _style_rows(ws, width: int, rows: Iterable[int]) -> None:
+    from openpyxl.styles import Font, PatternFill
+
+    bold, grey = Font(bold=True), PatternFill("solid", fgColor="D9D9D9")
+    for r in rows:
+        for j in range(1, width + 1):
+            cell = ws.cell(r, j)
+            cell.font, cell.fill = bold, grey
+
+
+def _write_table(ws, frame: pd.DataFrame, formats: Mapping[str, str], widths: Mapping[str, float], header: int = 1) -> None:
     font, fill, align = header_font(), header_fill(), wrap_alignment()
     for j, column in enumerate(frame.columns, start=1):
-        cell = set_value(ws.cell(1, j), str(column))
+        cell = set_value(ws.cell(header, j), str(column))
         cell.font, cell.fill, cell.alignment = font, fill, align
-    for i, row in enumerate(frame.itertuples(index=False, name=None), start=2):
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=header + 1):
         for j, value in enumerate(row, start=1):
             set_value(ws.cell(i, j), cell_value(value))
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{header + 1}"
     if len(frame):
-        ws.auto_filter.ref = ws.dimensions
+        last = f"{column_letter(max(1, len(frame.columns)))}{header + len(frame)}"
+        ws.auto_filter.ref = ws.dimensions if header == 1 else f"A{header}:{last}"
     for j, column in enumerate(frame.columns, start=1):
         letter = column_letter(j)
         if column in formats:
-            for (cell,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+            for (cell,) in ws.iter_rows(min_row=header + 1, min_col=j, max_col=j):
                 cell.number_format = formats[column]
         ws.column_dimensions[letter].width = widths.get(column) or _auto_width(column, frame.iloc[:, j - 1])
 

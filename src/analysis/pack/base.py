@@ -1,0 +1,92 @@
+"""A pack: its tables (one sheet each, French headers, titles above, notes below) and its Excel export.
+
+The export goes through :func:`analysis.xlsx.write_tables` (the one Excel writer: text never a formula,
+atomic, byte-identical on rerun) with the print setup an evaluator needs: landscape, fitted to the page
+width, title and header rows repeated on every page, euro and percent formats, frozen headers, sub-totals
+and totals in bold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.xlsx import column_letter, header_row, write_tables
+
+#: Column of a table frame telling the export which rows are sub-totals or totals (never written).
+ROW_TYPE = "row_type"
+#: The notice every table of a pack built on the fictitious example carries.
+FICTITIOUS_NOTICE = ("DONNÉES FICTIVES — bilan produit sur l'exemple généré par analysis.example : aucun chiffre "
+                     "d'exécution de ce classeur n'est réel.")
+
+
+@dataclass(frozen=True)
+class Table:
+    """One sheet of a pack: ``frame`` (French headers; money as Decimal, rates as fractions), the lines
+    written above it (``titles``) and below it (``notes``), and which columns are money or rates."""
+
+    sheet: str
+    frame: pd.DataFrame
+    titles: tuple = ()
+    notes: tuple = ()
+    money: tuple = ()
+    percent: tuple = ()
+
+    @property
+    def shown(self) -> pd.DataFrame:
+        """The frame as written (without the row-type column)."""
+        return self.frame.drop(columns=[ROW_TYPE], errors="ignore")
+
+    @property
+    def bold_rows(self) -> list[int]:
+        if ROW_TYPE not in self.frame.columns:
+            return []
+        return [i for i, kind in enumerate(self.frame[ROW_TYPE]) if kind in ("subtotal", "total", "heading")]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A report pack: its file name under the output folder, its title and its tables, in sheet order."""
+
+    file_name: str
+    title: str
+    tables: tuple
+    fictitious: bool
+    summary: dict = field(default_factory=dict)
+
+    def table(self, sheet: str) -> Table:
+        for table in self.tables:
+            if table.sheet == sheet:
+                return table
+        raise KeyError(f"feuille « {sheet} » absente du bilan")
+
+    def cell(self, sheet: str, column: str, where: dict) -> str:
+        """The cell (``'F7'``) of ``column`` on the row of ``sheet`` whose columns hold the values of ``where``."""
+        table = self.table(sheet)
+        shown = table.shown
+        mask = pd.Series(True, index=shown.index)
+        for key, value in where.items():
+            mask &= shown[key].astype(str) == str(value)
+        rows = list(mask[mask].index)
+        if len(rows) != 1:
+            raise KeyError(f"{sheet} : {len(rows)} lignes pour {where}")
+        position = list(shown.index).index(rows[0])
+        return f"{column_letter(list(shown.columns).index(column) + 1)}{header_row(self.titles_of(table)) + 1 + position}"
+
+    def titles_of(self, table: Table) -> tuple:
+        notice = (FICTITIOUS_NOTICE,) if self.fictitious else ()
+        return (self.title, *table.titles, *notice)
+
+
+def write_pack(pack: Pack, folder) -> Path:
+    """Write ``pack`` as ``folder/pack.file_name`` (one sheet per table); returns the path written."""
+    tables = pack.tables
+    money = sorted({c for t in tables for c in t.money})
+    percent = sorted({c for t in tables for c in t.percent})
+    return write_tables(
+        {t.sheet: t.shown for t in tables}, Path(folder) / pack.file_name, money_columns=money, percent_columns=percent,
+        titles={t.sheet: pack.titles_of(t) for t in tables}, notes={t.sheet: t.notes for t in tables},
+        bold_rows={t.sheet: t.bold_rows for t in tables}, print_setup=True,
+    )

@@ -1,0 +1,153 @@
+"""The CLS execution report (art. 2.3, l. 364-388): per action results and statements, the financial
+report, the annexed tables in the contract's layouts (Annexe 11 per year, the A-M table), the Annexe 10
+indicator matrix, the open findings and a one-page synthesis. The period is a parameter: 2024-2025 (the
+mid-term report, due to the préfet by 31 March 2026), a single year, or 2024-2027 (the final report).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.domain import PACK_FILES, PACK_TITLES, TO_COMPLETE_LABEL
+from analysis.pack.base import Pack, Table
+from analysis.pack.report import MONEY, PERCENT, action_statement, financial_report, total_of
+from analysis.pack.synthesis import (
+    assumptions_table,
+    critical_indicators,
+    flag_lines,
+    line,
+    main_gaps,
+    open_findings,
+    status_lines,
+    synthesis_frame,
+)
+from analysis.pack.tables import (
+    ZERO,
+    a_to_m_columns,
+    action_rows,
+    add_all,
+    annex11,
+    annex11_columns,
+    indicator_matrix,
+    table_a_to_m,
+)
+
+#: Assumptions the CLS pack rests on (cited in its « Hypothèses » sheet and its notes).
+CLS_ASSUMPTIONS = ["H04", "H15", "H16", "H17", "H19", "H20", "H21", "H22", "H25", "H26", "H27", "H28", "H42", "H43"]
+SHEETS = {"synthesis": "Synthèse", "actions": "Actions", "finance": "Bilan financier", "matrix": "Annexe 10 - matrice",
+          "indicators": "Indicateurs des actions", "findings": "Constats ouverts", "assumptions": "Hypothèses"}
+
+
+def annex11_sheet(year: int) -> str:
+    return f"Annexe 11 - {year}"
+
+
+def a_to_m_sheet(year: int) -> str:
+    return f"Tableau A-M {year}"
+
+
+def reported_years(execution, years: list[int]) -> list[int]:
+    """The years of ``years`` for which a CLS workbook was read."""
+    w = execution.workbooks
+    have = {int(y) for y in w.loc[w["convention"] == "cls", "year"]}
+    return [y for y in years if y in have]
+
+
+def _actions_table(contract, report: pd.DataFrame, assessment, years: list[int]) -> Table:
+    over = assessment.achievement_over(years[0], years[-1]).assign(year=f"{years[0]}-{years[-1]}")
+    yearly = assessment.achievement[assessment.achievement["year"].isin(years)]
+    rows = []
+    for axis, _, action, title in action_rows(contract, "cls"):
+        indicators = pd.concat([yearly[yearly["action"] == action], over[over["action"] == action]], ignore_index=True)
+        rows.append({"Axe": axis, "Action": action, "Intitulé de l'action": title,
+                     "Résultats et atteinte des objectifs (constat chiffré)":
+                         action_statement(report[report["Action"] == action], indicators, years),
+                     f"Impact social sur les bénéficiaires ({TO_COMPLETE_LABEL.lower()})": None,
+                     f"Actions des partenaires ({TO_COMPLETE_LABEL.lower()})": None})
+    notes = ("Le constat chiffré est écrit par le programme à partir des seuls chiffres des bilans (phrases types, "
+             "aucun texte inventé). Les deux dernières colonnes sont à compléter par le Département avant la "
+             "délibération départementale (article 2.3 du CLS).",)
+    return Table(SHEETS["actions"], pd.DataFrame(rows), ("Résultats obtenus et niveau d'atteinte des objectifs, par action",),
+                 notes)
+
+
+def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: pd.DataFrame) -> Table:
+    label = f"{years[0]}-{years[-1]}"
+    lines = [line("Crédits", f"Crédits État disponibles {label} (reports comptés une fois)",
+                  total_of(report, "Crédits État disponibles") - _carried_after_first(assessment, years)),
+             *(line("Crédits", f"{c} {label}", total_of(report, c)) for c in MONEY[1:5]),
+             line("Crédits", f"Montant exposé {label} (décision de l'État, non une somme due)",
+                  total_of(report, "Montant exposé")),
+             line("Crédits", f"Montant à apprécier par l'État {label}", total_of(report, "Montant à apprécier par l'État")),
+             *flag_lines(assessment.consumption, years)]
+    for year in years:
+        lines += status_lines(assessment.achievement[(assessment.achievement["year"] == year)
+                                                     & (assessment.achievement["convention"] == "cls")], str(year), "Indicateurs")
+    over = assessment.achievement_over(years[0], years[-1])
+    lines += status_lines(over[over["convention"] == "cls"], label, "Indicateurs")
+    lines += main_gaps(assessment.consumption, years)
+    lines += critical_indicators(over[over["convention"] == "cls"], label)
+    lines.append(line("Rapprochement", "Constats encore ouverts (écarts et points non vérifiables)", count=len(findings)))
+    notes = ("À transmettre au préfet de département au plus tard le 31 mars 2026, après délibération départementale "
+             "(CLS, article 2.3).",) if years == [2024, 2025] else ()
+    return Table(SHEETS["synthesis"], synthesis_frame(lines), (f"Bilan global {label}",), notes)
+
+
+def _carried_after_first(assessment, years: list[int]):
+    cls = assessment.consumption[(assessment.consumption["convention"] == "cls") & assessment.consumption["year"].isin(years[1:])]
+    return add_all(cls["carried_in_state"]) or ZERO
+
+
+def _tables_for(contract, execution, years: list[int], all_years: list[int]) -> list[Table]:
+    """Annexe 11 for each year reported, and the A-M table of each year after the first."""
+    out = []
+    for year in years:
+        out.append(Table(annex11_sheet(year), annex11(contract, execution, year),
+                         ("TABLEAU FINANCIER DU CONTRAT LOCAL DES SOLIDARITÉS - Région HDF - Département du Pas-de-Calais",
+                          f"Exécution budgétaire {year} à fournir au bilan (présentation de l'annexe 11)"),
+                         (f"Source : bilan d'exécution {year} (classeur rempli). Cellule vide : non renseigné, jamais un "
+                          "zéro. Montant total réalisé = A + C, comme imprimé.",),
+                         tuple(annex11_columns(year))))
+    for year in all_years[1:]:
+        if year - 1 in years or year in years:
+            out.append(Table(a_to_m_sheet(year), table_a_to_m(contract, execution, year),
+                             ("TABLEAU FINANCIER RÉCAPITULATIF DU CONTRAT LOCAL DES SOLIDARITÉS - Région HDF - "
+                              "Département du Pas-de-Calais", f"Prévisionnel Année {year} (colonnes A à M)"),
+                             (f"A à E et montant total réalisé : bilan {year - 1} ; F et G : reports du bilan {year - 1} ; "
+                              f"H : montant notifié par avenant pour {year} (à défaut crédits versés au bilan {year}, sinon "
+                              "prévision du contrat) ; C, J et L : montants prévus par les fiches actions (H43) ; I = F + H, "
+                              "K = G + J (imprimé « G+I », incohérence S01), M = I + K + L recalculés.",),
+                             tuple(a_to_m_columns(year))))
+    return out
+
+
+def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: int = 2024, last: int = 2025) -> Pack:
+    """The CLS execution report over ``first``-``last`` (default: the mid-term report 2024-2025)."""
+    if not 2024 <= first <= last <= 2027:
+        raise ValueError(f"période {first}-{last} hors du contrat (2024-2027)")
+    all_years = list(range(first, last + 1))
+    years = reported_years(execution, all_years)
+    if not years:
+        raise ValueError(f"aucun bilan d'exécution du CLS pour la période {first}-{last}")
+    report = financial_report(contract, execution, assessment.consumption, years)
+    findings = open_findings(checks, "cls")
+    matrix_years = all_years
+    tables = [
+        _synthesis(report, assessment, years, findings),
+        _actions_table(contract, report, assessment, years),
+        Table(SHEETS["finance"], report, (f"Bilan financier : exécution par action, par année et cumulée {first}-{last}",),
+              ("Crédits disponibles = crédits versés ou notifiés de l'année + report reçu (H20). Montant exposé : écart "
+               "sous la trajectoire attendue, sur lequel l'État peut agir (article 2.2, H21), pas une somme due. "
+               "Justifications « à apprécier par l'État » : l'État juge si elles sont opérantes.",),
+              tuple(MONEY), tuple(PERCENT)),
+        *_tables_for(contract, execution, years, all_years),
+        Table(SHEETS["matrix"], indicator_matrix(contract, assessment.achievement, matrix_years),
+              ("TABLEAU DES INDICATEURS NATIONAUX DES CONTRATS LOCAUX DES SOLIDARITÉS (annexe 10)",),
+              ("Statut : cible atteinte, proche (≥ 85 %, H25), en retard (≥ 65 %, H26), critique, non renseigné.",)),
+        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, family="all"),
+              ("Indicateurs de toutes les actions (annexe 1, fiches et annexe 10)",)),
+        Table(SHEETS["findings"], findings, ("Constats du rapprochement encore ouverts",)),
+        Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
+    ]
+    return Pack(PACK_FILES["cls"].format(first=first, last=last), PACK_TITLES["cls"].format(first=first, last=last),
+                tuple(tables), bool(assessment.fictitious), {"years": years})

@@ -1,0 +1,98 @@
+"""The one-page global synthesis of a pack, the reconciliation findings still open, and the assumptions used.
+
+The synthesis is a two-column list (« Rubrique », « Élément ») with the figure of each line in « Montant »
+(euros) or « Nombre »: totals, counts per flag and per indicator status, and the main gaps — the
+:data:`H42 <analysis.assumptions>` largest amounts exposed or under review, then the critical indicators.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pandas as pd
+
+from analysis import display
+from analysis.assumptions import default, get
+from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, CONVENTION_LABELS
+from analysis.pack.tables import ZERO, add_all
+
+SYNTHESIS_COLUMNS = ["Rubrique", "Élément", "Montant", "Nombre"]
+
+
+def line(section: str, item: str, amount=None, count=None) -> dict:
+    return {"Rubrique": section, "Élément": item, "Montant": amount, "Nombre": count}
+
+
+def synthesis_frame(lines: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(lines, columns=SYNTHESIS_COLUMNS).astype({"Montant": object, "Nombre": "Int64"})
+
+
+def flag_lines(consumption: pd.DataFrame, years: list[int]) -> list[dict]:
+    """Number of CLS action-years per flag, for each year."""
+    out = []
+    cls = consumption[consumption["convention"] == "cls"]
+    for year in years:
+        flags = cls.loc[cls["year"] == year, "flag"].value_counts()
+        for flag, text in ASSESSMENT_FLAG_LABELS.items():
+            if flags.get(flag, 0):
+                out.append(line(f"Constats {year} (article 2.2)", text, count=int(flags[flag])))
+    return out
+
+
+def status_lines(achievement: pd.DataFrame, label: str, section: str) -> list[dict]:
+    """Number of indicators per status (``achievement`` restricted to one year or one period)."""
+    counts = achievement["status"].value_counts()
+    return [line(f"{section} {label}", text, count=int(counts.get(code, 0))) for code, text in ACHIEVEMENT_STATUS_LABELS.items()
+            if counts.get(code, 0)]
+
+
+def main_gaps(consumption: pd.DataFrame, years: list[int], n: int | None = None) -> list[dict]:
+    """The ``n`` (H42) largest amounts exposed or under review, per action and year, largest first."""
+    n = int(default("pack_main_gaps")) if n is None else n
+    cls = consumption[(consumption["convention"] == "cls") & consumption["year"].isin(years)]
+    gaps = []
+    for row in cls.to_dict("records"):
+        at_risk, review = row["amount_at_risk"] or ZERO, row["amount_under_review"] or ZERO
+        if at_risk > 0 or review > 0:
+            kind = "exposé" if at_risk > 0 else "à apprécier par l'État"
+            text = (f"Action {row['action']} ({row['year']}) : {display.percent(row['rate'])} consommés pour "
+                    f"{display.percent(row['expected_rate'])} attendus ; montant {kind}")
+            gaps.append((-(at_risk + review), row["year"], row["action"], line("Principaux écarts", text, at_risk + review)))
+    return [g[-1] for g in sorted(gaps, key=lambda g: g[:3])[:n]]
+
+
+def critical_indicators(achievement: pd.DataFrame, label: str) -> list[dict]:
+    crit = achievement[achievement["status"] == "critique"]
+    return [line("Indicateurs critiques", f"{r['indicator_id']} ({label}) : résultat {display.number(r['result'])} pour une "
+                 f"cible de {display.number(r['target'])}") for r in crit.to_dict("records")]
+
+
+def open_findings(checks: pd.DataFrame, convention: str) -> pd.DataFrame:
+    """The reconciliation findings still open for ``convention`` (gaps and unverifiable checks), most severe
+    first, for reading (French headers, amounts as numbers)."""
+    order = {"elevee": 0, "moyenne": 1, "faible": 2, "information": 3, "aucune": 4}
+    own = checks[(checks["status"] != "ok") & (checks["convention"].astype(str) == convention)].copy()
+    own["_order"] = [order.get(str(s), 5) for s in own["severity"]]
+    own["_gap"] = [-abs(float(g)) if g is not None and g == g else 0.0 for g in own["gap_eur"]]
+    own = own.sort_values(["_order", "_gap", "check_id"], kind="stable")
+    columns = ["check_id", "family", "table", "action", "year", "expected", "computed", "gap_eur", "status", "severity",
+               "explication"]
+    return display.checks(own, columns, numbers=False)
+
+
+def assumptions_table(ids: list[str]) -> pd.DataFrame:
+    """The assumptions a pack rests on: ID, title, value, source lines, quality and impact."""
+    rows = []
+    for ident in ids:
+        item = get(ident)
+        rows.append({"Hypothèse": item.id, "Intitulé": item.title, "Valeur retenue": str(item.value),
+                     "Lignes du texte source": item.source_lines or "", "Qualité": item.quality, "Impact": item.impact})
+    return pd.DataFrame(rows)
+
+
+def money_total(values) -> Decimal:
+    return add_all(values) or ZERO
+
+
+def convention_title(convention: str) -> str:
+    return CONVENTION_LABELS[convention]

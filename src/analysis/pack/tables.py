@@ -1,0 +1,221 @@
+"""The CLS financial tables in the layouts the contract prints, filled from the execution workbooks.
+
+- :func:`annex11` — « Exécution budgétaire {n} à fournir au bilan » (Annexe 11, l. 4750-4811): credits
+  paid, A State executed, B State unconsumed, C Département executed, total (A+C), amounts carried to n+1
+  (State and Département shares), one row per action, a « Sous total » per axis and the « TOTAUX
+  FINANCIERS »; filled from the year's workbook.
+- :func:`table_a_to_m` — the table of year n with its columns A to M (printed for 2025, l. 4955-5235): A-E
+  and the total executed of year n-1 (its workbook), F-G the carry-overs to n, H the State participation
+  notified for n (the avenant sheet of the n-1 workbook, else the credits paid in the n workbook, else the
+  contract), I = F + H, J and L planned for n, K = G + J (printed « G+I », S01), M = I + K + L (H43).
+- :func:`indicator_matrix` — the Annexe 10 matrix (l. 5240-5385): theme, indicator, situation at 31/12/2023,
+  then the local target, the result and its status for each year.
+
+Every table is a DataFrame with French headers whose money cells are exact Decimals (None when not
+reported, never 0), ready for :func:`analysis.pack.export.write_pack`. ``row_type`` tells the export which
+rows are sub-totals and totals (it is not written).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pandas as pd
+
+from analysis.assumptions import default
+from analysis.domain import ACHIEVEMENT_STATUS_LABELS
+
+ZERO = Decimal("0.00")
+ROW_TYPE = "row_type"
+AXIS_HEADER, ACTION_HEADER, TITLE_HEADER = "Axes de la contractualisation", "Fiche action N°", "Intitulé de l'action"
+SUBTOTAL_LABEL, TOTAL_LABEL = "Sous total", "TOTAUX FINANCIERS"
+
+
+def _present(values) -> list:
+    return [v for v in values if v is not None and not (isinstance(v, float) and v != v)]
+
+
+def add_all(values) -> Decimal | None:
+    """Sum of the known amounts; None when none is known (a blank is never a zero)."""
+    known = _present(values)
+    return sum(known, ZERO) if known else None
+
+
+def minus(a, b) -> Decimal | None:
+    return None if a is None else a - (b or ZERO)
+
+
+class Amounts:
+    """The amounts of one convention, by (action, year, quantity, funder): the workbooks' lines and the
+    contract's planned lines (quantity 'planned', summed over the sub-funders)."""
+
+    def __init__(self, contract, execution, convention: str):
+        self.values: dict[tuple, Decimal] = {}
+        b = execution.budget
+        b = b[(b["convention"] == convention) & (b["row_type"] == "line") & b["action"].notna()]
+        for action, year, quantity, funder, phase, amount in zip(b["action"], b["year"], b["quantity"], b["funder"], b["phase"],
+                                                                   b["amount_eur"]):
+            key = (str(action), int(year), "notified" if phase == "adjusted" else str(quantity), str(funder))
+            self.values[key] = self.values.get(key, ZERO) + amount
+        planned = contract.planned_budget(convention)
+        for action, year, funder, amount in zip(planned["action"], planned["year"], planned["funder"], planned["amount_eur"]):
+            key = (str(action), int(year), "planned", str(funder))
+            self.values[key] = self.values.get(key, ZERO) + amount
+        reported = execution.workbooks[execution.workbooks["convention"] == convention]
+        self.years = {int(y) for y in reported["year"]}
+
+    def get(self, action: str, year: int, quantity: str, funder: str = "etat") -> Decimal | None:
+        return self.values.get((action, year, quantity, funder))
+
+
+def action_rows(contract, convention: str) -> list[tuple]:
+    """(axis, axis label, action, title) of each action of the convention, in the contract's order."""
+    acts = contract.actions[contract.actions["convention"] == convention]
+    return [(str(x), str(lbl), str(a), str(t)) for x, lbl, a, t in zip(acts["axis"], acts["axis_label"], acts["action"],
+                                                                          acts["title"])]
+
+
+def with_subtotals(rows: list[dict], money: list[str], axis_key: str = "_axis") -> pd.DataFrame:
+    """Action rows grouped by axis, each group followed by its « Sous total », then « TOTAUX FINANCIERS »."""
+    out, groups = [], {}
+    for row in rows:
+        groups.setdefault(row[axis_key], []).append(row)
+    for members in groups.values():
+        out += [{**r, ROW_TYPE: "line"} for r in members]
+        out.append({AXIS_HEADER: members[0][AXIS_HEADER], ACTION_HEADER: SUBTOTAL_LABEL, ROW_TYPE: "subtotal",
+                    **{m: add_all(r[m] for r in members) for m in money}})
+    lines = [r for r in out if r[ROW_TYPE] == "line"]
+    out.append({ACTION_HEADER: TOTAL_LABEL, ROW_TYPE: "total", **{m: add_all(r[m] for r in lines) for m in money}})
+    frame = pd.DataFrame(out).drop(columns=[axis_key], errors="ignore")
+    return frame.astype({m: object for m in money})
+
+
+def annex11_columns(year: int) -> list[str]:
+    """The money columns of the Annexe 11 layout for ``year``, as printed (with the year)."""
+    return [f"Crédits État versés en {year}", f"A — Montant État réalisé au 31/12/{year}",
+            f"B — Crédits État {year} non consommés en {year}", f"C — Montant CD réalisé au 31/12/{year}",
+            f"Montant total réalisé au 31/12/{year} (A+C)", f"Montant à reporter en {year + 1} - Part État",
+            f"Montant à reporter en {year + 1} - Part CD"]
+
+
+def annex11(contract, execution, year: int) -> pd.DataFrame:
+    """« Exécution budgétaire {year} à fournir au bilan » (Annexe 11), filled from the year's CLS workbook."""
+    amounts = Amounts(contract, execution, "cls")
+    money = annex11_columns(year)
+    rows = []
+    for axis, axis_label, action, title in action_rows(contract, "cls"):
+        paid, executed = amounts.get(action, year, "paid"), amounts.get(action, year, "executed")
+        cd = amounts.get(action, year, "executed", "departement")
+        values = [paid, executed, amounts.get(action, year, "unconsumed"), cd, add_all([executed, cd]),
+                  amounts.get(action, year + 1, "carry_over"), amounts.get(action, year + 1, "carry_over", "departement")]
+        rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", ACTION_HEADER: action, TITLE_HEADER: title,
+                     **dict(zip(money, values))})
+    return with_subtotals(rows, money)
+
+
+def a_to_m_columns(year: int) -> list[str]:
+    """The money columns of the A-M table of ``year`` (A-E: year - 1; F-M: ``year``), as printed."""
+    before = year - 1
+    return [f"A — Crédits État versés en {before}", f"B — Crédits État {before} non consommés",
+            f"C — Crédits CD affectés en {before}", f"D — Crédits CD {before} non consommés",
+            "E — Participation d'autres financeurs le cas échéant", f"Montant total réalisé au 31/12/{before}",
+            f"F — Montant à reporter en {year} - Part État", f"G — Montant à reporter en {year} - Part CD",
+            f"H — Participation État notifiée pour la convention {year}", f"I — Budget total État prévu pour {year} (F+H)",
+            f"J — Crédits CD affectés pour la convention {year}", f"K — Budget total CD prévu pour {year} (G+J)",
+            f"L — Participation d'autres financeurs le cas échéant pour {year}",
+            f"M — Budget global de l'action prévu en {year} (I+K+L)"]
+
+
+def notified(amounts: Amounts, action: str, year: int) -> Decimal | None:
+    """H: the avenant's notified amount for ``year``, else the credits paid that year, else the contract's."""
+    for quantity in ("notified", "paid", "planned"):
+        value = amounts.get(action, year, quantity)
+        if value is not None:
+            return value
+    return None
+
+
+def _a_to_m_values(amounts: Amounts, action: str, year: int, reading: str) -> list:
+    before = year - 1
+    executed_cd = amounts.get(action, before, "executed", "departement")
+    allocated_cd = amounts.get(action, before, "planned", "departement") if reading == "prevu_fiche" else executed_cd
+    unconsumed_cd = None if allocated_cd is None else max(minus(allocated_cd, executed_cd), ZERO)
+    executed = [amounts.get(action, before, "executed", f) for f in ("etat", "departement", "autre")]
+    f_, g_ = amounts.get(action, year, "carry_over"), amounts.get(action, year, "carry_over", "departement")
+    h_ = notified(amounts, action, year)
+    j_, l_ = amounts.get(action, year, "planned", "departement"), amounts.get(action, year, "planned", "autre")
+    i_, k_ = add_all([f_, h_]), add_all([g_, j_])
+    return [amounts.get(action, before, "paid"), amounts.get(action, before, "unconsumed"), allocated_cd, unconsumed_cd,
+            amounts.get(action, before, "executed", "autre"), add_all(executed), f_, g_, h_, i_, j_, k_, l_,
+            add_all([i_, k_, l_])]
+
+
+def table_a_to_m(contract, execution, year: int, reading: str | None = None) -> pd.DataFrame:
+    """The CLS table of ``year`` with its columns A to M (see the module docstring; ``reading``: H43)."""
+    reading = reading or default("cls_table_cd_allocated")
+    if reading not in ("prevu_fiche", "realise"):
+        raise ValueError(f"lecture des crédits CD affectés « {reading} » inconnue (prevu_fiche ou realise)")
+    amounts = Amounts(contract, execution, "cls")
+    money = a_to_m_columns(year)
+    rows = []
+    for axis, axis_label, action, title in action_rows(contract, "cls"):
+        rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", "Imputation chorus": None,
+                     ACTION_HEADER: action, TITLE_HEADER: title,
+                     **dict(zip(money, _a_to_m_values(amounts, action, year, reading)))})
+    return with_subtotals(rows, money)[[AXIS_HEADER, "Imputation chorus", ACTION_HEADER, TITLE_HEADER, *money, ROW_TYPE]]
+
+
+# --------------------------------------------------------------------------------------------------
+# Indicators: the Annexe 10 matrix
+# --------------------------------------------------------------------------------------------------
+
+_THEME = re.compile(r"Thématique : « (.+?) »")
+_AXIS = re.compile(r"Axe (\d)")
+
+
+def indicator_theme(notes) -> tuple[str | None, str | None]:
+    """(axis, theme) of an Annexe 10 indicator, as the transcription records them in its notes."""
+    if not isinstance(notes, str):
+        return None, None
+    theme, axis = _THEME.search(notes), _AXIS.search(notes)
+    return (axis.group(1) if axis else None), (theme.group(1) if theme else None)
+
+
+def matrix_columns(years: list[int]) -> list[str]:
+    return [c for y in years for c in (f"Cible locale en {y}", f"Résultat atteint en {y}", f"Statut {y}")]
+
+
+def indicator_matrix(contract, achievement: pd.DataFrame, years: list[int], family: str = "national",
+                     convention: str = "cls") -> pd.DataFrame:
+    """Targets and results in the Annexe 10 layout: one row per indicator of ``family`` (the 15 national
+    indicators by default; 'all' for every indicator of the convention), then for each year the local
+    target, the result (empty when not reported) and its status."""
+    ind = contract.indicators[contract.indicators["convention"] == convention]
+    if family != "all":
+        ind = ind[ind["family"] == family]
+    rows_of = {(i, int(y)): r for i, y, r in zip(achievement["indicator_id"], achievement["year"],
+                                                  achievement.to_dict("records"))}
+    out = []
+    for ident, action, label, notes in zip(ind["indicator_id"], ind["action"], ind["label"], ind["notes"]):
+        axis, theme = indicator_theme(notes)
+        first = rows_of.get((ident, years[0]), {})
+        row = {"Axe": axis, "Action": action if isinstance(action, str) else None, "Identifiant": ident,
+               "Thématique": theme, "Indicateur": label, "Situation au 31 déc. 2023": _number(first.get("baseline"))}
+        for year in years:
+            got = rows_of.get((ident, year), {})
+            row.update({f"Cible locale en {year}": _number(got.get("target")),
+                        f"Résultat atteint en {year}": _number(got.get("result")),
+                        f"Statut {year}": ACHIEVEMENT_STATUS_LABELS.get(got.get("status"), "")})
+        out.append(row)
+    frame = pd.DataFrame(out)
+    keep = [c for c in frame.columns if not (c in ("Thématique", "Axe") and frame[c].isna().all())
+            and not (c == "Action" and family == "national")]
+    return frame[keep]
+
+
+def _number(value):
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    value = float(value)
+    return int(value) if value.is_integer() else value
