@@ -90,3 +90,23 @@ def write_pack(pack: Pack, folder) -> Path:
         titles={t.sheet: pack.titles_of(t) for t in tables}, notes={t.sheet: t.notes for t in tables},
         bold_rows={t.sheet: t.bold_rows for t in tables}, print_setup=True,
     )
+
+
+def for_reading(table: Table) -> pd.DataFrame:
+    """A table as a person reads it in a notebook: money as ``1 234,50 €``, rates as ``77,3 %``, numbers
+    the French way, empty cells for what is not reported."""
+    from decimal import Decimal
+
+    from analysis import display
+
+    shown = table.shown.copy()
+    for column in shown.columns:
+        if column in table.percent:
+            shown[column] = [display.percent(v) for v in shown[column]]
+        elif column in table.money or any(isinstance(v, Decimal) for v in shown[column]):
+            shown[column] = [display.eur(v) for v in shown[column]]
+        elif shown[column].dtype.kind in "fi" or str(shown[column].dtype) in ("Int64", "Float64"):
+            shown[column] = [display.number(v) for v in shown[column]]
+        else:
+            shown[column] = [display.text(v) for v in shown[column]]
+    return shown

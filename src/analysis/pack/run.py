@@ -1,0 +1,125 @@
+"""From the inputs to the files: what notebooks 05 and 06 (and ``python -m analysis report``) run.
+
+:func:`load_inputs` reads the contract and the execution workbooks (the embedded fictitious example by
+default, or the analyst's folders and files) and rejects bad input with the reader's French error before
+anything is computed. :func:`mid_term` and :func:`ft_final` assess the execution by each contract's rules,
+build the pack, write it under the output folder with its figures (PNG and SVG), and return what the
+notebook shows.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from analysis.assessment import assess
+from analysis.domain import PROCESSED_DIR
+from analysis.loading import load_contract
+from analysis.pack.base import Pack, write_pack
+from analysis.pack.cls import SHEETS as CLS_SHEETS
+from analysis.pack.cls import mid_term_pack
+from analysis.pack.figures import _save_figure, plot_cls_execution, plot_ft_eligibility
+from analysis.pack.ft import ft_final_pack
+from analysis.reconciliation import reconcile
+from analysis.workbooks import Execution, WorkbookError, WorkbookProblem, load_execution
+from analysis.workbooks.expenses import expense_eligibility, ineligible_expenses
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The contract, the execution read, and where it came from (``None``: the embedded example)."""
+
+    contract: object
+    execution: Execution
+    paths: tuple
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a pack run produced: the pack, the assessment it rests on, the files written, the figures."""
+
+    pack: Pack
+    assessment: object
+    inputs: Inputs
+    files: tuple
+    figures: dict
+
+
+def _duplicates(execution: Execution) -> list[WorkbookProblem]:
+    seen, problems = {}, []
+    for file, convention, year in zip(execution.workbooks["file"], execution.workbooks["convention"], execution.workbooks["year"]):
+        key = (str(convention), int(year))
+        if key in seen:
+            problems.append(WorkbookProblem(file, None, None, None, f"même convention et même exercice que « {seen[key]} » : "
+                                            "un seul classeur par convention et par exercice"))
+        seen.setdefault(key, file)
+    return problems
+
+
+def load_inputs(paths=None, contract=None) -> Inputs:
+    """The contract and the execution of ``paths`` (folders or ``.xlsx`` files; None or empty: the example).
+
+    Every path is read; if any workbook is rejected, one :class:`WorkbookError` lists the problems of all
+    of them (nothing is loaded). A missing path raises ``FileNotFoundError`` (French message).
+    """
+    contract = contract if contract is not None else load_contract()
+    paths = tuple(str(p) for p in ([paths] if isinstance(paths, (str, Path)) else (paths or ())))
+    if not paths:
+        return Inputs(contract, load_execution(contract), ())
+    executions, problems = [], []
+    for path in paths:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # skipped files are noted in execution.warnings
+                executions.append(load_execution(contract, path))
+        except WorkbookError as exc:
+            problems += exc.problems
+    if problems:
+        raise WorkbookError(problems)
+    execution = Execution.concat(executions)
+    problems = _duplicates(execution)
+    if problems:
+        raise WorkbookError(problems)
+    return Inputs(contract, execution, paths)
+
+
+def _assess(inputs: Inputs, params: dict):
+    ineligible = ineligible_expenses(inputs.execution, straddling=params.pop("straddling", None))
+    assessment = assess(inputs.contract, inputs.execution, ineligible=ineligible, **params)
+    return assessment, reconcile(inputs.contract, inputs.execution)
+
+
+def mid_term(execution=None, first: int = 2024, last: int = 2025, out=None, **params) -> Result:
+    """The CLS execution report over ``first``-``last`` written under ``out`` (default ``data/processed``).
+
+    ``params`` go to :func:`analysis.assess` (``threshold``, ``tolerance``, ``near_band`` …).
+    """
+    inputs = load_inputs(execution)
+    assessment, checks = _assess(inputs, dict(params))
+    pack = mid_term_pack(inputs.contract, inputs.execution, assessment, checks, first, last)
+    out = Path(out) if out is not None else PROCESSED_DIR
+    fig = plot_cls_execution(pack.table(CLS_SHEETS["finance"]).frame, pack.summary["years"], pack.fictitious)
+    plt.close(fig)
+    files = (write_pack(pack, out), *_save_figure(fig, f"cls_execution_par_action_{first}-{last}", out / "figures"))
+    return Result(pack, assessment, inputs, files, {"execution": fig})
+
+
+def ft_final(execution=None, out=None, **params) -> Result:
+    """The France Travail final report (2024) written under ``out`` (default ``data/processed``).
+
+    ``params`` go to :func:`analysis.assess` (``ft_state_share`` …), except ``straddling`` (H41).
+    """
+    inputs = load_inputs(execution)
+    straddling = params.get("straddling")
+    assessment, checks = _assess(inputs, dict(params))
+    pack = ft_final_pack(inputs.contract, inputs.execution, assessment, checks, straddling)
+    out = Path(out) if out is not None else PROCESSED_DIR
+    expenses = inputs.execution.expenses
+    lines = expense_eligibility(expenses[expenses["convention"] == "ft"], straddling=straddling)
+    fig = plot_ft_eligibility(lines, pack.fictitious)
+    plt.close(fig)
+    files = (write_pack(pack, out), *_save_figure(fig, "ft_eligibilite_des_depenses_2024", out / "figures"))
+    return Result(pack, assessment, inputs, files, {"eligibility": fig})
