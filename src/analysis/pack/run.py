@@ -50,7 +50,8 @@ class Result:
 
 def _duplicates(execution: Execution) -> list[WorkbookProblem]:
     seen, problems = {}, []
-    for file, convention, year in zip(execution.workbooks["file"], execution.workbooks["convention"], execution.workbooks["year"]):
+    w = execution.workbooks
+    for file, convention, year in zip(w["file"], w["convention"], w["year"]):
         key = (str(convention), int(year))
         if key in seen:
             problems.append(WorkbookProblem(file, None, None, None, f"même convention et même exercice que « {seen[key]} » : "
