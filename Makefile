@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[notebooks,dev]"
 	touch $(STAMP)
 
+# make report                                   -> the embedded fictitious example, under data/processed/
+# make report EXECUTION=dossier/ OUT=sortie/     -> the analyst's filled workbooks (folders or .xlsx files)
 report: $(STAMP)
-	$(PY) -m analysis.report
+	$(PY) -m analysis report $(if $(EXECUTION),--execution $(EXECUTION)) $(if $(OUT),--out $(OUT)) $(if $(ONLY),--only $(ONLY))
 
 test: lint
 	$(PY) -m pytest $(NBVAL) tests notebooks
@@ -51,4 +53,4 @@ constraints:
 	$(PY) -m pip freeze --exclude-editable --exclude analysis > constraints.txt
 
 clean:
-	rm -rf $(VENV) data/processed/*.html
+	rm -rf $(VENV) data/processed/*.html data/processed/*.pdf data/processed/bilan_*.xlsx data/processed/figures

@@ -1,42 +1,120 @@
-"""Build the report: execute every notebook and write it as HTML under ``data/processed/``.
+"""Build the report: execute every notebook with its parameters, write its HTML, print the packs to PDF.
 
-Run with ``python -m analysis.report`` (``make report``). ``--inplace`` also stores the fresh
-outputs back into the notebooks (how maintainers refresh what strict nbval compares).
+``python -m analysis report [--execution PATH ...] [--out DIR] [--only NOTEBOOK ...]`` (``make report
+EXECUTION=... OUT=...``; also ``python -m analysis.report``):
 
-Every file is written atomically (:func:`analysis.xlsx.write_atomic`: a temporary file in the same
-folder, then a rename): a failed write leaves the previous notebook or page as it was.
+- the inputs are checked **before** any notebook runs: a workbook the strict reader rejects stops the run
+  with the reader's French error and exit code 2, never a traceback;
+- each notebook's ``parameters`` cell (tagged as papermill does) is followed by an injected cell
+  (tagged ``injected-parameters``) that sets ``execution`` (the paths given) and ``sortie`` (the output
+  folder); a notebook without such a cell runs on the embedded example, and the run says so;
+- progress per notebook (name, step, elapsed time), then a summary of every file written: the HTML of each
+  notebook, the packs (``bilan_mi_parcours_cls_2024-2025.xlsx``, ``bilan_final_ft_2024.xlsx``), their figures
+  (PNG and SVG) and, where Debian's ``chromium`` is installed, a PDF of each pack printed from its HTML
+  (otherwise a French line says how to get it);
+- the kernel runs over IPC (no transport warning), the HTML carries no date: two runs on the same inputs
+  give the same bytes.
+
+``--inplace`` stores the fresh outputs back into the notebooks (how maintainers refresh what strict nbval
+compares); it runs on the embedded example only. Every file is written atomically
+(:func:`analysis.xlsx.write_atomic`).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
-PROCESSED = ROOT / "data" / "processed"
+from analysis.domain import NOTEBOOKS_DIR, PACK_FILES, PROCESSED_DIR, ROOT
+from analysis.formatting import format_number
+
+NOTEBOOKS = NOTEBOOKS_DIR
+PROCESSED = PROCESSED_DIR
+#: The notebooks that produce a pack: their HTML is printed to PDF under the pack's name, without code.
+PACK_NOTEBOOKS = {
+    "05_bilan_mi_parcours": Path(PACK_FILES["cls"].format(first=2024, last=2025)).with_suffix(".pdf").name,
+    "06_bilan_final_france_travail": Path(PACK_FILES["ft"].format(year=2024)).with_suffix(".pdf").name,
+}
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer"]
+NO_CHROMIUM = ("PDF non produit : Chromium est introuvable. Pour l'obtenir, installer le paquet Debian « chromium » "
+               "(apt-get install chromium) puis relancer make report, ou ouvrir {html} dans un navigateur et "
+               "l'imprimer en PDF (paysage).")
 
 
-def execute_notebook(path: Path, timeout: int = 600):
-    """Execute one notebook in its own folder with the current interpreter's kernel; return it."""
+def shown(path: Path) -> str:
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def seconds(value: float) -> str:
+    return f"{format_number(value, 1)} s"
+
+
+# --------------------------------------------------------------------------------------------------
+# Notebooks: parameters, execution, HTML
+# --------------------------------------------------------------------------------------------------
+
+
+def inject_parameters(nb, parameters: dict) -> bool:
+    """Insert after the cell tagged ``parameters`` a cell tagged ``injected-parameters`` that sets
+    ``parameters`` (as papermill does); False when the notebook has no such cell (nothing injected)."""
     import nbformat
+
+    if not parameters:
+        return True
+    index = next((i for i, c in enumerate(nb.cells) if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if index is None:
+        return False
+    source = "# Paramètres injectés\n" + "\n".join(f"{name} = {value!r}" for name, value in parameters.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    cell["id"] = "injected-parameters"  # fixed: the HTML stays the same from one run to the next
+    nb.cells.insert(index + 1, cell)
+    return True
+
+
+def execute_notebook(path: Path, parameters: dict | None = None, timeout: int = 600):
+    """Execute one notebook in its own folder with the current interpreter's kernel (over IPC, so the kernel
+    prints no transport warning), ``parameters`` injected; returns (notebook, whether they were injected)."""
+    import nbformat
+    from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    client.execute()
-    return nb
+    injected = inject_parameters(nb, parameters or {})
+    with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as folder:
+        km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "kernel"))
+        client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False,
+                                resources={"metadata": {"path": str(path.parent)}})
+        try:
+            client.execute()
+        finally:
+            if km.has_kernel:  # a kernel manager given to nbclient is not shut down by it
+                km.shutdown_kernel(now=True)
+    return nb, injected
 
 
-def write_html(nb, target: Path) -> Path:
-    """Write ``nb`` as an HTML page (atomically)."""
+def html_bytes(nb, without_code: bool = False) -> bytes:
+    """The notebook as an HTML page (code cells left out for a pack); no date in it."""
     from nbconvert import HTMLExporter
 
+    exporter = HTMLExporter(exclude_input=without_code, exclude_input_prompt=without_code,
+                            exclude_output_prompt=without_code)
+    body, _ = exporter.from_notebook_node(nb)
+    return body.encode("utf-8")
+
+
+def write_html(nb, target: Path, without_code: bool = False) -> Path:
+    """Write ``nb`` as an HTML page (atomically)."""
     from analysis.xlsx import write_atomic
 
-    body, _ = HTMLExporter().from_notebook_node(nb)
-    return write_atomic(target, body.encode("utf-8"))
+    return write_atomic(target, html_bytes(nb, without_code))
 
 
 def write_notebook(nb, path: Path) -> Path:
@@ -49,30 +127,144 @@ def write_notebook(nb, path: Path) -> Path:
     return write_atomic(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
 
 
-def _shown(path: Path) -> str:
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+# --------------------------------------------------------------------------------------------------
+# PDF through headless Chromium
+# --------------------------------------------------------------------------------------------------
 
 
-def build(notebooks: list[Path], out_dir: Path = PROCESSED, inplace: bool = False) -> list[Path]:
-    written = []
-    for path in notebooks:
-        print(f"Exécution de {_shown(path)} …", flush=True)
-        nb = execute_notebook(path)
-        if inplace:
-            write_notebook(nb, path)
-        written.append(write_html(nb, out_dir / f"{path.stem}.html"))
-        print(f"  -> {_shown(written[-1])}", flush=True)
+def chromium() -> str | None:
+    """The Chromium executable (Debian's ``chromium``), or None when it is not installed."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 180) -> Path:
+    """Print ``html`` to ``pdf`` with headless Chromium (fresh profile, no header or footer); the PDF is
+    printed to a temporary file then moved into place. Raises ``RuntimeError`` (French) on failure."""
+    with tempfile.TemporaryDirectory(prefix="analysis-chromium-") as profile:
+        temporary = Path(profile) / "page.pdf"
+        command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}/profil", f"--print-to-pdf={temporary}",
+                   Path(html).resolve().as_uri()]
+        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
+        if not temporary.is_file() or temporary.stat().st_size == 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["aucun message"]
+            raise RuntimeError(f"impression PDF de {shown(html)} impossible (Chromium, code {done.returncode}) : {detail[0]}")
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(temporary, pdf) if temporary.stat().st_dev == pdf.parent.stat().st_dev else shutil.move(temporary, pdf)
+    return pdf
+
+
+# --------------------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------------------
+
+
+def notebook_paths(only: list[str] | None = None) -> list[Path]:
+    """The numbered notebooks, or those named in ``only`` (a path, a file name, a stem or its number)."""
+    every = sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    if not only:
+        return every
+    chosen = []
+    for name in only:
+        path = Path(name)
+        if path.suffix == ".ipynb" and path.is_file():
+            chosen.append(path.resolve())
+            continue
+        hits = [p for p in every if p.stem == path.stem or p.stem.startswith(f"{name}_") or p.name == name]
+        if len(hits) != 1:
+            known = ", ".join(p.stem for p in every)
+            raise ValueError(f"notebook « {name} » introuvable (notebooks : {known})")
+        chosen.append(hits[0])
+    return chosen
+
+
+def check_inputs(execution: list[str] | None) -> None:
+    """Read the inputs once before any notebook runs (raises the reader's French error)."""
+    from analysis.pack.run import load_inputs
+
+    load_inputs(execution or None)
+
+
+def _files(folder: Path) -> dict:
+    if not folder.is_dir():
+        return {}
+    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
+
+
+def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, position: str) -> list[Path]:
+    """Execute one notebook, write its HTML (and its PDF for a pack); print the steps with their time."""
+    start = time.monotonic()
+    print(f"{position} {path.stem} : exécution …", flush=True)
+    nb, injected = execute_notebook(path, parameters)
+    if not injected:
+        print(f"{position} {path.stem} : pas de cellule « parameters » : exécuté sur l'exemple embarqué", flush=True)
+    written = [write_notebook(nb, path)] if inplace else []
+    pack = path.stem in PACK_NOTEBOOKS
+    html = write_html(nb, out / f"{path.stem}.html", without_code=pack)
+    written.append(html)
+    print(f"{position} {path.stem} : HTML écrit ({seconds(time.monotonic() - start)})", flush=True)
+    if pack:
+        browser = chromium()
+        if browser is None:
+            print(f"{position} {path.stem} : " + NO_CHROMIUM.format(html=shown(html)), flush=True)
+        else:
+            written.append(print_pdf(html, out / PACK_NOTEBOOKS[path.stem], browser))
+            print(f"{position} {path.stem} : PDF imprimé ({seconds(time.monotonic() - start)})", flush=True)
     return written
 
 
+def build(notebooks: list[Path], out: Path = PROCESSED, inplace: bool = False, execution: list[str] | None = None) -> list[Path]:
+    """Run ``notebooks`` with the parameters (``execution`` paths, ``out`` folder); returns every file written
+    under ``out`` (HTML, packs, figures, PDF) and the notebooks stored with ``inplace``."""
+    out = Path(out).resolve()
+    parameters = {}
+    if execution:
+        parameters["execution"] = [str(Path(p).resolve()) for p in execution]
+    if out != PROCESSED.resolve():
+        parameters["sortie"] = str(out)
+    before = _files(out)
+    written = []
+    for i, path in enumerate(notebooks, start=1):
+        written += run_notebook(path, out, parameters, inplace, f"[{i}/{len(notebooks)}]")
+    after = _files(out)
+    changed = [p for p, m in after.items() if before.get(p) != m]
+    return sorted(set(written) | set(changed))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis report",
+                                     description="Exécute les notebooks avec leurs paramètres et écrit le rapport : "
+                                                 "pages HTML, bilans Excel, figures et PDF.")
+    parser.add_argument("notebooks", nargs="*", help="notebooks à exécuter (chemins ; défaut : tous)")
+    parser.add_argument("--execution", nargs="+", metavar="CHEMIN",
+                        help="dossiers ou classeurs de bilans d'exécution (défaut : l'exemple fictif embarqué)")
+    parser.add_argument("--out", type=Path, default=PROCESSED, metavar="DOSSIER",
+                        help=f"dossier de sortie (défaut : {shown(PROCESSED)})")
+    parser.add_argument("--only", nargs="+", metavar="NOTEBOOK", help="n'exécuter que ces notebooks (ex. 05 06)")
+    parser.add_argument("--inplace", action="store_true",
+                        help="enregistre aussi les sorties dans les notebooks (exemple embarqué seulement)")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Exécute les notebooks et écrit le rapport HTML.")
-    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks à exécuter (défaut : tous)")
-    parser.add_argument("--inplace", action="store_true", help="enregistre aussi les sorties dans les notebooks")
-    args = parser.parse_args(argv)
-    paths = [p.resolve() for p in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
-    build(paths, inplace=args.inplace)
-    print(f"Rapport écrit dans {_shown(PROCESSED)}/ ({len(paths)} notebooks).")
+    args = _parser().parse_args(argv)
+    try:
+        if args.inplace and (args.execution or Path(args.out).resolve() != PROCESSED.resolve()):
+            raise ValueError("--inplace ne s'utilise qu'avec l'exemple embarqué et la sortie par défaut")
+        paths = notebook_paths([*args.notebooks, *(args.only or [])])
+        check_inputs(args.execution)
+    except (ValueError, FileNotFoundError, OSError) as exc:  # WorkbookError is a ValueError: the reader's message
+        print(f"Rapport non produit, aucun notebook exécuté.\n{exc}", file=sys.stderr)
+        return 2
+    start = time.monotonic()
+    written = build(paths, Path(args.out), inplace=args.inplace, execution=args.execution)
+    print(f"Rapport écrit dans {shown(args.out)}/ : {len(paths)} notebook(s) en {seconds(time.monotonic() - start)}, "
+          f"{len(written)} fichier(s) :")
+    for path in written:
+        print(f"  - {shown(path)}")
     return 0
 
 

@@ -124,3 +124,35 @@ def ft_final(execution=None, out=None, **params) -> Result:
     plt.close(fig)
     files = (write_pack(pack, out), *_save_figure(fig, "ft_eligibilite_des_depenses_2024", out / "figures"))
     return Result(pack, assessment, inputs, files, {"eligibility": fig})
+
+
+def _shown_path(path: Path) -> str:
+    from analysis.domain import ROOT
+
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def inputs_note(result: Result) -> str:
+    """In French: which workbooks were read, whether they are fictitious, and the files skipped."""
+    w = result.inputs.execution.workbooks
+    files = ", ".join(f"`{f}`" for f in w["file"])
+    origin = ("l'exemple embarqué (`data/examples/`)" if not result.inputs.paths
+              else ", ".join(f"`{p}`" for p in result.inputs.paths))
+    text = f"Bilans d'exécution lus dans {origin} : {files}."
+    if result.pack.fictitious:
+        text += " **Ces classeurs sont FICTIFS : aucun chiffre d'exécution de ce bilan n'est réel.**"
+    notes = result.inputs.execution.warnings
+    if len(notes):
+        text += " Remarques de lecture : " + " ; ".join(f"{f} : {r}" for f, r in zip(notes["file"], notes["reason"])) + "."
+    return text
+
+
+def files_note(result: Result) -> str:
+    """In French: the files written by the run (the pack and its figures)."""
+    return "Fichiers écrits : " + ", ".join(f"`{_shown_path(p)}`" for p in result.files) + "."
+
+
+def tables(result: Result, prefix: str) -> list:
+    """The pack's tables whose sheet name starts with ``prefix`` (e.g. 'Annexe 11'), in sheet order."""
+    return [t for t in result.pack.tables if t.sheet.startswith(prefix)]
