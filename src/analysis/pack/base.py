@@ -108,5 +108,5 @@ def for_reading(table: Table) -> pd.DataFrame:
         elif shown[column].dtype.kind in "fi" or str(shown[column].dtype) in ("Int64", "Float64"):
             shown[column] = [display.number(v) for v in shown[column]]
         else:
-            shown[column] = [display.text(v) for v in shown[column]]
+            shown[column] = ["" if display.is_missing(v) else str(v) for v in shown[column]]
     return shown

@@ -144,7 +144,7 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
         Table(SHEETS["matrix"], indicator_matrix(contract, assessment.achievement, matrix_years),
               ("TABLEAU DES INDICATEURS NATIONAUX DES CONTRATS LOCAUX DES SOLIDARITÉS (annexe 10)",),
               ("Statut : cible atteinte, proche (≥ 85 %, H25), en retard (≥ 65 %, H26), critique, non renseigné.",)),
-        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, family="all"),
+        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, table=None),
               ("Indicateurs de toutes les actions (annexe 1, fiches et annexe 10)",)),
         Table(SHEETS["findings"], findings, ("Constats du rapprochement encore ouverts",)),
         Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),

@@ -72,8 +72,8 @@ class Amounts:
 def action_rows(contract, convention: str) -> list[tuple]:
     """(axis, axis label, action, title) of each action of the convention, in the contract's order."""
     acts = contract.actions[contract.actions["convention"] == convention]
-    return [(str(x), str(lbl), str(a), str(t)) for x, lbl, a, t in zip(acts["axis"], acts["axis_label"], acts["action"],
-                                                                          acts["title"])]
+    return [(str(x), str(lbl), str(a), t if isinstance(t, str) and t.strip() else "(intitulé non imprimé)")
+            for x, lbl, a, t in zip(acts["axis"], acts["axis_label"], acts["action"], acts["title"])]
 
 
 def with_subtotals(rows: list[dict], money: list[str], axis_key: str = "_axis") -> pd.DataFrame:
@@ -186,14 +186,14 @@ def matrix_columns(years: list[int]) -> list[str]:
     return [c for y in years for c in (f"Cible locale en {y}", f"Résultat atteint en {y}", f"Statut {y}")]
 
 
-def indicator_matrix(contract, achievement: pd.DataFrame, years: list[int], family: str = "national",
+def indicator_matrix(contract, achievement: pd.DataFrame, years: list[int], table: str | None = "cls_annexe10",
                      convention: str = "cls") -> pd.DataFrame:
-    """Targets and results in the Annexe 10 layout: one row per indicator of ``family`` (the 15 national
-    indicators by default; 'all' for every indicator of the convention), then for each year the local
-    target, the result (empty when not reported) and its status."""
+    """Targets and results in the Annexe 10 layout: one row per indicator of the contract's ``table`` (the 15
+    national indicators of Annexe 10 by default; None for every indicator of the convention), then for each
+    year the local target, the result (empty when not reported) and its status."""
     ind = contract.indicators[contract.indicators["convention"] == convention]
-    if family != "all":
-        ind = ind[ind["family"] == family]
+    if table is not None:
+        ind = ind[ind["table"] == table]
     rows_of = {(i, int(y)): r for i, y, r in zip(achievement["indicator_id"], achievement["year"],
                                                   achievement.to_dict("records"))}
     out = []
@@ -210,7 +210,7 @@ def indicator_matrix(contract, achievement: pd.DataFrame, years: list[int], fami
         out.append(row)
     frame = pd.DataFrame(out)
     keep = [c for c in frame.columns if not (c in ("Thématique", "Axe") and frame[c].isna().all())
-            and not (c == "Action" and family == "national")]
+            and not (c == "Action" and frame[c].isna().all())]
     return frame[keep]
 
 
