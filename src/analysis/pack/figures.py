@@ -1,28 +1,13 @@
-"""The packs' figures (matplotlib, French labels) and their deterministic saving as PNG and SVG.
-
-:func:`_save_figure` is a private stand-in for the one figure saver of :mod:`analysis.charts`
-(``save_figure(fig, name, folder)``, same signature, same guarantees: fixed metadata, no date, fixed SVG ids,
-atomic writes); the lead switches to it when it lands on main.
-"""
+"""The packs' figures (matplotlib, French labels), saved by :mod:`analysis.pack.run`."""
 
 from __future__ import annotations
-
-import io
-import re
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter
 
-from analysis.domain import PROCESSED_DIR
 from analysis.formatting import format_number
-from analysis.xlsx import write_atomic
 
-FIGURES_DIR = PROCESSED_DIR / "figures"
-_RC = {"svg.hashsalt": "analysis", "svg.fonttype": "path"}
-_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 FICTITIOUS = "DONNÉES FICTIVES (exemple)"
 COLOURS = {"etat": "#000091", "available": "#B6CFF5", "eligible": "#18753C", "art_4_2": "#CE0500", "hors_periode": "#B34000"}
 
@@ -31,23 +16,6 @@ def _euros(value, _pos=None) -> str:
     if abs(value) >= 1_000_000:
         return f"{format_number(value / 1_000_000, 1)} M€"
     return f"{format_number(value / 1000, 0)} k€"
-
-
-def _save_figure(fig, name: str, folder: str | Path | None = None) -> tuple[Path, Path]:
-    """Save ``fig`` as ``name.png`` and ``name.svg`` under ``folder`` (default ``data/processed/figures/``),
-    byte-identically from one run to the next, atomically (both rendered before anything is written)."""
-    if not _NAME.match(name):
-        raise ValueError(f"nom de figure invalide : {name!r}")
-    folder = Path(folder) if folder is not None else FIGURES_DIR
-    fig.draw_without_rendering()
-    rendered = {}
-    for fmt in ("png", "svg"):
-        buffer = io.BytesIO()
-        with plt.rc_context(_RC):
-            fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=120 if fmt == "png" else None)
-        rendered[fmt] = buffer.getvalue()
-    png, svg = (write_atomic(folder / f"{name}.{fmt}", data) for fmt, data in rendered.items())
-    return png, svg
 
 
 def plot_cls_execution(report: pd.DataFrame, years: list[int], fictitious: bool):

@@ -9,6 +9,8 @@ notebook shows.
 
 from __future__ import annotations
 
+import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +23,39 @@ from analysis.loading import load_contract
 from analysis.pack.base import Pack, write_pack
 from analysis.pack.cls import SHEETS as CLS_SHEETS
 from analysis.pack.cls import mid_term_pack
-from analysis.pack.figures import _save_figure, plot_cls_execution, plot_ft_eligibility
+from analysis.pack.figures import plot_cls_execution, plot_ft_eligibility
 from analysis.pack.ft import ft_final_pack
 from analysis.reconciliation import reconcile
 from analysis.workbooks import Execution, WorkbookError, WorkbookProblem, load_execution
 from analysis.workbooks.expenses import expense_eligibility, ineligible_expenses
+from analysis.xlsx import write_atomic
+
+FIGURES_DIR = PROCESSED_DIR / "figures"
+_RC = {"svg.hashsalt": "analysis", "svg.fonttype": "path"}
+_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
+_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+# Private stand-in for the one figure saver of analysis.charts (``save_figure(fig, name, folder)``, same
+# signature and guarantees: fixed metadata, no date, fixed SVG ids, atomic writes); to be switched to it
+# once it is on main.
+def _save_figure(fig, name: str, folder: str | Path | None = None) -> tuple[Path, Path]:
+    """Save ``fig`` as ``name.png`` and ``name.svg`` under ``folder`` (default ``data/processed/figures/``),
+    byte-identically from one run to the next, atomically (both rendered before anything is written)."""
+    if not _NAME.match(name):
+        raise ValueError(f"nom de figure invalide : {name!r}")
+    folder = Path(folder) if folder is not None else FIGURES_DIR
+    fig.draw_without_rendering()
+    rendered = {}
+    for fmt in ("png", "svg"):
+        buffer = io.BytesIO()
+        with plt.rc_context(_RC):
+            fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=120 if fmt == "png" else None)
+        rendered[fmt] = buffer.getvalue()
+    png, svg = (write_atomic(folder / f"{name}.{fmt}", data) for fmt, data in rendered.items())
+    return png, svg
+
+
 
 
 @dataclass(frozen=True)
