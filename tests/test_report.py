@@ -186,3 +186,14 @@ def test_with_chromium_the_pack_is_printed_to_pdf(tmp_path):
     written = report.run_notebook(_tiny(tmp_path), tmp_path / "sortie", {}, False, "[1/1]")
     pdf = tmp_path / "sortie" / "bilan_mi_parcours_cls_2024-2025.pdf"
     assert pdf in written and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_random_widget_ids_are_numbered_in_order_of_appearance():
+    page = ('<div id="24dff357-e139-4222-8e99-a86a5e660138"></div>getElementById("24dff357-e139-4222-8e99-a86a5e660138")'
+            '{"model_id": "a1b371f461b5460d93cc80b7eeacb739"} {"state": {"8bcb55457593407984d845ea0e896426": {"model_name": '
+            '"LayoutModel", "layout": "IPY_MODEL_8bcb55457593407984d845ea0e896426"}}}')
+    stable = report.stable_ids(page)
+    assert "24dff357" not in stable and "a1b371f4" not in stable and "8bcb5545" not in stable
+    assert stable.count("00000000-0000-4000-8000-000000000001") == 2
+    assert f'"model_id": "{1:032x}"' in stable and f"IPY_MODEL_{2:032x}" in stable
+    assert report.stable_ids(stable) == stable

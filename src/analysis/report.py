@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,14 +101,30 @@ def execute_notebook(path: Path, parameters: dict | None = None, timeout: int = 
     return nb, injected
 
 
+_WIDGET_IDS = (re.compile(r'"model_id": "([0-9a-f]{32})"'), re.compile(r'"([0-9a-f]{32})": \{"model_name"'))
+_OUTPUT_IDS = re.compile(r'id="([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
+
+
+def stable_ids(html: str) -> str:
+    """The random ids a page gets at each run (widget models, widget output areas) replaced by ids numbered
+    in order of appearance, so that two runs give the same bytes."""
+    models = dict.fromkeys(m for pattern in _WIDGET_IDS for m in pattern.findall(html))
+    outputs = dict.fromkeys(_OUTPUT_IDS.findall(html))
+    for n, old in enumerate(sorted(models, key=html.index), start=1):
+        html = html.replace(old, f"{n:032x}")
+    for n, old in enumerate(sorted(outputs, key=html.index), start=1):
+        html = html.replace(old, f"00000000-0000-4000-8000-{n:012x}")
+    return html
+
+
 def html_bytes(nb, without_code: bool = False) -> bytes:
-    """The notebook as an HTML page (code cells left out for a pack); no date in it."""
+    """The notebook as an HTML page (code cells left out for a pack); no date, no random id in it."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=without_code, exclude_input_prompt=without_code,
                             exclude_output_prompt=without_code)
     body, _ = exporter.from_notebook_node(nb)
-    return body.encode("utf-8")
+    return stable_ids(body).encode("utf-8")
 
 
 def write_html(nb, target: Path, without_code: bool = False) -> Path:
