@@ -166,9 +166,9 @@ def _tiny(folder: Path) -> Path:
 
 def test_a_notebook_runs_with_its_parameters_and_its_html_is_the_same_twice(tmp_path):
     path = _tiny(tmp_path)
-    first, injected = report.execute_notebook(path, {"texte": "injecté"})
-    second, _ = report.execute_notebook(path, {"texte": "injecté"})
-    assert injected and first.cells[-1].outputs[0]["text"] == "injecté\n"
+    first = report.execute_notebook(path, {"texte": "injecté"})
+    second = report.execute_notebook(path, {"texte": "injecté"})
+    assert report.has_parameters_cell(path) and first.cells[-1].outputs[0]["text"] == "injecté\n"
     assert report.html_bytes(first, True) == report.html_bytes(second, True)
 
 
@@ -197,3 +197,21 @@ def test_random_widget_ids_are_numbered_in_order_of_appearance():
     assert stable.count("00000000-0000-4000-8000-000000000001") == 2
     assert f'"model_id": "{1:032x}"' in stable and f"IPY_MODEL_{2:032x}" in stable
     assert report.stable_ids(stable) == stable
+
+
+def test_a_pack_without_its_workbooks_is_skipped_and_said(contract, tmp_path):
+    folder = tmp_path / "dossier"
+    folder.mkdir()
+    fill(contract, folder, "cls", 2026, [(F, "3.2", "paid", Decimal("2.00")), (F, "3.2", "executed_etat", Decimal("1.00"))])
+    skipped = report.check_inputs([str(folder)])
+    assert set(skipped) == {"05_bilan_mi_parcours", "06_bilan_final_france_travail"}
+    assert "France Travail 2024" in skipped["06_bilan_final_france_travail"]
+    assert report.check_inputs(None) == {}
+
+
+def test_a_failing_notebook_is_said_in_french(tmp_path, capsys):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 / 0")])
+    path = tmp_path / "09_essai.ipynb"
+    nbformat.write(nb, path)
+    with pytest.raises(report.NotebookFailed, match="09_essai s'est arrêté sur une erreur .ZeroDivisionError"):
+        report.build([path], tmp_path / "sortie")

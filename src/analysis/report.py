@@ -80,15 +80,23 @@ def inject_parameters(nb, parameters: dict) -> bool:
     return True
 
 
+def has_parameters_cell(path: Path) -> bool:
+    """Whether the notebook has a cell tagged ``parameters``."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    return any("parameters" in c.get("metadata", {}).get("tags", []) for c in nb.cells)
+
+
 def execute_notebook(path: Path, parameters: dict | None = None, timeout: int = 600):
     """Execute one notebook in its own folder with the current interpreter's kernel (over IPC, so the kernel
-    prints no transport warning), ``parameters`` injected; returns (notebook, whether they were injected)."""
+    prints no transport warning), ``parameters`` injected after its ``parameters`` cell; returns it."""
     import nbformat
     from jupyter_client import KernelManager
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    injected = inject_parameters(nb, parameters or {})
+    inject_parameters(nb, parameters or {})
     with tempfile.TemporaryDirectory(prefix="analysis-kernel-") as folder:
         km = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(folder, "kernel"))
         client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False,
@@ -98,7 +106,7 @@ def execute_notebook(path: Path, parameters: dict | None = None, timeout: int = 
         finally:
             if km.has_kernel:  # a kernel manager given to nbclient is not shut down by it
                 km.shutdown_kernel(now=True)
-    return nb, injected
+    return nb
 
 
 _WIDGET_IDS = (re.compile(r'"model_id": "([0-9a-f]{32})"'), re.compile(r'"([0-9a-f]{32})": \{"model_name"'))
@@ -198,11 +206,23 @@ def notebook_paths(only: list[str] | None = None) -> list[Path]:
     return chosen
 
 
-def check_inputs(execution: list[str] | None) -> None:
-    """Read the inputs once before any notebook runs (raises the reader's French error)."""
+def check_inputs(execution: list[str] | None) -> dict:
+    """Read the inputs once before any notebook runs (raises the reader's French error); returns the pack
+    notebooks that cannot run on them, with the reason (e.g. no France Travail 2024 workbook)."""
     from analysis.pack.run import load_inputs
 
-    load_inputs(execution or None)
+    w = load_inputs(execution or None).execution.workbooks
+    have = {(str(c), int(y)) for c, y in zip(w["convention"], w["year"])}
+    skipped = {}
+    if not any(c == "cls" and y in (2024, 2025) for c, y in have):
+        skipped["05_bilan_mi_parcours"] = "aucun bilan d'exécution du CLS pour 2024 ou 2025 dans les classeurs fournis"
+    if ("ft", 2024) not in have:
+        skipped["06_bilan_final_france_travail"] = "aucun bilan d'exécution France Travail 2024 dans les classeurs fournis"
+    return skipped
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook stopped on an error; the message (French) names the notebook and the error."""
 
 
 def _files(folder: Path) -> dict:
@@ -213,11 +233,17 @@ def _files(folder: Path) -> dict:
 
 def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, position: str) -> list[Path]:
     """Execute one notebook, write its HTML (and its PDF for a pack); print the steps with their time."""
+    from nbclient.exceptions import CellExecutionError
+
     start = time.monotonic()
     print(f"{position} {path.stem} : exécution …", flush=True)
-    nb, injected = execute_notebook(path, parameters)
-    if not injected:
+    injectable = bool(parameters) and has_parameters_cell(path)
+    if parameters and not injectable:
         print(f"{position} {path.stem} : pas de cellule « parameters » : exécuté sur l'exemple embarqué", flush=True)
+    try:
+        nb = execute_notebook(path, parameters) if injectable else execute_notebook(path)
+    except CellExecutionError as exc:
+        raise NotebookFailed(f"le notebook {path.stem} s'est arrêté sur une erreur ({exc.ename} : {exc.evalue})") from None
     written = [write_notebook(nb, path)] if inplace else []
     pack = path.stem in PACK_NOTEBOOKS
     html = write_html(nb, out / f"{path.stem}.html", without_code=pack)
@@ -233,10 +259,12 @@ def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, positio
     return written
 
 
-def build(notebooks: list[Path], out: Path = PROCESSED, inplace: bool = False, execution: list[str] | None = None) -> list[Path]:
-    """Run ``notebooks`` with the parameters (``execution`` paths, ``out`` folder); returns every file written
-    under ``out`` (HTML, packs, figures, PDF) and the notebooks stored with ``inplace``."""
-    out = Path(out).resolve()
+def build(notebooks: list[Path], out_dir: Path = PROCESSED, inplace: bool = False, execution: list[str] | None = None,
+          skipped: dict | None = None) -> list[Path]:
+    """Run ``notebooks`` with the parameters (``execution`` paths, ``out_dir`` folder), except those of
+    ``skipped`` (name -> reason, said); returns every file written under ``out_dir`` (HTML, packs, figures,
+    PDF) and the notebooks stored with ``inplace``."""
+    out = Path(out_dir).resolve()
     parameters = {}
     if execution:
         parameters["execution"] = [str(Path(p).resolve()) for p in execution]
@@ -245,6 +273,9 @@ def build(notebooks: list[Path], out: Path = PROCESSED, inplace: bool = False, e
     before = _files(out)
     written = []
     for i, path in enumerate(notebooks, start=1):
+        if path.stem in (skipped or {}):
+            print(f"[{i}/{len(notebooks)}] {path.stem} : non exécuté, {skipped[path.stem]}", flush=True)
+            continue
         written += run_notebook(path, out, parameters, inplace, f"[{i}/{len(notebooks)}]")
     after = _files(out)
     changed = [p for p, m in after.items() if before.get(p) != m]
@@ -272,12 +303,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.inplace and (args.execution or Path(args.out).resolve() != PROCESSED.resolve()):
             raise ValueError("--inplace ne s'utilise qu'avec l'exemple embarqué et la sortie par défaut")
         paths = notebook_paths([*args.notebooks, *(args.only or [])])
-        check_inputs(args.execution)
+        skipped = check_inputs(args.execution)
     except (ValueError, FileNotFoundError, OSError) as exc:  # WorkbookError is a ValueError: the reader's message
         print(f"Rapport non produit, aucun notebook exécuté.\n{exc}", file=sys.stderr)
         return 2
     start = time.monotonic()
-    written = build(paths, Path(args.out), inplace=args.inplace, execution=args.execution)
+    try:
+        written = build(paths, Path(args.out), inplace=args.inplace, execution=args.execution, skipped=skipped)
+    except NotebookFailed as exc:
+        print(f"Rapport incomplet : {exc}.", file=sys.stderr)
+        return 1
     print(f"Rapport écrit dans {shown(args.out)}/ : {len(paths)} notebook(s) en {seconds(time.monotonic() - start)}, "
           f"{len(written)} fichier(s) :")
     for path in written:
