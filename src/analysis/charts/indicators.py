@@ -8,7 +8,8 @@
 - :func:`plot_attainment_heatmap`: capped attainment, one row per indicator and one column per reported year.
 
 A year is *reported* when the assessment holds consumption rows of the convention for it (a workbook was
-read), else when any of the convention's indicators has a result that year.
+read), else when any of the convention's indicators has a result that year
+(:func:`analysis.display.reported_years`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from analysis.charts.base import (
     title,
     wrap,
 )
+from analysis.display import reported_years
 from analysis.domain import (
     ACHIEVEMENT_STATUS_LABELS,
     CONVENTION_SHORT_LABELS,
@@ -49,16 +51,6 @@ WITHOUT_ACTION = {
     "cls": "indicateurs nationaux (annexe 10)",
     "ft": "indicateurs de pilotage (annexe 4)",
 }
-
-
-def reported_years(assessment, convention: str) -> list[int]:
-    """Years of ``convention`` assessed: those of its consumption rows, else those holding a result."""
-    c = assessment.consumption
-    years = set(c.loc[c["convention"] == convention, "year"].astype(int))
-    if not years:
-        a = assessment.achievement
-        years = set(a.loc[(a["convention"] == convention) & a["result"].notna(), "year"].astype(int))
-    return sorted(years)
 
 
 def indicator_rows(assessment, convention: str, action=None):
