@@ -181,14 +181,15 @@ def figure_bytes(fig, fmt: str) -> bytes:
 def save_figure(fig, name: str, folder: str | Path | None = None) -> tuple[Path, Path]:
     """Save ``fig`` as ``name.png`` and ``name.svg`` under ``folder`` (default ``data/processed/figures/``).
 
-    Deterministic (fixed metadata, no date, fixed SVG ids: two saves give the same bytes) and atomic (a
-    temporary file of the same folder replaced into place; see :func:`analysis.xlsx.write_atomic`).
-    Returns the two paths. ``name`` is a plain file name without extension (letters, digits, ``_ . -``).
+    Deterministic (fixed metadata, no date, fixed SVG ids, layout frozen: two saves give the same bytes) and
+    atomic: both files are rendered before anything is written, then each goes through a temporary file of
+    the same folder replaced into place (:func:`analysis.xlsx.write_atomic`); a failed rendering leaves the
+    previous files untouched. Returns the two paths. ``name`` is a plain file name without extension
+    (letters, digits, ``_ . -``).
     """
     if not isinstance(name, str) or not _NAME.match(name) or name.endswith((".png", ".svg")):
         raise ValueError(f"nom de figure invalide : {name!r} (lettres, chiffres, « _ », « . », « - », sans extension)")
     folder = Path(folder) if folder is not None else FIGURES_DIR
-    paths = []
-    for fmt in ("png", "svg"):
-        paths.append(write_atomic(folder / f"{name}.{fmt}", figure_bytes(fig, fmt)))
-    return paths[0], paths[1]
+    rendered = {fmt: figure_bytes(fig, fmt) for fmt in ("png", "svg")}
+    png, svg = (write_atomic(folder / f"{name}.{fmt}", data) for fmt, data in rendered.items())
+    return png, svg
