@@ -499,7 +499,8 @@ NUMERIC = MONEY | PERCENT.keys() | IDENTIFIERS | COUNTS | QUANTITIES
 
 #: Columns of :func:`assessment_consumption`, in reading order.
 ASSESSMENT_CONSUMPTION_COLUMNS = [
-    "convention", "axis", "action", "year", "planned_state", "planned_state_source", "carried_in_state", "available_state",
+    "convention", "axis", "action", "year", "planned_contract", "planned_state", "planned_state_source", "carried_in_state",
+    "available_state",
     "executed_state", "rate", "expected_rate", "expected_rate_source", "unconsumed_state", "carried_out_state",
     "departement_share", "assessment_flag", "amount_at_risk", "amount_under_review", "risk_kind", "justification",
 ]

@@ -132,7 +132,7 @@ def plot_indicators(assessment, convention: str, action=None):
     ids = list(dict.fromkeys(rows["indicator_id"]))
     ncols = min(len(ids), 3 if action is not None else 4)
     nrows = -(-len(ids) // ncols)
-    fig, axes = figure(nrows, ncols, 4.0 * ncols + 0.4, 3.0 * nrows + 1.3)
+    fig, axes = figure(nrows, ncols, max(4.0 * ncols + 0.4, 8.4), 3.0 * nrows + 1.3)
     reported, years = reported_years(assessment, convention), CONVENTION_YEARS[convention]
     for ax, iid in zip(axes.flat, ids):
         indicator_panel(ax, rows[rows["indicator_id"] == iid], reported, years)
