@@ -221,6 +221,6 @@ def plot_attainment_heatmap(assessment, convention: str):
     bar.ax.tick_params(labelsize=7.5, length=0)
     bar.set_label(f"Taux d'atteinte de la cible (plafonné à {format_percent(p['attainment_cap'])})", fontsize=8)
     title(fig, f"{CONVENTION_SHORT_LABELS[convention]} : atteinte des cibles par indicateur et par année", assessment.fictitious)
-    footer(fig, text=("Couleur : statut de l'indicateur. n.r. : résultat non renseigné dans le bilan "
-              "(jamais compté comme zéro). Lignes groupées par action, puis les indicateurs sans action."))
+    footer(fig, text="Couleur : statut de l'indicateur. n.r. : résultat non renseigné dans le bilan (jamais compté "
+                     "comme zéro). Lignes groupées par action, puis les indicateurs sans action.")
     return fig

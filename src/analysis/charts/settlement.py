@@ -98,9 +98,9 @@ def plot_settlement(assessment):
     draw_bars(ax, total_bars(total))
     ax.set_title("Total de la convention : un seul solde", fontsize=9.5, loc="left")
     reading = FT_STATE_SHARE_READING_LABELS.get(total["reading"], str(total["reading"])).lower()
-    footer(fig, text=("Le solde (ou le trop-perçu) se calcule une seule fois, sur le total (art. 6) ; la part de l'avance par "
-              f"volet n'est qu'une répartition pour l'affichage.\nPart État du volet 2 lue comme {reading} ; "
-              "chaque volet est plafonné, sans transfert entre volets."))
+    footer(fig, text="Le solde (ou le trop-perçu) se calcule une seule fois, sur le total (art. 6) ; la part de "
+                     f"l'avance par volet n'est qu'une répartition pour l'affichage.\nPart État du volet 2 lue comme "
+                     f"{reading} ; chaque volet est plafonné, sans transfert entre volets.")
     title(fig, f"France Travail {FT.start.year} : avance, dû, solde ou trop-perçu", assessment.fictitious)
     return fig
 
@@ -130,6 +130,6 @@ def plot_ft_cofinancing(assessment):
     ax.set_xlabel("Part du coût total du volet 2 apportée par le Département", fontsize=8)
     tidy(ax)
     title(fig, f"France Travail {FT.start.year} : cofinancement du volet 2 par le Département", assessment.fictitious)
-    footer(fig, text=("Vert : la règle des 50 % tient dans cette lecture ; orange : elle ne tient pas. La règle porte sur le "
-              "volet entier, pas sur chaque action."))
+    footer(fig, text=f"Vert : la règle des {format_percent(minimum)} tient dans cette lecture ; orange : elle ne tient "
+                     "pas. La règle porte sur le volet entier, pas sur chaque action.")
     return fig
