@@ -34,6 +34,7 @@ lab: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/bench_load.py
 	$(PY) bench/bench_reconcile.py
+	$(PY) bench/bench_hostile.py
 
 # Re-run the notebooks in place so their stored outputs match the pinned environment.
 notebooks: $(STAMP)

@@ -269,13 +269,11 @@ def test_excel_export_has_french_headers_euro_format_frozen_header_and_filters(c
 # Execution reports (the fictitious example workbooks).
 # ---------------------------------------------------------------------------------------------
 
-#: What the checks of the execution family find in the fictitious example (issue 9 example): the credits paid
-#: differ from the fiche where the 2025 avenant changed the State amount (CLS 1.1, 3.2, 3.3) and for France
-#: Travail, whose credits paid are the 60 % advance of article 6 (the check compares them with the whole fiche
-#: amount); 3.4's 2025 financial report is missing; one fiche result of cls-N-04 (2024) is left blank.
+#: What the checks of the execution family find in the fictitious example (issue 9 example): 3.4's 2025 financial
+#: report is missing; one fiche result of cls-N-04 (2024) is left blank. The credits paid follow each contract's
+#: rules (CLS 2025: the avenant-notified amounts of 1.1, 3.2 and 3.3; France Travail: the 60 % advance of art. 6),
+#: so they show no gap.
 KNOWN_EXECUTION_FINDINGS = {
-    **{f"execution/cls/{a}/2025/verse_vs_prevu": "ecart" for a in ("1.1", "3.2", "3.3")},
-    **{f"execution/ft/{a}/2024/verse_vs_prevu": "ecart" for a in ("2.1", "2.2", "2.3", "2.5", "2.6", "2.7")},
     "execution/cls/3.4/2025/non_consomme": "non_verifiable",
     "execution/indicateurs/cls-N-04/2024": "non_verifiable",
 }
@@ -286,7 +284,13 @@ def test_example_execution_is_consistent(contract, execution):
     ex = checks[checks["family"] == "execution"]
     money = ex[~ex["check_id"].str.startswith("execution/indicateurs/")]
     kinds = set(money["check_id"].str.rsplit("/", n=1).str[-1])
-    assert kinds == {"non_consomme", "total_realise", "report_etat", "verse_vs_prevu"}
+    assert kinds == {"non_consomme", "total_realise", "report_etat", "verse_vs_prevu", "verse_vs_avance"}
+    by_id = ex.set_index("check_id")
+    for action in ("1.1", "3.2", "3.3"):  # the 2025 avenant changed these amounts: the avenant is the reference
+        row = by_id.loc[f"execution/cls/{action}/2025/verse_vs_prevu"]
+        assert row["status"] == "ok" and "avenant" in row["explication"] and "Avenant" in row["source_expected"]
+    assert "référence : fiche" in by_id.loc["execution/cls/3.3/2024/verse_vs_prevu", "explication"]
+    assert by_id.loc["execution/ft/2024/verse_vs_avance", "computed"] == Decimal("2556535.20")
     assert dict(zip(ex.loc[ex["status"] != "ok", "check_id"], ex.loc[ex["status"] != "ok", "status"])) == KNOWN_EXECUTION_FINDINGS
     # the contract's own findings are unchanged by adding an execution report
     assert as_pinned(findings(checks[checks["family"] != "execution"])) == KNOWN_FINDINGS
@@ -317,9 +321,15 @@ def _execution_with(execution, where: dict, value):
             Decimal("200000.01"),
             {"execution/cls/3.4/2024/verse_vs_prevu", "execution/cls/3.4/2024/non_consomme"},
         ),
-        # France Travail: the advance already differs from the fiche amount; only the arithmetic turns
+        # France Travail: paying beyond the advance (balance, over-payment) is settled, not a gap; only the
+        # arithmetic turns. Paying less than the advance share is a gap, for the action and for the total.
         ({"convention": "ft", "action": "2.3", "year": 2024, "quantity": "paid"}, Decimal("1650000.01"),
          {"execution/ft/2.3/2024/non_consomme"}),
+        ({"convention": "ft", "action": "2.3", "year": 2024, "quantity": "paid"}, Decimal("989999.99"),
+         {"execution/ft/2.3/2024/non_consomme", "execution/ft/2.3/2024/verse_vs_prevu", "execution/ft/2024/verse_vs_avance"}),
+        # CLS 2025: the contract's amount paid where the avenant notified less is a gap
+        ({"convention": "cls", "action": "3.3", "year": 2025, "quantity": "paid"}, Decimal("500000.00"),
+         {"execution/cls/3.3/2025/non_consomme", "execution/cls/3.3/2025/verse_vs_prevu"}),
         (
             {"action": "4.1", "year": 2025, "quantity": "carry_over", "funder": "etat"},
             Decimal("9999999.00"),

@@ -11,6 +11,7 @@ from analysis.assumptions import assumptions, get
 from analysis.reconciliation import CHECK_COLUMNS, CHECKS, Choices, Facts, Scope, findings, reconcile
 from analysis.reconciliation.coverage import check_sub_action_dates
 from analysis.reconciliation.cross import check_cls_execution_vs_2025
+from analysis.reconciliation.execution import check_execution_arithmetic, check_execution_vs_contract
 from analysis.reconciliation.indicators import SUB_ACTION_INDICATORS, check_sub_action_volumes
 from analysis.reconciliation.rules import check_ft_cofinancing
 
@@ -247,3 +248,99 @@ def test_correcting_one_figure_resolves_its_finding(contract, checks, frame, whe
     after = set(findings(reconcile(_replaced(contract, frame, where, column, value)))["check_id"])
     assert resolved in before
     assert after == (before - {resolved}) | created
+
+
+# ---------------------------------------------------------------------------------------------
+# Execution reports on hand-made data: each contract's own reference for the credits paid
+# ---------------------------------------------------------------------------------------------
+
+
+def _line(convention, action, year, quantity, amount, *, funder="etat", phase="executed") -> dict:
+    return {
+        "convention": convention, "action": action, "axis": None, "year": year, "funder": funder, "funder_detail": None,
+        "phase": phase, "table": "execution_workbook", "row_type": "line", "column_label": None, "quantity": quantity,
+        "amount_eur": Decimal(amount), "source": f"classeur fait main, {action} {year} {quantity}", "source_line": None,
+        "notes": None,
+    }
+
+
+def hand_made(execution, *lines):
+    """An execution report holding only ``lines`` (same columns and dtypes as a workbook read)."""
+    budget = pd.DataFrame(list(lines), columns=execution.budget.columns).astype(execution.budget.dtypes.to_dict())
+    return dataclasses.replace(execution, budget=budget)
+
+
+def paid_check(contract, execution, convention, action, year) -> dict:
+    return by_id(check_execution_vs_contract(contract, execution))[f"execution/{convention}/{action}/{year}/verse_vs_prevu"]
+
+
+def test_cls_credits_paid_follow_the_avenant_when_one_is_notified_else_the_fiche(contract, execution):
+    """CLS art. 2.2 (l. 300-318): 2025 is « notifié et précisé par avenant ». 3.3's fiche plans 500 000 € of
+    State money for 2025; the avenant (sheet « Avenant » of the 2024 workbook) notifies 425 000 €."""
+    paid = _line("cls", "3.3", 2025, "paid", "425000.00")
+    notified = _line("cls", "3.3", 2025, "notified", "425000.00", phase="adjusted")
+    with_avenant = paid_check(contract, hand_made(execution, notified, paid), "cls", "3.3", 2025)
+    assert with_avenant["status"] == "ok" and with_avenant["expected"] == Decimal("425000.00")
+    assert "avenant" in with_avenant["explication"] and "classeur fait main, 3.3 2025 notified" in with_avenant["source_expected"]
+    # the latest avenant wins (a later workbook notifying the same year again)
+    later = _line("cls", "3.3", 2025, "notified", "430000.00", phase="adjusted")
+    latest = paid_check(contract, hand_made(execution, notified, later, paid), "cls", "3.3", 2025)
+    assert latest["expected"] == Decimal("430000.00") and latest["gap_eur"] == Decimal("-5000.00")
+    # no avenant recorded: the fiche's forecast, and the sentence says so
+    without = paid_check(contract, hand_made(execution, paid), "cls", "3.3", 2025)
+    assert without["status"] == "ecart" and without["expected"] == Decimal("500000.00")
+    assert without["gap_eur"] == Decimal("-75000.00") and "référence : fiche" in without["explication"]
+    # ERBM is CLS State money (H04): 1.5 plans 220 000 € + 75 000 € ERBM
+    erbm = paid_check(contract, hand_made(execution, _line("cls", "1.5", 2025, "paid", "295000.00")), "cls", "1.5", 2025)
+    assert erbm["status"] == "ok" and erbm["expected"] == Decimal("295000.00")
+
+
+def test_the_ft_advance_is_not_applied_to_the_cls_nor_the_cls_avenant_to_france_travail(contract, execution):
+    # CLS credits are paid in full: 60 % of the fiche is a gap, not an advance
+    cls = paid_check(contract, hand_made(execution, _line("cls", "3.3", 2024, "paid", "300000.00")), "cls", "3.3", 2024)
+    assert cls["status"] == "ecart" and cls["expected"] == Decimal("500000.00") and "avance" not in cls["explication"]
+    # France Travail: a notified amount does not replace the art. 6 advance on the art. 4.1 amount
+    report = hand_made(execution, _line("ft", "2.3", 2024, "notified", "2000000.00", phase="adjusted"),
+                       _line("ft", "2.3", 2024, "paid", "990000.00"))
+    ft = paid_check(contract, report, "ft", "2.3", 2024)
+    assert ft["status"] == "ok" and ft["expected"] == Decimal("990000.00") and "avenant" not in ft["explication"]
+
+
+def test_ft_credits_paid_are_compared_with_the_advance_share_and_the_total_with_the_printed_advance(contract, execution):
+    """FT art. 6 (l. 5949-5966): 60 % at signature (rule ft_advance_rate), the balance after the final report;
+    FIPE (2.4) is outside the convention (H05) and compared in full with its fund (H09)."""
+    shares = {"2.1": "81000.00", "2.2": "425847.60", "2.3": "990000.00", "2.5": "484200.00", "2.6": "358800.00",
+              "2.7": "216687.60"}
+    lines = [_line("ft", a, 2024, "paid", v) for a, v in shares.items()] + [_line("ft", "2.4", 2024, "paid", "332718.00")]
+    rows = by_id(check_execution_vs_contract(contract, hand_made(execution, *lines)))
+    for action, share in shares.items():
+        row = rows[f"execution/ft/{action}/2024/verse_vs_prevu"]
+        assert row["status"] == "ok" and row["expected"] == Decimal(share) and "avance" in row["explication"], action
+    assert rows["execution/ft/2.4/2024/verse_vs_prevu"]["status"] == "ok"
+    assert "FIPE" in rows["execution/ft/2.4/2024/verse_vs_prevu"]["explication"]
+    total = rows["execution/ft/2024/verse_vs_avance"]
+    assert total["status"] == "ok" and total["expected"] == total["computed"] == Decimal("2556535.20")
+    # less than the advance share is a gap; more (the balance, or an over-payment) is settled, not a gap
+    short = paid_check(contract, hand_made(execution, _line("ft", "2.3", 2024, "paid", "989999.99")), "ft", "2.3", 2024)
+    assert short["status"] == "ecart" and short["gap_eur"] == Decimal("-0.01")
+    full = paid_check(contract, hand_made(execution, _line("ft", "2.3", 2024, "paid", "1650000.00")), "ft", "2.3", 2024)
+    assert full["status"] == "ok" and full["gap_eur"] == Decimal("660000.00") and full["severity"] == "aucune"
+    partial = by_id(check_execution_vs_contract(contract, hand_made(execution, *lines[1:])))
+    assert partial["execution/ft/2024/verse_vs_avance"]["status"] == "ecart"
+    assert partial["execution/ft/2024/verse_vs_avance"]["gap_eur"] == Decimal("-81000.00")
+
+
+def test_ft_arithmetic_has_no_unconsumed_to_carry_and_spending_beyond_the_advance_is_no_gap(contract, execution):
+    spent_more = [_line("ft", "2.3", 2024, "paid", "990000.00"), _line("ft", "2.3", 2024, "executed", "1158960.00"),
+                  _line("ft", "2.3", 2024, "unconsumed", "-168960.00")]
+    rows = by_id(check_execution_arithmetic(contract, hand_made(execution, *spent_more)))
+    assert rows["execution/ft/2.3/2024/non_consomme"]["status"] == "ok"
+    assert "execution/ft/2.3/2024/report_etat" not in rows
+    carried = hand_made(execution, *spent_more, _line("ft", "2.3", 2025, "carry_over", "1000.00"))
+    report = by_id(check_execution_arithmetic(contract, carried))["execution/ft/2.3/2024/report_etat"]
+    assert report["status"] == "ecart" and "sans report" in report["explication"]
+    # the CLS keeps its carry-over rule: at most the unconsumed credits
+    cls = [_line("cls", "3.1", 2024, "paid", "150000.00"), _line("cls", "3.1", 2024, "executed", "74805.00"),
+           _line("cls", "3.1", 2024, "unconsumed", "75195.00"), _line("cls", "3.1", 2025, "carry_over", "75195.00")]
+    cls_rows = by_id(check_execution_arithmetic(contract, hand_made(execution, *cls)))
+    assert cls_rows["execution/cls/3.1/2024/report_etat"]["status"] == "ok"

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from hostile import at
 
 from analysis.example import scenario_entries
 from analysis.workbooks import (
@@ -42,11 +43,6 @@ def valid(contract, tmp_path_factory):
 @pytest.fixture(scope="module")
 def layout(contract):
     return template_layout(contract, "cls", 2024)
-
-
-def at(layout, sheet, key, field):
-    hit = layout[(layout["sheet"] == sheet) & (layout["key"] == key) & (layout["field"] == field)]
-    return hit["cell"].iloc[0]
 
 
 def edit(path, change):

@@ -29,6 +29,7 @@ _EXPORTS = {
     "Execution": "analysis.workbooks",
     "WorkbookError": "analysis.workbooks",
     "WorkbookProblem": "analysis.workbooks",
+    "WorkbookWarning": "analysis.workbooks",
     "load_execution": "analysis.workbooks",
     "write_examples": "analysis.example",
     "write_tables": "analysis.xlsx",

@@ -2,6 +2,9 @@
 
 Run with ``python -m analysis.report`` (``make report``). ``--inplace`` also stores the fresh
 outputs back into the notebooks (how maintainers refresh what strict nbval compares).
+
+Every file is written atomically (:func:`analysis.xlsx.write_atomic`: a temporary file in the same
+folder, then a rename): a failed write leaves the previous notebook or page as it was.
 """
 
 from __future__ import annotations
@@ -27,25 +30,38 @@ def execute_notebook(path: Path, timeout: int = 600):
 
 
 def write_html(nb, target: Path) -> Path:
+    """Write ``nb`` as an HTML page (atomically)."""
     from nbconvert import HTMLExporter
 
+    from analysis.xlsx import write_atomic
+
     body, _ = HTMLExporter().from_notebook_node(nb)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(body, encoding="utf-8")
-    return target
+    return write_atomic(target, body.encode("utf-8"))
+
+
+def write_notebook(nb, path: Path) -> Path:
+    """Store ``nb`` (with its outputs) in ``path`` as ``nbformat.write`` would, but atomically."""
+    import nbformat
+
+    from analysis.xlsx import write_atomic
+
+    text = nbformat.writes(nb)
+    return write_atomic(path, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
 
 
 def build(notebooks: list[Path], out_dir: Path = PROCESSED, inplace: bool = False) -> list[Path]:
-    import nbformat
-
     written = []
     for path in notebooks:
-        print(f"Exécution de {path.relative_to(ROOT)} …", flush=True)
+        print(f"Exécution de {_shown(path)} …", flush=True)
         nb = execute_notebook(path)
         if inplace:
-            nbformat.write(nb, path)
+            write_notebook(nb, path)
         written.append(write_html(nb, out_dir / f"{path.stem}.html"))
-        print(f"  -> {written[-1].relative_to(ROOT)}", flush=True)
+        print(f"  -> {_shown(written[-1])}", flush=True)
     return written
 
 
@@ -56,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     paths = [p.resolve() for p in args.notebooks] or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
     build(paths, inplace=args.inplace)
-    print(f"Rapport écrit dans {PROCESSED.relative_to(ROOT)}/ ({len(paths)} notebooks).")
+    print(f"Rapport écrit dans {_shown(PROCESSED)}/ ({len(paths)} notebooks).")
     return 0
 
 

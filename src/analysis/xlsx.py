@@ -10,8 +10,10 @@
   moved over the target with :func:`os.replace`. A failed write leaves the previous file as it was.
 - **Never in data/raw/**: the transcribed source is read-only for code; a path there is refused.
 - **Text stays text**: a string from data or from a user is written as a string cell, even when it
-  starts with ``=`` (openpyxl would otherwise turn it into a formula). The only formulas are the ones a
-  caller writes on purpose with :func:`set_formula`.
+  starts with ``=`` (openpyxl would otherwise turn it into a formula), whatever its position (headers,
+  cells, sheet after sheet). The only formulas are the ones a caller writes on purpose with
+  :func:`set_formula`. Text that no spreadsheet can hold (control characters, more than 32 767
+  characters) raises a French ``ValueError`` instead of being altered or cut.
 
 openpyxl is imported lazily, so that importing this module stays cheap.
 """
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
@@ -47,6 +50,10 @@ FIXED_TIMESTAMP = datetime.datetime.combine(DELIBERATION_DATE, datetime.time(0, 
 HEADER_COLOR = "1F3864"
 #: Width bounds (in characters) of an automatic column width in :func:`write_tables`.
 MIN_WIDTH, MAX_WIDTH = 12, 60
+#: Longest text a spreadsheet cell holds.
+MAX_CELL_TEXT = 32_767
+#: Characters XML 1.0 cannot carry (control characters, lone surrogates, non-characters).
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -86,10 +93,20 @@ def column_letter(index: int) -> str:
 
 
 def set_value(cell, value):
-    """Write a value into ``cell``; a string is always stored as text, never as a formula."""
+    """Write a value into ``cell``; a string is always stored as text, never as a formula.
+
+    Raises ``ValueError`` (in French) for text a spreadsheet cannot hold, rather than altering it.
+    """
+    if isinstance(value, str):
+        bad = _ILLEGAL.search(value)
+        if bad:
+            raise ValueError(f"texte impossible à écrire dans un classeur (caractère U+{ord(bad.group()):04X} en "
+                             f"position {bad.start() + 1}) : {value[:40]!r}")
+        if len(value) > MAX_CELL_TEXT:
+            raise ValueError(f"texte trop long pour une cellule de tableur ({len(value)} caractères ; au plus {MAX_CELL_TEXT})")
     cell.value = value
     if isinstance(value, str):
-        cell.data_type = "s"
+        cell.data_type = "s"  # openpyxl made text starting with '=' a formula: it stays text
     return cell
 
 

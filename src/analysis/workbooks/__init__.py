@@ -11,9 +11,12 @@ are formulas; amounts carry the euro format ``# ##0,00 €``. Saving goes throug
 ``read_execution(path, contract)`` loads a filled workbook into the contract's tidy frames (see
 :class:`Execution`). It never trusts the values a spreadsheet program cached for formulas: it recomputes
 every derived column and sub-total itself and reports disagreements as warnings. Any bad input rejects
-the whole workbook with :class:`WorkbookError`, which lists every problem at once, in French, with
-sheet, cell, value and reason; nothing is loaded in that case. ``load_execution(contract, path)`` reads
-every workbook of a folder (by default the fictitious examples of ``data/examples``).
+the whole workbook with :class:`WorkbookError`, which lists the problems at once (the first 200, then how
+many more), in French, with sheet, cell, value and reason; nothing is loaded in that case. The file is
+treated as hostile: checked before it is parsed, read once within bounds, never a formula taken from text
+(see :mod:`~analysis.workbooks.archive`). ``load_execution(contract, path)`` reads every workbook of a
+folder (by default the fictitious examples of ``data/examples``); files it skips are reported as
+:class:`WorkbookWarning`.
 
 The layout (which cell holds what) is computed once by the same code for writing and for reading, so
 the two can never drift apart: see :func:`template_layout`.
@@ -23,8 +26,11 @@ Modules:
 - :mod:`~analysis.workbooks.layout` — the template's layout (sheets, columns, rows, formulas);
 - :mod:`~analysis.workbooks.writer` — writing and filling the template;
 - :mod:`~analysis.workbooks.parsing` — parsing the values typed in input cells, quoting values;
-- :mod:`~analysis.workbooks.structure` — structure checks: file, sheets, metadata, headers, merged
-  cells, row alignment;
+- :mod:`~analysis.workbooks.archive` — the file's kind and the zip archive's bounds checked before any
+  parsing, safe streaming XML, the workbook's own parts (sheets, texts, number formats);
+- :mod:`~analysis.workbooks.grid` — one sheet read once, in streaming, keeping the table's range;
+- :mod:`~analysis.workbooks.structure` — structure checks: sheets, metadata, headers, merged cells, row
+  alignment, content beyond the table;
 - :mod:`~analysis.workbooks.cells` — the cells of a data sheet: inputs parsed, locked cells and
   formulas compared, consistency of the amounts;
 - :mod:`~analysis.workbooks.frames` — :class:`Execution` and the pure function building its frames;
@@ -34,7 +40,7 @@ Modules:
 """
 
 from analysis.workbooks.cells import CROSS_CHECKED
-from analysis.workbooks.errors import WorkbookError, WorkbookProblem
+from analysis.workbooks.errors import WorkbookError, WorkbookProblem, WorkbookWarning
 from analysis.workbooks.folder import load_execution
 from analysis.workbooks.frames import WORKBOOK_TABLE, Execution
 from analysis.workbooks.layout import (
@@ -88,6 +94,7 @@ __all__ = [
     "Template",
     "WorkbookError",
     "WorkbookProblem",
+    "WorkbookWarning",
     "execution_entries",
     "export_template",
     "fill_template",

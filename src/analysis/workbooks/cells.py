@@ -1,5 +1,5 @@
 """Reading the cells of one data sheet once its structure is checked: input cells parsed
-(:data:`~analysis.workbooks.parsing.PARSERS`), locked cells and formulas compared with the template,
+(:func:`~analysis.workbooks.parsing.parse_input`), locked cells and formulas compared with the template,
 the consistency of each financial line, and the formula cells with the values a spreadsheet cached.
 """
 
@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from analysis.formatting import format_eur
 from analysis.workbooks.errors import ProblemLog
+from analysis.workbooks.grid import Grid, coordinate
 from analysis.workbooks.layout import (
     MONEY_KINDS,
     SHEET_FINANCE,
@@ -21,7 +22,7 @@ from analysis.workbooks.layout import (
     is_formula_cell,
     is_input_cell,
 )
-from analysis.workbooks.parsing import PARSERS, CellError, show_expected
+from analysis.workbooks.parsing import CellContent, CellError, parse_input, show_expected
 from analysis.workbooks.structure import RowAlignment, norm_text
 from analysis.xlsx import column_letter
 
@@ -62,46 +63,46 @@ class SheetValues:
 # --------------------------------------------------------------------------------------------------
 
 
-def read_cells(ws, sheet: Sheet, alignment: RowAlignment, log: ProblemLog) -> tuple[dict, dict, set]:
+def read_cells(grid: Grid, sheet: Sheet, alignment: RowAlignment, log: ProblemLog) -> tuple[dict, dict, set]:
     """Parse the input cells and compare the locked ones with the template.
 
-    Returns the parsed inputs and the raw inputs, both keyed by (row index, field), and the keys of the
-    inputs that could not be parsed. Formulas are compared only when no row has moved.
+    Returns the parsed inputs and the raw inputs (the content of each input cell as typed), both keyed
+    by (row index, field), and the keys of the inputs that could not be parsed. Formulas are compared
+    only when no row has moved.
     """
     inputs, raw, failed = {}, {}, set()
     for index, r in alignment.mapping.items():
         row = sheet.rows[index]
         for j, column in enumerate(sheet.columns, start=1):
-            cell = ws.cell(r, j)
+            cell, where = grid.cell(r, j), coordinate(r, j)
             if is_input_cell(row, column):
-                raw[(index, column.field)] = cell.value
+                raw[(index, column.field)] = cell.content
                 try:
-                    inputs[(index, column.field)] = PARSERS[column.kind](cell.value)
+                    inputs[(index, column.field)] = parse_input(column.kind, cell, row.values.get("unit"))
                 except CellError as exc:
                     failed.add((index, column.field))
-                    log.add(sheet.name, cell.coordinate, cell.value, str(exc))
-                except (InvalidOperation, ValueError):
+                    log.add(sheet.name, where, cell.content, str(exc))
+                except (InvalidOperation, ArithmeticError, ValueError):
                     failed.add((index, column.field))
-                    log.add(sheet.name, cell.coordinate, cell.value, "valeur illisible")
+                    log.add(sheet.name, where, cell.content, "valeur illisible")
             elif alignment.intact or not is_formula_cell(row, column):
                 # formulas follow moved rows: the structural problem is already reported
-                _check_locked(sheet, index, column, cell, log)
+                _check_locked(sheet, index, column, cell, where, log)
     return inputs, raw, failed
 
 
-def _check_locked(sheet: Sheet, index: int, column: Column, cell, log: ProblemLog) -> None:
+def _check_locked(sheet: Sheet, index: int, column: Column, cell: CellContent, where: str, log: ProblemLog) -> None:
     expected = expected_content(sheet, index, column)
-    value = cell.value
+    value = cell.content
     if not is_formula_cell(sheet.rows[index], column):
         if not _same_value(value, expected, column):
-            log.add(sheet.name, cell.coordinate, value,
-                    f"cellule verrouillée modifiée : « {show_expected(expected, column)} » attendu")
+            log.add(sheet.name, where, value, f"cellule verrouillée modifiée : « {show_expected(expected, column)} » attendu")
         return
-    if not (isinstance(value, str) and value.startswith("=")):
-        log.add(sheet.name, cell.coordinate, value,
+    if cell.formula is None:
+        log.add(sheet.name, where, value,
                 f"formule remplacée par une valeur : ne pas modifier les cellules calculées (formule attendue : {expected})")
-    elif _norm_formula(value) != _norm_formula(expected):
-        log.add(sheet.name, cell.coordinate, value, f"formule modifiée (formule attendue : {expected})")
+    elif cell.array or _norm_formula(cell.formula) != _norm_formula(expected):
+        log.add(sheet.name, where, value, f"formule modifiée (formule attendue : {expected})")
 
 
 def _norm_formula(text: str) -> str:
@@ -114,7 +115,9 @@ def _same_value(actual, expected, column: Column) -> bool:
         return actual is None or (isinstance(actual, str) and actual.strip() == "")
     if isinstance(expected, str):
         return isinstance(actual, str) and norm_text(actual) == norm_text(expected)
-    if isinstance(actual, bool) or not isinstance(actual, (int, float, Decimal)):
+    if isinstance(actual, bool) or not isinstance(actual, (int, float, Decimal)) or actual != actual:
+        return False
+    if isinstance(actual, float) and actual in (float("inf"), float("-inf")):
         return False
     tolerance = Decimal("0.005") if column.kind in MONEY_KINDS else Decimal("0.000000001")
     return abs(Decimal(repr(actual) if isinstance(actual, float) else actual) - Decimal(str(expected))) <= tolerance
@@ -158,13 +161,14 @@ def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog, convent
 # --------------------------------------------------------------------------------------------------
 
 
-def formula_cells(cached_ws, sheet: Sheet, values: dict) -> tuple:
-    """Every formula cell of the sheet with its recomputed value and the value cached in ``cached_ws``."""
+def formula_cells(grid: Grid, sheet: Sheet, values: dict) -> tuple:
+    """Every formula cell of the sheet with its recomputed value and the value a spreadsheet cached."""
     cells = []
     for index, row in enumerate(sheet.rows):
         r = sheet.row_number(index)
         for j, column in enumerate(sheet.columns, start=1):
             if is_formula_cell(row, column):
+                cached = grid.cell(r, j).value
                 cells.append(FormulaCell(sheet.name, f"{column_letter(j)}{r}", row.key, column.field, column,
-                                         values.get((index, column.field)), cached_ws.cell(r, j).value))
+                                         values.get((index, column.field)), cached))
     return tuple(cells)

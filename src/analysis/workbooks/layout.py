@@ -272,22 +272,37 @@ def _action_rows(contract, convention: str, values_of) -> tuple:
     return tuple(rows)
 
 
+def _baselines_and_targets(values: pd.DataFrame, ids: set, year: int) -> tuple[dict, dict]:
+    """Each indicator's latest baseline and its first target for ``year`` (one pass over the values)."""
+    baselines: dict[str, tuple] = {}
+    targets: dict[str, object] = {}
+    columns = (values["indicator_id"], values["measure"], values["year"], values["value"])
+    for order, (ident, measure, yr, value) in enumerate(zip(*columns)):
+        if ident not in ids:
+            continue
+        known = not pd.isna(yr)
+        if measure == "baseline":
+            key = (known, int(yr) if known else 0, order)  # latest year last, a missing year first
+            if ident not in baselines or key >= baselines[ident][0]:
+                baselines[ident] = (key, value)
+        elif measure == "target" and known and int(yr) == year and ident not in targets:
+            targets[ident] = value
+    return {k: v for k, (_, v) in baselines.items()}, targets
+
+
 def _indicator_rows(contract, convention: str, year: int) -> tuple:
     """One row per indicator of the convention, with its latest baseline and its target for ``year``."""
     ind = contract.indicators[contract.indicators["convention"] == convention]
-    values = contract.indicator_values
+    baselines, targets = _baselines_and_targets(contract.indicator_values, set(ind["indicator_id"]), year)
     rows = []
-    for _, indicator in ind.iterrows():
-        own = values[values["indicator_id"] == indicator["indicator_id"]]
-        baseline = own[own["measure"] == "baseline"].sort_values("year")["value"]
-        target = own[(own["measure"] == "target") & (own["year"] == year)]["value"]
-        rows.append(Row("line", str(indicator["indicator_id"]), None, clean(indicator["action"]), {
-            "indicator_id": str(indicator["indicator_id"]),
-            "action": clean(indicator["action"]),
-            "label": clean(indicator["label"]),
-            "unit": clean(indicator["unit"]),
-            "baseline": _number(baseline.iloc[-1]) if len(baseline) else None,
-            "target": _number(target.iloc[0]) if len(target) else None,
+    for ident, action, label, unit in zip(ind["indicator_id"], ind["action"], ind["label"], ind["unit"]):
+        rows.append(Row("line", str(ident), None, clean(action), {
+            "indicator_id": str(ident),
+            "action": clean(action),
+            "label": clean(label),
+            "unit": clean(unit),
+            "baseline": _number(baselines[ident]) if ident in baselines else None,
+            "target": _number(targets[ident]) if ident in targets else None,
         }))
     return tuple(rows)
 
@@ -296,10 +311,13 @@ def build_template(contract, convention: str, year: int) -> Template:
     """The layout of the ``convention`` template for ``year`` (ValueError, in French, if none is planned)."""
     year = _check_target(contract, convention, year)
     planned = contract.planned_budget(convention)
+    amounts: dict[tuple, Decimal] = {}
+    for action, yr, funder, value in zip(planned["action"], planned["year"], planned["funder"], planned["amount_eur"]):
+        key = (str(action), int(yr), str(funder))
+        amounts[key] = amounts.get(key, ZERO) + value
 
     def amount(action, yr, funder):
-        part = planned[(planned["action"] == action) & (planned["year"] == yr) & (planned["funder"] == funder)]
-        return sum(part["amount_eur"], ZERO) if len(part) else None
+        return amounts.get((str(action), int(yr), funder))
 
     label = CONVENTION_LABELS[convention]
     finance = Sheet(

@@ -1,15 +1,108 @@
-"""Cell values typed by analysts (numbers may be French text) parsed strictly, and quoted in messages."""
+"""Cell values typed by analysts (numbers may be French text) parsed strictly, and quoted in messages.
+
+Rules that protect the figures (see the README, « Sécurité des fichiers »):
+
+- a formula is never accepted in an input cell, nor text that a spreadsheet would turn into one: ``=``
+  behind leading blanks (space, tab, line break, no-break space, invisible characters) is refused;
+  every other text is kept exactly as typed;
+- a number must be finite and plausible: beyond 10^12 (assumption H30) it is refused with its cell;
+  ``-0`` is zero;
+- a percentage indicator is read in percent points whatever the storage (assumption H34): the text
+  « 85 % », the number 85 and the number 0.85 shown as a percentage all give 85; a percentage typed or
+  formatted for an indicator of another unit is refused.
+"""
 
 from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal
 
+from analysis.assumptions import default
 from analysis.formatting import format_eur, format_number
 from analysis.workbooks.layout import GAP_REASONS, MONEY_KINDS, Column
 
 CENT = Decimal("0.01")
+#: Numbers beyond this are refused as implausible (H30).
+CEILING = Decimal(default("implausible_value_ceiling"))
+#: Units of an indicator measured in percent (compared in lower case, without blanks at the ends).
+PERCENT_UNITS = {"%", "pourcentage", "pourcentages", "pour cent", "pourcent", "taux", "taux (%)", "points de pourcentage"}
+#: Longest text accepted in a text input cell.
+MAX_TEXT = 2000
+
+
+# --------------------------------------------------------------------------------------------------
+# What a cell holds
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Damaged:
+    """A value the file stores in a form no spreadsheet program writes (``text`` as stored)."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class CellContent:
+    """One cell as read from the file.
+
+    ``value``: None, str, int, float, bool, a date or :class:`Damaged`; for a formula cell, the result a
+    spreadsheet program cached (None when none was). ``formula``: the formula (``'=SUM(H5:H8)'``) or
+    None. ``array``: an array or data-table formula. ``percent``: the number format shows a percentage.
+    """
+
+    value: object = None
+    formula: str | None = None
+    array: bool = False
+    percent: bool = False
+
+    @property
+    def content(self):
+        """What a person sees typed in the cell: the formula, else the value."""
+        return self.formula if self.formula is not None else self.value
+
+
+EMPTY = CellContent()
+
+
+class CellError(Exception):
+    """A cell value that cannot be accepted; the message is the French reason."""
+
+
+# --------------------------------------------------------------------------------------------------
+# Text that would become a formula
+# --------------------------------------------------------------------------------------------------
+
+_BLANK_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+
+
+def formula_attempt(text: str) -> int | None:
+    """Where text would become a formula: the index of its ``=`` (0: none hidden), or None.
+
+    Leading blanks (white space, no-break and invisible characters) are skipped; full-width and small
+    equals signs count as ``=``.
+    """
+    for i, ch in enumerate(text):
+        if ch.isspace() or unicodedata.category(ch) in _BLANK_CATEGORIES:
+            continue
+        return i if unicodedata.normalize("NFKC", ch) == "=" else None
+    return None
+
+
+def _refuse_formula_text(text: str, wanted: str) -> None:
+    where = formula_attempt(text)
+    if where == 0:
+        raise CellError(f"formule dans une cellule de saisie : saisir {wanted}")
+    if where is not None:
+        raise CellError("formule dissimulée derrière des blancs (« = » précédé d'espaces ou de caractères invisibles) : "
+                        f"une formule n'est jamais acceptée dans une cellule de saisie ; saisir {wanted}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -23,8 +116,17 @@ _DOT_DECIMAL = re.compile(r"^\d+\.\d+$|^\d{1,3}(?: \d{3})+\.\d+$")
 _AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
 
 
-class CellError(Exception):
-    """A cell value that cannot be accepted; the message is the French reason."""
+def _number_text(s: str) -> str:
+    """The digits of a French or dotted number as Python reads them ('618 000,50' -> '618000.50')."""
+    if _FRENCH.match(s):
+        return s.replace(" ", "").replace(",", ".")
+    if _DOT_THOUSANDS.match(s) and not _AMBIGUOUS.match(s):
+        return s.replace(".", "").replace(",", ".")
+    if _AMBIGUOUS.match(s):
+        raise CellError("nombre ambigu (point des milliers ou décimal ?) : écrire « 1 234 » ou « 1,234 »")
+    if _DOT_DECIMAL.match(s):
+        return s.replace(" ", "")
+    raise CellError("nombre attendu (ex. 618 000,00)")
 
 
 def parse_text_number(text: str, *, allow_percent: bool, allow_euro: bool) -> tuple[Decimal, bool]:
@@ -42,16 +144,7 @@ def parse_text_number(text: str, *, allow_percent: bool, allow_euro: bool) -> tu
         negative, s = True, s[1:].strip()
     elif s[:1] == "+":
         s = s[1:].strip()
-    if _FRENCH.match(s):
-        number = s.replace(" ", "").replace(",", ".")
-    elif _DOT_THOUSANDS.match(s) and not _AMBIGUOUS.match(s):
-        number = s.replace(".", "").replace(",", ".")
-    elif _AMBIGUOUS.match(s):
-        raise CellError("nombre ambigu (point des milliers ou décimal ?) : écrire « 1 234 » ou « 1,234 »")
-    elif _DOT_DECIMAL.match(s):
-        number = s.replace(" ", "")
-    else:
-        raise CellError("nombre attendu (ex. 618 000,00)")
+    number = _number_text(s)
     if percent and not allow_percent:
         raise CellError("pourcentage inattendu : un montant en euros est attendu")
     if euro and not allow_euro:
@@ -60,37 +153,54 @@ def parse_text_number(text: str, *, allow_percent: bool, allow_euro: bool) -> tu
     return (-value if negative else value), percent
 
 
+def _stored_number(value) -> Decimal:
+    """A number stored in the file as an exact Decimal; infinite or undefined numbers are refused."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise CellError("nombre hors limites (infini ou indéfini) : saisir un nombre")
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
 def _raw_number(value, *, allow_percent: bool, allow_euro: bool) -> tuple[Decimal | None, bool]:
+    """(number, typed with %), or (None, False) for a blank cell; -0 is returned as 0."""
     if value is None:
         return None, False
+    if isinstance(value, Damaged):
+        raise CellError(value.reason)
     if isinstance(value, bool):
         raise CellError("nombre attendu (valeur logique VRAI/FAUX trouvée)")
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time, datetime.timedelta)):
         raise CellError("nombre attendu (date ou heure trouvée)")
     if isinstance(value, (int, float, Decimal)):
-        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
-            raise CellError("nombre attendu")
-        return (Decimal(repr(value)) if isinstance(value, float) else Decimal(value)), False
-    if isinstance(value, str):
+        number, percent = _stored_number(value), False
+    elif isinstance(value, str):
         if value.strip() == "":
             return None, False
-        if value.startswith("="):
-            raise CellError("formule dans une cellule de saisie : saisir une valeur (coller en valeurs)")
-        if value.startswith("#"):
+        _refuse_formula_text(value, "une valeur (coller en valeurs)")
+        if value.strip().startswith("#"):
             raise CellError("nombre attendu (erreur du tableur trouvée)")
-        return parse_text_number(value, allow_percent=allow_percent, allow_euro=allow_euro)
-    raise CellError("nombre attendu")
+        number, percent = parse_text_number(value, allow_percent=allow_percent, allow_euro=allow_euro)
+    else:
+        raise CellError("nombre attendu")
+    return (number.copy_abs() if number.is_zero() else number), percent
 
 
-def _non_negative(value, reason: str, *, allow_percent: bool, allow_euro: bool) -> Decimal | None:
-    number, _ = _raw_number(value, allow_percent=allow_percent, allow_euro=allow_euro)
-    if number is not None and number < 0:
-        raise CellError(reason)
+def _plausible(number: Decimal, what: str) -> Decimal:
+    if number.copy_abs() > CEILING:
+        raise CellError(f"{what} invraisemblable (au-delà de {format_number(CEILING, 0)}) : vérifier la saisie")
     return number
 
 
+def _non_negative(value, reason: str, what: str, *, allow_percent: bool, allow_euro: bool) -> tuple[Decimal | None, bool]:
+    number, percent = _raw_number(value, allow_percent=allow_percent, allow_euro=allow_euro)
+    if number is not None:
+        _plausible(number, what)
+        if number < 0:
+            raise CellError(reason)
+    return number, percent
+
+
 def _parse_money(value) -> Decimal | None:
-    number = _non_negative(value, "montant négatif interdit", allow_percent=False, allow_euro=True)
+    number, _ = _non_negative(value, "montant négatif interdit", "montant", allow_percent=False, allow_euro=True)
     if number is None:
         return None
     rounded = number.quantize(CENT)
@@ -99,9 +209,26 @@ def _parse_money(value) -> Decimal | None:
     return rounded
 
 
-def _parse_indicator(value) -> float | None:
-    number = _non_negative(value, "valeur négative interdite", allow_percent=True, allow_euro=False)
-    return None if number is None else float(number)
+def is_percent_unit(unit) -> bool:
+    """Whether an indicator's unit is a percentage (H34)."""
+    return isinstance(unit, str) and unit.strip().lower() in PERCENT_UNITS
+
+
+def _parse_indicator(value, percent_format: bool = False, unit=None) -> float | None:
+    """An indicator's result; percentage units in percent points however stored (H34)."""
+    number, typed = _non_negative(value, "valeur négative interdite", "valeur", allow_percent=True, allow_euro=False)
+    if number is None:
+        return None
+    stored_fraction = percent_format and not isinstance(value, str)
+    if (typed or stored_fraction) and not is_percent_unit(unit):
+        shown = f"« {unit} »" if unit else "nombre"
+        raise CellError(f"pourcentage inattendu : l'indicateur se mesure en {shown}, saisir un nombre sans « % » "
+                        "(format de cellule Standard)")
+    if stored_fraction:
+        number = number * 100  # 0.85 shown as 85 % is 85 points
+    if is_percent_unit(unit) and default("percent_indicator_scale") != "points":
+        number = number / 100
+    return float(number)
 
 
 def _parse_rate(value) -> float | None:
@@ -116,44 +243,66 @@ def _parse_rate(value) -> float | None:
 
 
 def _parse_text(value) -> str | None:
+    """Text kept exactly as typed (None when blank); formulas and hidden formulas refused."""
     if value is None:
         return None
-    if isinstance(value, str) and value.startswith("="):
-        raise CellError("formule dans une cellule de saisie : saisir du texte")
+    if isinstance(value, Damaged):
+        raise CellError(value.reason)
     if isinstance(value, bool):
         value = "VRAI" if value else "FAUX"
     if isinstance(value, (datetime.date, datetime.datetime)):
         value = value.isoformat()
-    text = str(value).strip()
-    if len(text) > 2000:
-        raise CellError("texte trop long (2 000 caractères au plus)")
-    return text or None
+    text = value if isinstance(value, str) else str(value)
+    _refuse_formula_text(text, "du texte")
+    if len(text) > MAX_TEXT:
+        raise CellError(f"texte trop long ({format_number(len(text), 0)} caractères ; 2 000 au plus)")
+    return text if text.strip() else None
 
 
 def _parse_choice(value) -> str | None:
     text = _parse_text(value)
     if text is None:
         return None
-    if text not in GAP_REASONS:
+    wanted = re.sub(r"\s+", " ", text).strip()
+    if wanted not in GAP_REASONS:
         raise CellError("motif hors de la liste (choisir : " + " ; ".join(GAP_REASONS) + ")")
-    return text
+    return wanted
 
 
 #: Parser of each input kind: raw cell value -> parsed value (or None when blank); raises CellError.
 PARSERS = {"money": _parse_money, "number": _parse_indicator, "rate": _parse_rate, "text": _parse_text,
-            "choice": _parse_choice}
+           "choice": _parse_choice}
+
+
+def parse_input(kind: str, cell: CellContent, unit=None):
+    """Parse an input cell of ``kind``; ``unit`` is the indicator's unit (for 'number'). Raises CellError."""
+    if cell.formula is not None:
+        what = "formule matricielle" if cell.array else "formule"
+        raise CellError(f"{what} dans une cellule de saisie : saisir une valeur (coller en valeurs)")
+    if kind == "number":
+        return _parse_indicator(cell.value, cell.percent, unit)
+    return PARSERS[kind](cell.value)
+
+
+# --------------------------------------------------------------------------------------------------
+# Quoting values in messages
+# --------------------------------------------------------------------------------------------------
 
 
 def plain_number(value) -> str:
     """A number in French without forced decimals: 1234.5 -> '1 234,5'."""
     d = value if isinstance(value, Decimal) else Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not d.is_finite():
+        return str(value)
+    if d.copy_abs() >= Decimal("1e15"):  # beyond any plausible figure: scientific notation
+        return f"{d.normalize():E}".replace(".", ",")
     exponent = d.normalize().as_tuple().exponent
     decimals = min(max(0, -exponent), 6) if isinstance(exponent, int) else 0
     return format_number(d, decimals)
 
 
 def show_value(value) -> str | None:
-    """How a cell value is quoted in a message."""
+    """How a cell value is quoted in a message (at most 80 characters)."""
     if value is None:
         return None
     if isinstance(value, bool):

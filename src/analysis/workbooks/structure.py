@@ -1,5 +1,9 @@
-"""Structure checks of a filled workbook: the file itself, its sheets and metadata, then for each data
-sheet its merged cells, its header row and the alignment of its rows on the template's rows.
+"""Structure checks of a filled workbook: its sheets and metadata, then for each data sheet its merged
+cells, its header row, the alignment of its rows on the template's rows and the content beyond the table.
+
+The file itself is opened and bounded by :mod:`~analysis.workbooks.archive`; each sheet is read once, in
+streaming, by :mod:`~analysis.workbooks.grid`, keeping only the table and a margin around it
+(:func:`sheet_window`).
 
 Every check records its problems in a :class:`~analysis.workbooks.errors.ProblemLog` (in French, with
 sheet, cell and value) and goes on, so that one reading reports every problem at once; only the checks
@@ -9,14 +13,13 @@ after which nothing else can be located stop the reading (:meth:`ProblemLog.fata
 from __future__ import annotations
 
 import difflib
-import io
 import re
-import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from analysis.domain import CONVENTION_LABELS
+from analysis.workbooks.archive import Book
 from analysis.workbooks.errors import ProblemLog
+from analysis.workbooks.grid import Grid, Window, coordinate, read_grid
 from analysis.workbooks.layout import (
     HEADER_ROW,
     REQUIRED_SHEETS,
@@ -51,33 +54,19 @@ def key_text(value) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# The file
+# What is read of each sheet
 # --------------------------------------------------------------------------------------------------
 
+#: Rows below the template's last row, and columns right of its last column, still read as part of the
+#: table (rows inserted by mistake are located and explained); content beyond is only reported.
+ROW_MARGIN, COLUMN_MARGIN = 50, 10
+#: What is read of the hidden metadata sheet.
+META_WINDOW = Window(rows=50, cols=2, from_row=10**9)
 
-def open_workbook(path: Path, log: ProblemLog):
-    """The workbook twice: with its formulas, and with the values a spreadsheet program cached for them.
 
-    Rejects (``log.fatal``) a missing file, another extension, an empty file, a file that is not a zip
-    archive, and a broken ``.xlsx``.
-    """
-    from openpyxl import load_workbook
-
-    if not path.is_file():
-        log.fatal(None, None, None, "fichier introuvable")
-    if path.suffix.lower() != ".xlsx":
-        log.fatal(None, None, None, f"extension « {path.suffix} » non prise en charge : enregistrer le classeur au format .xlsx")
-    data = path.read_bytes()
-    if not data:
-        log.fatal(None, None, None, "fichier vide (0 octet) : ce n'est pas un classeur")
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        log.fatal(None, None, None, "ce fichier n'est pas un classeur Excel .xlsx (format non reconnu, "
-                                    "peut-être un autre type de fichier renommé) : l'enregistrer au format .xlsx")
-    try:
-        return load_workbook(io.BytesIO(data), data_only=False), load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on broken files
-        log.fatal(None, None, None, f"classeur .xlsx illisible ou endommagé ({type(exc).__name__}) : "
-                                    "l'ouvrir et l'enregistrer à nouveau au format .xlsx")
+def sheet_window(sheet: Sheet) -> Window:
+    """The part of a data sheet that is read: the table and a margin (see :data:`ROW_MARGIN`)."""
+    return Window(HEADER_ROW + len(sheet.rows) + ROW_MARGIN, len(sheet.columns) + COLUMN_MARGIN, HEADER_ROW)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -94,14 +83,14 @@ class WorkbookMeta:
     fictitious: bool
 
 
-def read_meta(wb, contract, convention: str | None, year: int | None, log: ProblemLog) -> WorkbookMeta:
+def read_meta(book: Book, contract, convention: str | None, year: int | None, log: ProblemLog) -> WorkbookMeta:
     """Check the sheets and the hidden metadata against the expected ``convention`` and ``year`` (when
     given) and build the workbook's template; rejects the workbook if the template cannot be known."""
-    names = wb.sheetnames
+    names = book.sheetnames
     _check_sheets(names, log)
     version, fictitious = None, False
     if SHEET_META in names:
-        meta = _meta_cells(wb[SHEET_META])
+        meta = _meta_cells(read_grid(book, SHEET_META, META_WINDOW, log))
         version = _check_identity(meta, log)
         convention = _meta_convention(meta, convention, log)
         year = _meta_year(meta, year, log)
@@ -124,12 +113,12 @@ def _check_sheets(names: list[str], log: ProblemLog) -> None:
             log.add(name, None, None, f"{what} absente : supprimée ou renommée{extra}")
 
 
-def _meta_cells(ws) -> dict[str, tuple]:
+def _meta_cells(grid: Grid) -> dict[str, tuple]:
     """Key (column A) -> (value, coordinate) of the value (column B)."""
     meta = {}
-    for key, value in ws.iter_rows(min_row=1, max_col=2):
-        if key.value is not None:
-            meta[norm_text(key.value)] = (value.value, value.coordinate)
+    for r, c, content in grid.rows_of(1):
+        if c == 1:
+            meta[norm_text(content.content)] = (grid.value(r, 2), coordinate(r, 2))
     return meta
 
 
@@ -188,38 +177,38 @@ def _meta_year(meta: dict, wanted, log: ProblemLog):
 # --------------------------------------------------------------------------------------------------
 
 
-def check_merged(ws, sheet: Sheet, log: ProblemLog) -> None:
+def check_merged(grid: Grid, sheet: Sheet, log: ProblemLog) -> None:
     """Merged cells in or below the header row."""
-    for merged in sorted(ws.merged_cells.ranges, key=str):
-        if merged.max_row < HEADER_ROW:
+    for _min_row, min_col, max_row, max_col, ref in sorted(grid.merged, key=lambda m: m[4]):
+        if max_row < HEADER_ROW:
             continue
-        cols = [sheet.columns[c - 1] for c in range(merged.min_col, merged.max_col + 1) if c <= len(sheet.columns)]
+        cols = [sheet.columns[c - 1] for c in range(min_col, min(max_col, len(sheet.columns)) + 1)]
         inputs = [c.header for c in cols if c.is_input]
         where = f" sur des colonnes de saisie ({', '.join(f'« {h} »' for h in inputs)})" if inputs else " dans le tableau"
-        log.add(sheet.name, str(merged), None, f"cellules fusionnées{where} : annuler la fusion")
+        log.add(sheet.name, ref, None, f"cellules fusionnées{where} : annuler la fusion")
 
 
-def _row_texts(ws, r: int, width: int) -> list[str]:
-    return [norm_text(ws.cell(r, c).value) for c in range(1, width + 1)]
+def _row_texts(grid: Grid, r: int, width: int) -> list[str]:
+    return [norm_text(grid.value(r, c)) for c in range(1, width + 1)]
 
 
 def _at(texts: list[str], i: int) -> str:
     return texts[i] if i < len(texts) else ""
 
 
-def check_headers(ws, sheet: Sheet, log: ProblemLog) -> bool:
+def check_headers(grid: Grid, sheet: Sheet, log: ProblemLog) -> bool:
     """Check the header row; False when the columns are shifted (the data cannot be located)."""
     expected = [norm_text(h) for h in sheet.headers]
-    width = max(len(expected), ws.max_column)
-    actual = _row_texts(ws, HEADER_ROW, width)
+    width = max(len(expected), grid.max_column)
+    actual = _row_texts(grid, HEADER_ROW, width)
     if actual[: len(expected)] == expected and not any(actual[len(expected):]):
         return True
-    if _moved_header_row(ws, sheet, expected, width, log) or _shifted_columns(ws, sheet, expected, actual, log):
+    if _moved_header_row(grid, sheet, expected, width, log) or _shifted_columns(grid, sheet, expected, actual, log):
         return False
     for i in range(width):
         if _at(actual, i) != _at(expected, i):
             cell = f"{column_letter(i + 1)}{HEADER_ROW}"
-            value = ws.cell(HEADER_ROW, i + 1).value
+            value = grid.value(HEADER_ROW, i + 1)
             if i >= len(expected):
                 log.add(sheet.name, cell, value, "colonne inattendue à droite du tableau")
             else:
@@ -227,24 +216,24 @@ def check_headers(ws, sheet: Sheet, log: ProblemLog) -> bool:
     return True
 
 
-def _moved_header_row(ws, sheet: Sheet, expected: list[str], width: int, log: ProblemLog) -> bool:
+def _moved_header_row(grid: Grid, sheet: Sheet, expected: list[str], width: int, log: ProblemLog) -> bool:
     """Headers found on another row: a row was inserted or deleted above the table."""
     for r in range(1, HEADER_ROW + 8):
-        if r != HEADER_ROW and _row_texts(ws, r, width)[: len(expected)] == expected:
-            log.add(sheet.name, f"A{HEADER_ROW}", ws.cell(HEADER_ROW, 1).value,
+        if r != HEADER_ROW and _row_texts(grid, r, width)[: len(expected)] == expected:
+            log.add(sheet.name, f"A{HEADER_ROW}", grid.value(HEADER_ROW, 1),
                     f"en-têtes trouvés ligne {r} au lieu de la ligne {HEADER_ROW} : une ligne a été insérée ou "
                     "supprimée au-dessus du tableau")
             return True
     return False
 
 
-def _shifted_columns(ws, sheet: Sheet, expected: list[str], actual: list[str], log: ProblemLog) -> bool:
+def _shifted_columns(grid: Grid, sheet: Sheet, expected: list[str], actual: list[str], log: ProblemLog) -> bool:
     """Headers shifted by one column from the first difference: a column was inserted or deleted."""
     first = next(i for i in range(len(actual)) if _at(actual, i) != _at(expected, i))
     if first >= len(expected):
         return False
     cell = f"{column_letter(first + 1)}{HEADER_ROW}"
-    value = ws.cell(HEADER_ROW, first + 1).value
+    value = grid.value(HEADER_ROW, first + 1)
     rest = expected[first:]
     if actual[first + 1: first + 1 + len(rest)] == rest:
         log.add(sheet.name, cell, value,
@@ -278,7 +267,7 @@ class RowAlignment:
 class _Keys:
     """What is needed to explain an unexpected key in the key column of a sheet."""
 
-    ws: object
+    grid: Grid
     sheet: Sheet
     log: ProblemLog
     letter: str
@@ -291,41 +280,33 @@ class _Keys:
         return "action" if self.sheet.key_field == "action" else "indicateur"
 
 
-def align_rows(ws, sheet: Sheet, contract, convention: str, log: ProblemLog) -> RowAlignment:
+def align_rows(grid: Grid, sheet: Sheet, contract, convention: str, log: ProblemLog) -> RowAlignment:
     """Map the template's rows to the sheet's rows by the key column; report duplicated, added,
-    deleted, moved or renamed rows and content to the right of the table."""
+    deleted, moved or renamed rows and content to the right of or beyond the table."""
     key_col = sheet.index_of(sheet.key_field) + 1
     letter = column_letter(key_col)
-    used = range(HEADER_ROW + 1, _last_used_row(ws) + 1)
-    rows, keys, first_seen = _drop_duplicates(ws, sheet, key_col, used, log)
+    used = range(HEADER_ROW + 1, grid.last_row(HEADER_ROW) + 1)
+    rows, keys, first_seen = _drop_duplicates(grid, sheet, key_col, used, log)
     expected = [row.key for row in sheet.rows]
     if sheet.key_field == "action":
         elsewhere = set(contract.actions["action"])
     else:
         elsewhere = set(contract.indicators["indicator_id"])
-    context = _Keys(ws, sheet, log, letter, set(expected), elsewhere, CONVENTION_LABELS[convention])
+    context = _Keys(grid, sheet, log, letter, set(expected), elsewhere, CONVENTION_LABELS[convention])
     mapping = _match_rows(context, expected, rows, keys, first_seen)
-    _content_outside(ws, sheet, log)
+    _content_outside(grid, sheet, log)
     intact = all(r == sheet.row_number(i) for i, r in mapping.items())
     return RowAlignment(mapping, intact)
 
 
-def _last_used_row(ws) -> int:
-    last = HEADER_ROW
-    for r, values in enumerate(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True), start=HEADER_ROW + 1):
-        if any(v is not None and not (isinstance(v, str) and v.strip() == "") for v in values):
-            last = r
-    return last
-
-
-def _drop_duplicates(ws, sheet: Sheet, key_col: int, used: range, log: ProblemLog) -> tuple[list, list, dict]:
+def _drop_duplicates(grid: Grid, sheet: Sheet, key_col: int, used: range, log: ProblemLog) -> tuple[list, list, dict]:
     """Rows and keys without the copies of a key seen earlier (the later row is the copy), and where
     each key was first seen."""
     letter = column_letter(key_col)
     first_seen: dict[str, int] = {}
     rows, keys = [], []
     for r in used:
-        k = key_text(ws.cell(r, key_col).value)
+        k = key_text(grid.value(r, key_col))
         if k and k in first_seen:
             log.add(sheet.name, f"{letter}{r}", k,
                     f"ligne en double : « {k} » figure déjà en {letter}{first_seen[k]} (ne pas copier ni insérer de lignes)")
@@ -365,7 +346,7 @@ def _explain_key(context: _Keys, r: int, k: str, wanted: str | None) -> None:
     if k == "":
         if wanted is not None:
             context.log.add(name, cell, None, f"code effacé : « {wanted} » attendu (ligne vidée ou supprimée ?)")
-        elif any(context.ws.cell(r, c).value not in (None, "") for c in range(1, len(context.sheet.columns) + 1)):
+        elif any(context.grid.value(r, c) not in (None, "") for c in range(1, len(context.sheet.columns) + 1)):
             context.log.add(name, cell, None, "ligne ajoutée dans ou sous le tableau : ne pas insérer de lignes")
         return
     if k not in context.known:
@@ -379,9 +360,12 @@ def _explain_key(context: _Keys, r: int, k: str, wanted: str | None) -> None:
         context.log.add(name, cell, k, "ligne déplacée : ne pas insérer ni déplacer de lignes")
 
 
-def _content_outside(ws, sheet: Sheet, log: ProblemLog) -> None:
-    """Content to the right of the table."""
-    for row in ws.iter_rows(min_row=HEADER_ROW + 1, min_col=len(sheet.columns) + 1):
-        for cell in row:
-            if cell.value is not None and not (isinstance(cell.value, str) and cell.value.strip() == ""):
-                log.add(sheet.name, cell.coordinate, cell.value, "contenu hors du tableau : à supprimer")
+def _content_outside(grid: Grid, sheet: Sheet, log: ProblemLog) -> None:
+    """Content to the right of the table, and content beyond the part of the sheet that is read."""
+    for r, c, content in grid.rows_of(HEADER_ROW + 1, len(sheet.columns) + 1):
+        log.add(sheet.name, coordinate(r, c), content.content, "contenu hors du tableau : à supprimer")
+    for where, _r, c, content in grid.outside:
+        below = c <= grid.window.cols
+        reason = "contenu sous le tableau, loin de ses lignes : à supprimer" if below else "contenu hors du tableau : à supprimer"
+        log.add(sheet.name, where, content.content, reason)
+    log.count(grid.outside_count - len(grid.outside))

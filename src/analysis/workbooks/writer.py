@@ -7,11 +7,15 @@ is written as text (:func:`analysis.xlsx.set_value`); the only formulas are the 
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.domain import CONVENTION_LABELS
+from analysis.workbooks.archive import open_archive
+from analysis.workbooks.errors import ProblemLog
 from analysis.workbooks.layout import (
     GAP_REASONS,
     HEADER_ROW,
@@ -323,22 +327,45 @@ def _write_entries(wb, template: Template, entries: pd.DataFrame) -> None:
             raise ValueError(f"entrée de remplissage : colonne « {field} » absente de la feuille « {sheet_name} »") from None
         if not column.is_input:
             raise ValueError(f"entrée de remplissage : « {field} » n'est pas une colonne de saisie")
-        set_value(wb[sheet_name][sheet.cell(index, field)], clean(value) if not isinstance(value, str) else value)
+        set_value(wb[sheet_name][sheet.cell(index, field)], _entry_value(value, sheet_name, key, field))
+
+
+_ENTRY_TYPES = (str, bool, int, float, Decimal, datetime.date, datetime.datetime, datetime.time)
+
+
+def _entry_value(value, sheet: str, key, field: str):
+    """A fill entry's value as written: text stays text (never a formula), numbers and dates as such."""
+    if isinstance(value, str):
+        return value
+    value = clean(value)
+    if hasattr(value, "item") and not isinstance(value, _ENTRY_TYPES):  # numpy scalars
+        value = value.item()
+    if value is not None and not isinstance(value, _ENTRY_TYPES):
+        raise ValueError(f"entrée de remplissage « {sheet} », « {key} », « {field} » : valeur de type "
+                         f"{type(value).__name__} impossible à écrire (nombre, texte ou date attendu)")
+    return value
 
 
 def fill_template(path, contract, entries: pd.DataFrame, out=None) -> Path:
     """Write ``entries`` (sheet, key, field, value) into the input cells of an exported template.
 
     The values are written as given (numbers, Decimals or text; text is stored as text, never as a
-    formula); nothing is checked here (:func:`read_execution` does). Saves to ``out`` (default: in
-    place), atomically: a failed save leaves the workbook as it was.
+    formula); they are not checked here (:func:`read_execution` does). The workbook itself is checked
+    first like any workbook read (kind of file, archive bounds: :class:`WorkbookError`). Saves to
+    ``out`` (default: in place), atomically: a failed save leaves the workbook as it was.
     """
     from openpyxl import load_workbook
 
     path = Path(path)
+    open_archive(path, ProblemLog(path.name)).close()
     wb = load_workbook(path)
-    meta = {row[0]: row[1] for row in wb[SHEET_META].iter_rows(values_only=True) if row and row[0]}
-    template = build_template(contract, str(meta["convention"]), int(meta["annee"]))
+    meta = {}
+    if SHEET_META in wb.sheetnames:
+        meta = {row[0]: row[1] for row in wb[SHEET_META].iter_rows(max_col=2, values_only=True) if row and row[0]}
+    if "convention" not in meta or "annee" not in meta:
+        raise ValueError(f"{path.name} : ce classeur n'est pas un modèle d'exécution "
+                         f"(feuille « {SHEET_META} » absente ou incomplète)")
+    template = build_template(contract, str(meta["convention"]), meta["annee"])
     _write_entries(wb, template, entries)
     return save_workbook(wb, out if out is not None else path)
 
