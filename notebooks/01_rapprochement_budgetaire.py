@@ -32,7 +32,7 @@
 # | Formules des en-têtes | formules imprimées dans les en-têtes (« (F+H) ») contre les chiffres et la définition des colonnes |
 # | Indicateurs | une même valeur d'indicateur dans plusieurs tableaux ; écarts du plan de financement |
 # | Couverture (années, actions, dates) | années et actions absentes d'un des tableaux ; durées des sous-actions |
-# | Bilans d'exécution | chiffres d'un bilan d'exécution (notebook 02) |
+# | Bilans d'exécution | chiffres d'un bilan d'exécution, dont les indicateurs jumeaux (notebooks 02 et 03) |
 
 # %%
 import matplotlib.pyplot as plt

@@ -499,7 +499,8 @@ NUMERIC = MONEY | PERCENT.keys() | IDENTIFIERS | COUNTS | QUANTITIES
 
 #: Columns of :func:`assessment_consumption`, in reading order.
 ASSESSMENT_CONSUMPTION_COLUMNS = [
-    "convention", "axis", "action", "year", "planned_state", "planned_state_source", "carried_in_state", "available_state",
+    "convention", "axis", "action", "year", "planned_contract", "planned_state", "planned_state_source", "carried_in_state",
+    "available_state",
     "executed_state", "rate", "expected_rate", "expected_rate_source", "unconsumed_state", "carried_out_state",
     "departement_share", "assessment_flag", "amount_at_risk", "amount_under_review", "risk_kind", "justification",
 ]
@@ -584,3 +585,116 @@ def cofinancing(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> p
 def achievement(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
     """:attr:`analysis.assessment.Assessment.achievement`, for reading (a missing result stays empty)."""
     return _assessment_table(frame, ACHIEVEMENT_COLUMNS, columns, numbers=numbers)
+
+
+# ------------------------------------------------------------------------------------------------
+# Assessment, for the notebooks' prose (issue 9, notebooks 02 and 03): counts and sentences computed from
+# the assessment frames, so that no figure of the prose is typed.
+# ------------------------------------------------------------------------------------------------
+
+HEADERS.update({"planned_contract": "Crédits État prévus au contrat", "n_total": "Total"})
+MONEY = MONEY | {"planned_contract"}
+NUMERIC = NUMERIC | {"planned_contract"}
+
+
+def reported_years(assessment, convention: str) -> list[int]:
+    """Years of ``convention`` assessed: those of its consumption rows (a workbook was read), else those
+    where one of its indicators has a result."""
+    c = assessment.consumption
+    years = {int(y) for y in c.loc[c["convention"] == convention, "year"]}
+    if not years:
+        a = assessment.achievement
+        years = {int(y) for y in a.loc[(a["convention"] == convention) & a["result"].notna(), "year"]}
+    return sorted(years)
+
+
+def status_counts(assessment) -> pd.DataFrame:
+    """Indicators per status (columns), per convention and reported year (rows), with the total."""
+    a = assessment.achievement
+    rows = []
+    for convention in domain.CONVENTION_CODES:
+        for year in reported_years(assessment, convention):
+            own = a[(a["convention"] == convention) & (a["year"] == year)]
+            counts = {s: int((own["status"] == s).sum()) for s in domain.ACHIEVEMENT_STATUSES}
+            rows.append({"convention": convention, "year": year, **counts, "n_total": len(own)})
+    frame = pd.DataFrame(rows, columns=["convention", "year", *domain.ACHIEVEMENT_STATUSES, "n_total"])
+    out = table(frame, ["convention", "year"])
+    for status in domain.ACHIEVEMENT_STATUSES:
+        out[domain.label("achievement_status", status)] = [count(v) for v in frame[status]]
+    out[HEADERS["n_total"]] = [count(v) for v in frame["n_total"]]
+    return out
+
+
+def achievement_summary(assessment, convention: str, year: int) -> str:
+    """One paragraph on the indicators of ``convention`` in ``year``: how many have a result, per status,
+    which are critical, and how many have no result or no target."""
+    a = assessment.achievement
+    own = a[(a["convention"] == convention) & (a["year"] == year)]
+    if own.empty:
+        return f"{domain.label('convention', convention)} {year} : aucun indicateur."
+    status = own["status"]
+    words = [f"{count((status == s).sum())} « {domain.label('achievement_status', s).lower()} »"
+             for s in domain.ACHIEVEMENT_STATUSES[:-1]]
+    critical = list(own.loc[status == "critique", "indicator_id"])
+    no_result, no_target = own["result"].isna(), own["target"].isna()
+    text = (f"{domain.label('convention', convention)} {year} : {count(len(own))} indicateurs, dont "
+            f"{count((~no_result & ~no_target).sum())} avec un résultat et une cible : {list_text(words)}. ")
+    if critical:
+        text += f"Critiques : {list_text(critical)}. "
+    return text + (f"Sans résultat dans le bilan : {count((no_result & ~no_target).sum())} ; sans cible imprimée : "
+                   f"{count(no_target.sum())} (non renseignés, jamais comptés comme zéro).")
+
+
+def _flag_item(row) -> str:
+    """``1.2 (2025 ; exposé : 258 807,60 €)``."""
+    parts = [identifier(row["year"])]
+    if not is_missing(row["amount_at_risk"]) and row["amount_at_risk"] > 0:
+        parts.append(f"exposé : {eur(row['amount_at_risk'])}")
+    if not is_missing(row["amount_under_review"]) and row["amount_under_review"] > 0:
+        parts.append(f"à apprécier : {eur(row['amount_under_review'])}")
+    return f"{row['action']} ({' ; '.join(parts)})"
+
+
+def flag_summary(frame: pd.DataFrame) -> str:
+    """The CLS flags of :attr:`analysis.assessment.Assessment.consumption` as a Markdown list: for each flag
+    present, its label, how many action-years and which (with the amount exposed or to be assessed)."""
+    cls = frame[frame["convention"] == domain.CLS.code]
+    lines = []
+    for flag in domain.ASSESSMENT_FLAGS:
+        rows = cls[cls["flag"] == flag]
+        if not rows.empty:
+            items = [_flag_item(row) for _, row in rows.iterrows()]
+            lines.append(f"- **{domain.label('assessment_flag', flag)}** ({count(len(rows))}) : {list_text(items)}.")
+    return "\n".join(lines) if lines else "Aucune action-année du CLS évaluée."
+
+
+def exposure_by_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """CLS amounts exposed and to be assessed by the State, per year and kind of risk (for reading)."""
+    cls = frame[frame["convention"] == domain.CLS.code]
+    rows = []
+    for year, own in cls.groupby("year", sort=True):
+        for kind in domain.RISK_KINDS:
+            part = own[own["risk_kind"] == kind]
+            if not part.empty:
+                rows.append({"year": year, "risk_kind": kind, "n_actions": len(part),
+                             "amount_at_risk": sum(part["amount_at_risk"], Decimal("0.00")),
+                             "amount_under_review": sum(part["amount_under_review"], Decimal("0.00"))})
+    return table(pd.DataFrame(rows, columns=["year", "risk_kind", "n_actions", "amount_at_risk", "amount_under_review"]))
+
+
+def cofinancing_summary(frame: pd.DataFrame) -> str:
+    """France Travail volet 2 co-financing in words: the Département's share, planned and executed, without
+    and with the valorised FSE+, and which reading makes the 50 % rule hold."""
+    if frame.empty:
+        return "Aucun cofinancement du volet 2 à apprécier."
+    parts = []
+    for basis, own in frame.groupby("basis", sort=False):
+        shares = {r: row for r, row in zip(own["reading"], own.to_dict("records"))}
+        holding = [f"« {domain.label('cofinancing_reading', r)} »" for r in domain.COFINANCING_READINGS
+                   if r in shares and shares[r]["holds"]]
+        verdict = (f"la règle tient dans la lecture {list_text(holding)}" if holding else "la règle ne tient dans aucune lecture")
+        values = list_text([f"{percent(shares[r]['share'], 2)} ({domain.label('cofinancing_reading', r)})"
+                            for r in domain.COFINANCING_READINGS if r in shares])
+        parts.append(f"{domain.label('amount_basis', basis)} : {values} ; {verdict}.")
+    minimum = percent(frame["minimum_share"].iloc[0], 0)
+    return f"Part du coût total du volet 2 apportée par le Département (minimum {minimum}, article 3.3). " + " ".join(parts)

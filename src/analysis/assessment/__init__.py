@@ -56,7 +56,8 @@ class Assessment:
     Attributes
     ----------
     consumption : one row per convention, action and year reported (:data:`CONSUMPTION_COLUMNS`): State
-        credits planned (``planned_state_source`` 'avenant' or 'contrat'), notified, carried in, paid,
+        credits planned (``planned_state_source`` 'avenant' or 'contrat'; ``planned_contract``, the contract's
+        forecast before any avenant), notified, carried in, paid,
         available, executed, unconsumed, carried out; ``rate`` and ``expected_rate`` (``expected_rate_source``
         'contrat', 'dates_fiches' or 'declaree'); the Département's executed amount and share; the CLS
         ``flag``, ``amount_at_risk``, ``amount_under_review`` and ``risk_kind`` ('reduction_n1',

@@ -32,10 +32,10 @@ CENT = Decimal("0.01")
 
 #: Columns of the consumption frame, in order (see :class:`analysis.assessment.Assessment`).
 CONSUMPTION_COLUMNS = [
-    "convention", "axis", "action", "year", "planned_state", "planned_state_source", "notified_state", "carried_in_state",
-    "paid_state", "available_state", "executed_state", "unconsumed_state", "carried_out_state", "rate", "expected_rate",
-    "expected_rate_source", "executed_departement", "departement_share", "flag", "amount_at_risk", "amount_under_review",
-    "risk_kind", "justification", "gap_reason",
+    "convention", "axis", "action", "year", "planned_state", "planned_state_source", "planned_contract", "notified_state",
+    "carried_in_state", "paid_state", "available_state", "executed_state", "unconsumed_state", "carried_out_state", "rate",
+    "expected_rate", "expected_rate_source", "executed_departement", "departement_share", "flag", "amount_at_risk",
+    "amount_under_review", "risk_kind", "justification", "gap_reason",
 ]
 
 
