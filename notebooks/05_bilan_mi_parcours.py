@@ -91,6 +91,13 @@ for_reading(bilan.pack.table(SHEETS["finance"]))
 bilan.figures["execution"]
 
 # %% [markdown]
+# Le taux de consommation de chaque action contre le taux attendu, coloré par constat, avec les montants exposés
+# ou à apprécier par l'État :
+
+# %%
+bilan.figures["consumption"]
+
+# %% [markdown]
 # ## Tableaux financiers annexés, dans la présentation du contrat
 #
 # Pour chaque année, le tableau « Exécution budgétaire à fournir au bilan » de l'annexe 11 (lignes 4750-4811),
@@ -119,6 +126,9 @@ for tableau in run.tables(bilan, "Tableau A-M"):
 
 # %%
 for_reading(bilan.pack.table(SHEETS["matrix"]))
+
+# %%
+bilan.figures["national"]
 
 # %% [markdown]
 # ## Constats du rapprochement encore ouverts

@@ -97,6 +97,9 @@ for_reading(bilan.pack.table(SHEETS["eligible"]))
 # %%
 for_reading(bilan.pack.table(SHEETS["settlement"]))
 
+# %%
+bilan.figures["settlement"]
+
 # %% [markdown]
 # ## Consommation et cofinancement
 #

@@ -9,8 +9,6 @@ notebook shows.
 
 from __future__ import annotations
 
-import io
-import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 
 from analysis.assessment import assess
+from analysis.charts import plot_consumption, plot_indicators, plot_settlement, save_figure
 from analysis.domain import PROCESSED_DIR
 from analysis.loading import load_contract
 from analysis.pack.base import Pack, write_pack
@@ -28,34 +27,6 @@ from analysis.pack.ft import ft_final_pack
 from analysis.reconciliation import reconcile
 from analysis.workbooks import Execution, WorkbookError, WorkbookProblem, load_execution
 from analysis.workbooks.expenses import expense_eligibility, ineligible_expenses
-from analysis.xlsx import write_atomic
-
-FIGURES_DIR = PROCESSED_DIR / "figures"
-_RC = {"svg.hashsalt": "analysis", "svg.fonttype": "path"}
-_METADATA = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}}
-_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-
-# Private stand-in for the one figure saver of analysis.charts (``save_figure(fig, name, folder)``, same
-# signature and guarantees: fixed metadata, no date, fixed SVG ids, atomic writes); to be switched to it
-# once it is on main.
-def _save_figure(fig, name: str, folder: str | Path | None = None) -> tuple[Path, Path]:
-    """Save ``fig`` as ``name.png`` and ``name.svg`` under ``folder`` (default ``data/processed/figures/``),
-    byte-identically from one run to the next, atomically (both rendered before anything is written)."""
-    if not _NAME.match(name):
-        raise ValueError(f"nom de figure invalide : {name!r}")
-    folder = Path(folder) if folder is not None else FIGURES_DIR
-    fig.draw_without_rendering()
-    rendered = {}
-    for fmt in ("png", "svg"):
-        buffer = io.BytesIO()
-        with plt.rc_context(_RC):
-            fig.savefig(buffer, format=fmt, metadata=_METADATA[fmt], dpi=120 if fmt == "png" else None)
-        rendered[fmt] = buffer.getvalue()
-    png, svg = (write_atomic(folder / f"{name}.{fmt}", data) for fmt, data in rendered.items())
-    return png, svg
-
-
 
 
 @dataclass(frozen=True)
@@ -132,10 +103,23 @@ def mid_term(execution=None, first: int = 2024, last: int = 2025, out=None, **pa
     assessment, checks = _assess(inputs, dict(params))
     pack = mid_term_pack(inputs.contract, inputs.execution, assessment, checks, first, last)
     out = Path(out) if out is not None else PROCESSED_DIR
-    fig = plot_cls_execution(pack.table(CLS_SHEETS["finance"]).frame, pack.summary["years"], pack.fictitious)
-    plt.close(fig)
-    files = (write_pack(pack, out), *_save_figure(fig, f"cls_execution_par_action_{first}-{last}", out / "figures"))
-    return Result(pack, assessment, inputs, files, {"execution": fig})
+    figures = {
+        f"cls_execution_par_action_{first}-{last}":
+            plot_cls_execution(pack.table(CLS_SHEETS["finance"]).frame, pack.summary["years"], pack.fictitious),
+        f"cls_consommation_{first}-{last}": plot_consumption(assessment, "cls"),
+        f"cls_indicateurs_nationaux_{first}-{last}": plot_indicators(assessment, "cls"),
+    }
+    files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
+    return Result(pack, assessment, inputs, files, dict(zip(("execution", "consumption", "national"), figures.values())))
+
+
+def _save_all(figures: dict, folder: Path) -> list[Path]:
+    """Save each figure as PNG and SVG under ``folder`` and close it (the notebook shows it on demand)."""
+    written = []
+    for name, fig in figures.items():
+        written += save_figure(fig, name, folder)
+        plt.close(fig)
+    return written
 
 
 def ft_final(execution=None, out=None, **params) -> Result:
@@ -150,10 +134,10 @@ def ft_final(execution=None, out=None, **params) -> Result:
     out = Path(out) if out is not None else PROCESSED_DIR
     expenses = inputs.execution.expenses
     lines = expense_eligibility(expenses[expenses["convention"] == "ft"], straddling=straddling)
-    fig = plot_ft_eligibility(lines, pack.fictitious)
-    plt.close(fig)
-    files = (write_pack(pack, out), *_save_figure(fig, "ft_eligibilite_des_depenses_2024", out / "figures"))
-    return Result(pack, assessment, inputs, files, {"eligibility": fig})
+    figures = {"ft_eligibilite_des_depenses_2024": plot_ft_eligibility(lines, pack.fictitious),
+               "ft_solde_2024": plot_settlement(assessment)}
+    files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
+    return Result(pack, assessment, inputs, files, dict(zip(("eligibility", "settlement"), figures.values())))
 
 
 def _shown_path(path: Path) -> str:
