@@ -215,3 +215,9 @@ def test_a_failing_notebook_is_said_in_french(tmp_path, capsys):
     nbformat.write(nb, path)
     with pytest.raises(report.NotebookFailed, match="09_essai s'est arrêté sur une erreur .ZeroDivisionError"):
         report.build([path], tmp_path / "sortie")
+
+
+def test_pdf_dates_are_fixed_without_moving_any_byte():
+    page = b"%PDF-1.4\n<</CreationDate (D:20261202040918+00'00')\n/ModDate (D:20261202040918+00'00')>>\nxref"
+    fixed = report.fixed_pdf_dates(page)
+    assert len(fixed) == len(page) and b"D:20240415000000+00'00'" in fixed and b"2026" not in fixed

@@ -177,9 +177,22 @@ def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 180) -> Path:
         if not temporary.is_file() or temporary.stat().st_size == 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["aucun message"]
             raise RuntimeError(f"impression PDF de {shown(html)} impossible (Chromium, code {done.returncode}) : {detail[0]}")
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(temporary, pdf) if temporary.stat().st_dev == pdf.parent.stat().st_dev else shutil.move(temporary, pdf)
+        from analysis.xlsx import write_atomic
+
+        write_atomic(pdf, fixed_pdf_dates(temporary.read_bytes()))
     return pdf
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})")
+
+
+def fixed_pdf_dates(data: bytes) -> bytes:
+    """The PDF's creation and modification dates set to the deliberation day (same length, so the cross-reference
+    offsets stay valid): two prints of the same page give the same bytes."""
+    from analysis.domain import DELIBERATION_DATE
+
+    day = DELIBERATION_DATE.strftime("%Y%m%d000000").encode()
+    return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + day, data)
 
 
 # --------------------------------------------------------------------------------------------------
