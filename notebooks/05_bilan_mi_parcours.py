@@ -32,11 +32,15 @@
 # aux bilans annuels et au bilan final 2024-2027.
 
 # %%
+import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis.pack import run
 from analysis.pack.base import for_reading
 from analysis.pack.cls import SHEETS
+
+pd.set_option("display.max_colwidth", None)  # tableaux et constats lus en entier
+pd.set_option("display.max_rows", None)
 
 # %% tags=["parameters"]
 # Paramètres (modifiables, ou injectés par `python -m analysis report`) :

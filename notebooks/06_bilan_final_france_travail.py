@@ -30,12 +30,16 @@
 # Ce notebook produit le bilan sous forme d'un classeur prêt à imprimer : `bilan_final_ft_2024.xlsx`.
 
 # %%
+import pandas as pd
 from IPython.display import Markdown
 
 from analysis import display as affichage
 from analysis.pack import run
 from analysis.pack.base import for_reading
 from analysis.pack.ft import SHEETS
+
+pd.set_option("display.max_colwidth", None)  # tableaux et constats lus en entier
+pd.set_option("display.max_rows", None)
 
 # %% tags=["parameters"]
 # Paramètres (modifiables, ou injectés par `python -m analysis report`) :

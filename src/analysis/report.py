@@ -109,6 +109,10 @@ def execute_notebook(path: Path, parameters: dict | None = None, timeout: int = 
     return nb
 
 
+#: Print style of a pack's page (Chromium prints it to PDF): A4 landscape, small type, tables wrapped.
+PRINT_STYLE = ("<style>@page { size: A4 landscape; margin: 12mm; } @media print { body { font-size: 9pt; } "
+               ".jp-RenderedHTMLCommon table { font-size: 7.5pt; table-layout: auto; } "
+               ".jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal; } }</style>")
 _WIDGET_IDS = (re.compile(r'"model_id": "([0-9a-f]{32})"'), re.compile(r'"([0-9a-f]{32})": \{"model_name"'))
 _OUTPUT_IDS = re.compile(r'id="([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"')
 
@@ -132,6 +136,8 @@ def html_bytes(nb, without_code: bool = False) -> bytes:
     exporter = HTMLExporter(exclude_input=without_code, exclude_input_prompt=without_code,
                             exclude_output_prompt=without_code)
     body, _ = exporter.from_notebook_node(nb)
+    if without_code:  # a pack: printed landscape, its tables never cut at the right margin
+        body = body.replace("</head>", f"{PRINT_STYLE}</head>", 1)
     return stable_ids(body).encode("utf-8")
 
 
