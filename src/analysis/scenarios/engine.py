@@ -51,8 +51,6 @@ from analysis.domain import ACCEPTED_JUSTIFICATION_FLAG, CLS, CONVENTIONS
 from analysis.scenarios.model import Scenario, ScenarioError, contract_actions, setting, validate
 
 CENT = Decimal("0.01")
-#: Column types of the consumption frame (as :func:`~analysis.assessment.consumption.consumption_frame` sets them).
-CONSUMPTION_DTYPES = {"year": int, "rate": float, "expected_rate": float, "departement_share": float}
 #: The parameters of :func:`analysis.assess` a scenario sets; the others keep the register's value.
 SCENARIO_PARAMETERS = ("threshold", "tolerance", "near_band", "late_band")
 
@@ -240,7 +238,7 @@ def apply_floor(consumption: pd.DataFrame, floor: Decimal) -> pd.DataFrame:
     kinds = [k if (r > 0 or v > 0) else None for k, r, v in zip(consumption["risk_kind"], risk, review)]
     consumption["amount_at_risk"] = pd.Series(risk, index=consumption.index, dtype=object)
     consumption["amount_under_review"] = pd.Series(review, index=consumption.index, dtype=object)
-    consumption["risk_kind"] = pd.Series(kinds, index=consumption.index, dtype=object)
+    consumption["risk_kind"] = pd.Series(kinds, index=consumption.index, dtype=consumption["risk_kind"].dtype)
     return consumption
 
 
@@ -406,8 +404,7 @@ class ScenarioRunner:
                     current[action] = rows[-1]
             previous = current
         frame = pd.DataFrame(rows, columns=CONSUMPTION_COLUMNS)
-        if not frame.empty:
-            frame = frame.astype({c: t for c, t in CONSUMPTION_DTYPES.items() if frame[c].dtype != t})
+        frame = frame.astype({c: consumption[c].dtype for c in frame.columns if frame[c].dtype != consumption[c].dtype})
         n_cls = int((consumption["convention"] == "cls").sum())  # CLS rows come first (sorted by convention)
         combined = pd.concat([consumption.iloc[:n_cls], frame, consumption.iloc[n_cls:]], ignore_index=True)
         return combined, credits, tuple(years)

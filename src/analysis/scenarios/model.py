@@ -196,13 +196,13 @@ def _year(field_name: str, year, convention: str, allowed=None) -> None:
     allowed = list(allowed if allowed is not None else CONVENTION_YEARS[convention])
     if isinstance(year, bool) or not isinstance(year, int) or year not in allowed:
         label = CONVENTIONS[convention].short_label
-        raise ScenarioError(field_name, f"année {year!r} inconnue pour {label} (attendu : {', '.join(map(str, allowed))})")
+        raise ScenarioError(field_name, f"année {year!r} refusée ({label} : {', '.join(map(str, allowed))})")
 
 
 def _action(field_name: str, action, convention: str, known: dict) -> None:
     if action not in known[convention]:
         label = CONVENTIONS[convention].short_label
-        raise ScenarioError(field_name, f"action « {action} » inconnue pour {label}")
+        raise ScenarioError(field_name, f"action « {action} » inconnue ({label})")
 
 
 def _check_executed(overrides, known: dict) -> None:
