@@ -23,7 +23,7 @@ from analysis.scenarios.model import Scenario, setting
 #: Exposure per CLS axis and year, per year, per axis over all years and in total (``axis`` / ``year`` None).
 EXPOSURE_COLUMNS = ["scenario", "convention", "axis", "year", "amount_at_risk", "amount_under_review", "reduction_estimate",
                     "projected"]
-#: Action-years whose flag or exposure differs between results (a result without the row: flag None).
+#: Action-years, present in every result, whose flag or exposure differs between results.
 FLAG_COLUMNS = ["scenario", "convention", "axis", "action", "year", "flag", "amount_at_risk", "amount_under_review",
                 "projected"]
 #: France Travail settlement total per result.
@@ -99,7 +99,8 @@ def exposure_rows(name: str, result: Assessment, share: float) -> list[dict]:
 
 
 def _flag_rows(named) -> list[dict]:
-    """Rows of the action-years whose flag or exposure is not the same in every result."""
+    """Rows of the action-years present in every result whose flag or exposure is not the same in all
+    (a projected year is compared only between results that project it)."""
     tables = []
     for name, result, _ in named:
         c = result.consumption[result.consumption["convention"] == "cls"]
@@ -110,13 +111,11 @@ def _flag_rows(named) -> list[dict]:
     rows = []
     for action, year in keys:
         values = [t.get((action, year)) for _, t in tables]
-        if len({None if v is None else v[1:4] for v in values}) == 1:
+        if any(v is None for v in values) or len({v[1:4] for v in values}) == 1:
             continue
-        axis = next(v[0] for v in values if v is not None)
-        for (name, _), v in zip(tables, values):
+        for (name, _), (axis, flag, at_risk, review, projected) in zip(tables, values):
             rows.append({"scenario": name, "convention": "cls", "axis": str(axis), "action": action, "year": year,
-                         "flag": None if v is None else v[1], "amount_at_risk": None if v is None else v[2],
-                         "amount_under_review": None if v is None else v[3], "projected": None if v is None else v[4]})
+                         "flag": flag, "amount_at_risk": at_risk, "amount_under_review": review, "projected": projected})
     return rows
 
 
