@@ -20,7 +20,7 @@ from analysis.scenarios.legacy import explorer, potential_reductions, scenario, 
 from analysis.scenarios.model import AvenantChange, Decision, ExecutedOverride, Scenario, ScenarioError, validate
 
 #: Names imported on first use (the panel needs ipywidgets and matplotlib).
-_LAZY = {"panel": "analysis.scenarios.panel", "ScenarioPanel": "analysis.scenarios.panel"}
+_LAZY = {"panel": "analysis.scenarios.ui", "ScenarioPanel": "analysis.scenarios.ui"}
 
 __all__ = [
     "AvenantChange", "Comparison", "Decision", "ExecutedOverride", "Scenario", "ScenarioAssessment", "ScenarioError",
