@@ -786,3 +786,54 @@ def export_scenario_comparison(comparison, path: str | Path) -> Path:
     percent_columns = [h for frame in sheets.values() for h in frame.columns if h.startswith("Taux d'atteinte — ")]
     return write_tables(sheets, path, money_columns=money, percent_columns=percent_columns,
                         widths={HEADERS["assumption"]: 60, HEADERS["setting"]: 45, HEADERS["label"]: 60})
+
+
+#: The register's assumptions a scenario rests on or changes (cited by ID in notebook 04).
+SCENARIO_ASSUMPTIONS = ("H02", "H15", "H16", "H20", "H21", "H22", "H25", "H26", "H30", "H31", "H32", "H33", "H34")
+
+
+def scenario_assumptions(ids=SCENARIO_ASSUMPTIONS) -> str:
+    """The assumptions of the register a scenario rests on, as a Markdown list (ID, title, default value)."""
+    from analysis.assumptions import get, register_table
+
+    table = register_table().set_index("id")
+    lines = []
+    for key in ids:
+        item = get(key)
+        value = item.value
+        shown = percent(value, 0) if item.unit == "part" else (eur(value) if item.unit == "euros" else
+                                                                  yes_no(value) if isinstance(value, bool) else None)
+        lines.append(f"- **{key}** — {table.at[key, 'title']}" + (f" (par défaut : {shown})" if shown else ""))
+    return "\n".join(lines)
+
+
+def scenario_summary(comparison, name: str | None = None) -> str:
+    """What a scenario changes against the first result, in French sentences (Markdown)."""
+    base_name = comparison.names[0]
+    name = name or comparison.names[-1]
+    at_risk, base = comparison.total(name), comparison.total(base_name)
+    review, review_base = comparison.total(name, "amount_under_review"), comparison.total(base_name, "amount_under_review")
+    reduction = comparison.total(name, "reduction_estimate")
+    scenario = comparison.scenarios[comparison.names.index(name)]
+    share = scenario.reduction_share if scenario is not None and scenario.reduction_share is not None else None
+    if share is None:
+        from analysis.assumptions import default
+
+        share = default("reduction_share")
+    e = comparison.exposure
+    years = sorted({int(y) for y in e.loc[(e["scenario"] == name) & e["year"].notna(), "year"]})
+    text = (f"Dans le scénario « {name} », le **montant exposé** du CLS ({years[0]}-{years[-1]}) est de **{eur(at_risk)}**, "
+            f"contre {eur(base)} dans « {base_name} » ({_signed_eur(at_risk - base)}). Le montant **à apprécier par "
+            f"l'État** (justifications) est de {eur(review)} (contre {eur(review_base)}). Si l'État réduit "
+            f"{percent(share, 0)} du montant exposé à une réduction en n+1 (H02), la réduction serait de {eur(reduction)}.")
+    last = e[(e["scenario"] == name) & e["axis"].isna() & (e["year"] == domain.CLS.end.year)]
+    if len(last):
+        text += (f" En {domain.CLS.end.year}, dernière année du contrat, {eur(last['amount_at_risk'].iloc[0])} de crédits "
+                 "non consommés seraient exposés à une demande de remboursement (article 5) : un maximum, pas une somme due.")
+    s = comparison.settlement.set_index("scenario")
+    if name in s.index and base_name in s.index:
+        balance, balance_base = s.at[name, "balance_due"], s.at[base_name, "balance_due"]
+        refund = s.at[name, "refund_due"]
+        outcome = f"un solde à verser de {eur(balance)}" if balance > 0 else f"un trop-perçu à rembourser de {eur(refund)}"
+        text += f" France Travail 2024 : {outcome} (base : solde de {eur(balance_base)})."
+    return text

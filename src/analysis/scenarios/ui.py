@@ -100,6 +100,13 @@ def consumption_chart(result, base, convention: str, year: int) -> Figure:
     return fig
 
 
+def chart_image(result, base, convention: str, year: int):
+    """:func:`consumption_chart` as an image a notebook shows (without pyplot's global figures)."""
+    from IPython.display import Image
+
+    return Image(data=png(consumption_chart(result, base, convention, year)), format="png")
+
+
 def png(fig: Figure) -> bytes:
     """A figure as PNG bytes (for an ipywidgets Image)."""
     buffer = io.BytesIO()
@@ -139,6 +146,13 @@ class ScenarioPanel:
         self.build_outputs()
         self.widget = self.layout()
         self.rebuild()
+
+    def _repr_mimebundle_(self, **kwargs):
+        """Displayed as its widget, with a short plain-text stand-in (the widget's own is long and lists the
+        files saved on this machine)."""
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = "Panneau de scénarios (interactif : à ouvrir dans Jupyter ou avec `make app`)"
+        return bundle
 
     # -- construction ---------------------------------------------------------------------------
 
