@@ -11,7 +11,7 @@ import pytest
 from analysis import display
 from analysis.assumptions import default
 from analysis.scenarios import AvenantChange, Decision, ExecutedOverride, Scenario, ScenarioRunner, compare, loads, save
-from analysis.scenarios.ui import RATE_STEP, ScenarioPanel
+from analysis.scenarios.ui import ScenarioPanel
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,8 @@ def test_starts_on_the_base_with_the_register_defaults(app, runner):
     assert app.threshold.value == default("manifest_threshold") and app.tolerance.value == default("consumption_tolerance")
     assert displayed_total(app) == Decimal("337847.60") == library_total(runner, Scenario())
     assert [s.description for s in app.actions.children][:2] == ["Action 1.1", "Action 1.2"]
-    assert slider(app, "3.2").value == pytest.approx(0.506)
+    assert slider(app, "3.2").value == pytest.approx(0.506) and slider(app, "3.2").label == "50,60 %"
+    assert app.threshold.label == "65 %"
     assert "Exemple fictif" in app.total.value and bytes(app.chart.value).startswith(b"\x89PNG")
 
 
@@ -75,8 +76,9 @@ def test_a_slider_back_at_its_start_removes_the_override(app):
     start = slider(app, "3.2").value
     slider(app, "3.2").value = 0.9
     assert app.scenario.executed
-    slider(app, "3.2").value = start + RATE_STEP / 4  # what a browser snapping to the step would send back
+    slider(app, "3.2").value = start  # the starting rate is one of the slider's values
     assert app.scenario.executed == ()
+    assert slider(app, "3.2").label == "50,60 %" and "60,0 %" in [label for label, _ in slider(app, "3.2").options]
     app.decisions.children[3].value = "acceptee"
     app.decisions.children[3].value = ""
     assert app.scenario.decisions == ()

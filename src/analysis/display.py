@@ -755,12 +755,16 @@ def scenario_description(comparison) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[HEADERS["scenario"], HEADERS["assumption"], HEADERS["setting"]])
 
 
-def scenario_consumption(result, convention: str, year: int, *, numbers: bool = True) -> pd.DataFrame:
+#: Columns of :func:`scenario_consumption`, in reading order.
+SCENARIO_CONSUMPTION_COLUMNS = ["action", "available_state", "executed_state", "rate", "expected_rate", "unconsumed_state",
+                                "flag", "amount_at_risk", "amount_under_review", "justification"]
+
+
+def scenario_consumption(result, convention: str, year: int, columns=None, *, numbers: bool = True) -> pd.DataFrame:
     """The flag table of one convention and year of a scenario's result (a projected year says so)."""
     c = result.consumption
     rows = c[(c["convention"] == convention) & (c["year"] == year)]
-    columns = ["action", "available_state", "executed_state", "rate", "expected_rate", "unconsumed_state", "flag",
-               "amount_at_risk", "amount_under_review", "justification"]
+    columns = columns or SCENARIO_CONSUMPTION_COLUMNS
     out = assessment_consumption(rows, columns, numbers=numbers)
     if int(year) in getattr(result, "projected_years", ()):
         out.insert(1, HEADERS["year"], scenario_year(year, True))

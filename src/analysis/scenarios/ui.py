@@ -34,7 +34,7 @@ from analysis.formatting import format_number
 from analysis.scenarios.compare import compare
 from analysis.scenarios.engine import ScenarioRunner
 from analysis.scenarios.files import dumps, load, save, saved
-from analysis.scenarios.model import Scenario, ScenarioError
+from analysis.scenarios.model import MAX_RATE, Scenario, ScenarioError
 
 #: Colour of each flag in the panel's chart (France Travail rows have no flag).
 FLAG_COLOURS = {
@@ -42,7 +42,7 @@ FLAG_COLOURS = {
     domain.ACCEPTED_JUSTIFICATION_FLAG: "#9EB4E8", "sous_consommation_manifeste": STATUS_COLOURS["ecart"],
     "non_renseigne": "#A0A0A0", None: "#000091",
 }
-#: Step of the action sliders; a slider within half a step of its starting rate sets no override.
+#: Step of the action sliders (their starting rate is an option too: back on it, the override goes).
 RATE_STEP = 0.005
 #: Environment variable naming a folder (or a workbook) of real bilans for ``make app``.
 EXECUTION_VARIABLE = "ANALYSIS_EXECUTION"
@@ -114,6 +114,21 @@ def png(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+#: Columns of the panel's flag table (the justifications are shown beside their decision).
+PANEL_COLUMNS = ["action", "available_state", "executed_state", "rate", "expected_rate", "flag", "amount_at_risk",
+                 "amount_under_review"]
+#: Compact tables that scroll sideways rather than overflow the page.
+TABLE_STYLE = ("<style>.scenario-table{border-collapse:collapse;font-size:12px}.scenario-table th,.scenario-table td"
+               "{padding:2px 6px;border-bottom:1px solid #ddd;text-align:right;vertical-align:top}"
+               ".scenario-table th{background:#f3f3f3}</style>")
+
+
+def html_table(frame) -> str:
+    """A French table as compact HTML in a sideways-scrolling box."""
+    body = frame.to_html(index=False, border=0, classes="scenario-table")
+    return f'{TABLE_STYLE}<div style="overflow-x:auto;max-width:100%">{body}</div>'
+
+
 def css_name(*parts) -> str:
     """« 3.2 » -> « 3-2 »: a CSS class fragment."""
     return "-".join(str(p).replace(".", "-") for p in parts)
@@ -124,10 +139,25 @@ def css_name(*parts) -> str:
 # ------------------------------------------------------------------------------------------------
 
 
-def _slider(description: str, value: float, low: float, high: float, step: float, fmt: str) -> widgets.FloatSlider:
-    return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description, readout_format=fmt,
-                               continuous_update=False, style={"description_width": "190px"},
-                               layout=widgets.Layout(width="98%"))
+def grid(low: float, high: float, step: float) -> list[float]:
+    """Values from ``low`` to ``high`` by ``step``, rounded (0.3, not 0.30000000000000004)."""
+    return [round(low + i * step, 6) for i in range(round((high - low) / step) + 1)]
+
+
+def _slider(description: str, value: float, low: float, high: float, step: float, decimals: int = 0,
+            signed: bool = False) -> widgets.SelectionSlider:
+    """A slider over ``low``…``high`` by ``step`` (plus ``value`` when it falls between two steps) whose readout
+    is written the French way (« 60,5 % », « -10 % »): the value is exactly the option chosen."""
+    values = sorted(set(grid(low, high, step)) | {round(float(value), 6)})
+
+    def label(v: float) -> str:
+        shown = display.percent(v, decimals if v in on_grid else decimals + 1)
+        return ("+" if signed and v > 0 else "") + shown
+
+    on_grid = set(grid(low, high, step))
+    return widgets.SelectionSlider(options=[(label(v), v) for v in values], value=round(float(value), 6),
+                                   description=description, continuous_update=False,
+                                   style={"description_width": "190px"}, layout=widgets.Layout(width="98%"))
 
 
 class ScenarioPanel:
@@ -160,21 +190,20 @@ class ScenarioPanel:
         self.convention = widgets.Dropdown(options=[(domain.label("convention", c), c) for c in domain.CONVENTION_CODES],
                                            value="cls", description="Convention")
         self.year = widgets.Dropdown(options=self.year_options("cls"), description="Année")
-        self.threshold = _slider("Seuil de sous-consommation manifeste (H15)", default("manifest_threshold"), 0.3, 0.95,
-                                 0.05, ".0%")
-        self.tolerance = _slider("Tolérance (H16)", default("consumption_tolerance"), 0.0, 0.5, 0.05, ".0%")
+        self.threshold = _slider("Seuil manifeste (H15)", default("manifest_threshold"), 0.3, 0.95, 0.05)
+        self.tolerance = _slider("Tolérance (H16)", default("consumption_tolerance"), 0.0, 0.5, 0.05)
         self.threshold.add_class("scenario-threshold")
         self.tolerance.add_class("scenario-tolerance")
         self.actions = widgets.VBox()
         self.decisions = widgets.VBox()
         self.avenants = widgets.VBox()
         self.projection = widgets.Dropdown(options=[(domain.label("projection_mode", m), m) for m in domain.PROJECTION_MODES],
-                                           value="aucune", description="Projection 2026-2027 (H31)",
+                                           value="aucune", description="Projection (H31-H33)",
                                            style={"description_width": "190px"}, layout=widgets.Layout(width="98%"))
-        self.projection_rate = _slider("Taux projeté (toutes actions)", 0.9, 0.0, 1.5, 0.05, ".0%")
-        self.reduction_share = _slider("Part réduite en n+1 (H02)", default("reduction_share"), 0.0, 1.0, 0.05, ".0%")
+        self.projection_rate = _slider("Taux projeté (uniforme)", 0.9, 0.0, 1.5, 0.05)
+        self.reduction_share = _slider("Part réduite en n+1 (H02)", default("reduction_share"), 0.0, 1.0, 0.05)
         self.floor = widgets.BoundedFloatText(value=float(default("materiality_floor")), min=0, max=10_000_000, step=1000,
-                                              description="Seuil de matérialité, € (H30)",
+                                              description="Seuil de matérialité (H30)",
                                               style={"description_width": "190px"})
         self.name = widgets.Text(value=DEFAULT_NAME, description="Nom du scénario", style={"description_width": "120px"})
         self.save_button = widgets.Button(description="Enregistrer", icon="save")
@@ -207,13 +236,15 @@ class ScenarioPanel:
             heading("<h4>Exécution de l'année (taux de consommation des crédits État disponibles)</h4>"), self.actions,
             heading("<h4>Décision de l'État sur les justifications (article 2.2)</h4>"), self.decisions,
             self.avenants,
-            heading("<h4>Projection et réduction</h4>"), self.projection, self.projection_rate, self.reduction_share,
-            self.floor, self.status,
+            heading("<h4>Projection 2026-2027, réduction en n+1, matérialité (en euros)</h4>"),
+            self.projection, self.projection_rate, self.reduction_share,
+            self.floor,
         ], layout=widgets.Layout(width="42%", padding="0 12px 0 0"))
-        results = widgets.VBox([self.total, self.chart, self.table, self.comparison, self.state],
+        results = widgets.VBox([self.status, self.total, self.chart, self.table, self.comparison, self.state],
                                layout=widgets.Layout(width="58%"))
         top = widgets.HBox([self.convention, self.year, self.name, self.save_button, self.saved, self.load_button,
                             self.reset_button], layout=widgets.Layout(flex_flow="row wrap"))
+        top.add_class("scenario-top")
         return widgets.VBox([top, widgets.HBox([controls, results])])
 
     # -- options ----------------------------------------------------------------------------------
@@ -251,7 +282,7 @@ class ScenarioPanel:
             if key not in overrides:
                 self.baselines[key] = value
             label = f"Action {action}" + ("" if known else " (non renseigné)")
-            slider = _slider(label, min(value, 1.5), 0.0, 1.5, RATE_STEP, ".1%")
+            slider = _slider(label, min(value, MAX_RATE), 0.0, MAX_RATE, RATE_STEP, 1)
             slider.add_class(f"scenario-action-{css_name(action)}")
             slider.observe(lambda change, key=key: self.on_action(key, change["new"]), names="value")
             sliders.append(slider)
@@ -283,7 +314,7 @@ class ScenarioPanel:
         current = {a.axis: a.percent for a in self.scenario.avenants if a.year == year and a.axis and a.percent is not None}
         out = [widgets.HTML(f"<h4>Avenant {year} : variation des crédits État notifiés (H34)</h4>")]
         for axis in axes:
-            slider = _slider(f"Axe {axis}", current.get(axis, 0.0), -0.5, 0.5, 0.01, "+.0%")
+            slider = _slider(f"Axe {axis}", current.get(axis, 0.0), -0.5, 0.5, 0.01, signed=True)
             slider.add_class(f"scenario-avenant-{css_name(axis, year)}")
             slider.observe(lambda change, a=axis, y=year: self.on_avenant(a, y, change["new"]), names="value")
             out.append(slider)
@@ -348,7 +379,7 @@ class ScenarioPanel:
             return
         convention, action, year = key
         baseline = self.baselines.get(key)
-        if baseline is not None and abs(value - baseline) <= RATE_STEP / 2:
+        if baseline is not None and abs(value - baseline) < 1e-9:
             self.scenario = self.scenario.with_executed(convention, action, year)
         else:
             self.scenario = self.scenario.with_executed(convention, action, year, rate=round(float(value), 6))
@@ -380,8 +411,8 @@ class ScenarioPanel:
         self.total.value = self.total_html(comparison)
         self.chart.value = png(consumption_chart(result, self.base, convention, year))
         shown = display.scenario_year(year, year in result.projected_years)
-        self.table.value = (f"<h4>Constats {domain.label('convention', convention)} {shown}</h4>"
-                            + display.scenario_consumption(result, convention, year).to_html(index=False, border=0))
+        table = display.scenario_consumption(result, convention, year, PANEL_COLUMNS)
+        self.table.value = f"<h4>Constats {domain.label('convention', convention)} {shown}</h4>" + html_table(table)
         self.comparison.value = self.comparison_html(comparison, convention, year)
         overrides = "".join(f"<li>{html.escape(h)} : {html.escape(v)}</li>" for h, v in display.scenario_overrides(self.scenario))
         self.state.value = (f'<div class="scenario-state" data-scenario="{html.escape(dumps(result.scenario), quote=True)}">'
@@ -411,11 +442,11 @@ class ScenarioPanel:
             return "<h4>Comparaison avec la base</h4><p>Le scénario ne modifie rien : c'est la base.</p>"
         parts = ["<h4>Comparaison avec la base</h4>"]
         if convention == "cls":
-            parts.append(display.scenario_exposure(comparison, years=[year]).to_html(index=False, border=0))
+            parts.append(html_table(display.scenario_exposure(comparison, years=[year])))
             if not comparison.flags.empty:
-                parts += ["<h4>Constats modifiés</h4>", display.scenario_flags(comparison).to_html(index=False, border=0)]
+                parts += ["<h4>Constats modifiés</h4>", html_table(display.scenario_flags(comparison))]
         else:
-            parts.append(display.scenario_settlement(comparison).to_html(index=False, border=0))
+            parts.append(html_table(display.scenario_settlement(comparison)))
         return "".join(parts)
 
     # -- saving and loading ------------------------------------------------------------------------
