@@ -59,9 +59,12 @@ affichage.table(execution.workbooks[["file", "convention", "year", "fictitious"]
 # - **avenant de l'année suivante** : variation des crédits notifiés par axe (H34) ;
 # - **projection 2026-2027** (H31-H33), **part réduite en n+1** (H02) et **seuil de matérialité** (H30) ;
 # - **enregistrer / charger** un scénario nommé, ou **revenir à la base**.
+#
+# Le panneau travaille sur l'exemple fictif, ou sur les bilans d'un dossier avec `make app EXECUTION=dossier`
+# (le scénario commenté plus bas reste sur l'exemple fictif).
 
 # %%
-panneau = ui.panel(contrat, execution)
+panneau = ui.panel(contrat)
 display(panneau)
 
 # %% [markdown]

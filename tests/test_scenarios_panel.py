@@ -148,3 +148,15 @@ def test_france_travail(app, runner):
     result = runner.run(app.scenario)
     balance = result.settlement[result.settlement["row_type"] == "total"]["balance_due"].iloc[0]
     assert f"solde à verser par l'État {display.eur(balance)}" in app.total.value
+
+
+def test_the_app_reads_the_bilans_named_by_the_environment(monkeypatch, contract):
+    from analysis.domain import EXAMPLES_DIR
+    from analysis.scenarios.ui import EXECUTION_VARIABLE, inputs_from_environment
+
+    monkeypatch.setenv(EXECUTION_VARIABLE, str(EXAMPLES_DIR / "execution_FICTIVE_cls_2024.xlsx"))
+    _, execution = inputs_from_environment(contract)
+    assert list(execution.workbooks["file"]) == ["execution_FICTIVE_cls_2024.xlsx"]
+    monkeypatch.delenv(EXECUTION_VARIABLE)
+    _, execution = inputs_from_environment(contract)
+    assert len(execution.workbooks) == 3
