@@ -50,6 +50,7 @@ def main() -> None:
     args = parser.parse_args()
 
     import analysis
+    from analysis.formatting import format_eur
     from analysis.scenarios import ScenarioRunner, compare
 
     contract = analysis.load_contract()
@@ -65,7 +66,7 @@ def main() -> None:
     assess_wall = statistics.median(t[0] for t in assess)
     total = compare(result).total(scenario.name)
     print(f"scénario avec toutes les modifications : {len(result.consumption)} lignes action-année, "
-          f"projection {result.projected_years}, montant exposé CLS {total} €")
+          f"projection {result.projected_years}, montant exposé CLS {format_eur(total)}")
     print(f"préparation du ScenarioRunner (une fois) : {prepare * 1000:7.1f} ms")
     print(f"run(scénario), temps écoulé              : {wall * 1000:7.1f} ms (médiane de {args.runs}, cible < 100 ms)")
     print(f"run(scénario), temps processeur          : {cpu * 1000:7.1f} ms (médiane de {args.runs})")
