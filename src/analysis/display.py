@@ -591,9 +591,25 @@ def achievement(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> p
 # results side by side, one column per result, headed « … — <nom du scénario> ».
 # ------------------------------------------------------------------------------------------------
 
+def assumption_id(name: str) -> str:
+    """The register's ID of an assumption, by its parameter name (« H02 »): IDs may be renumbered, names stay."""
+    from analysis.assumptions import get
+
+    return get(name).id
+
+
+def assumption_ids(*names: str) -> str:
+    """« H31-H33 » for consecutive IDs, else « H30, H34 »."""
+    ids = [assumption_id(n) for n in names]
+    numbers = [int(i[1:]) for i in ids]
+    if len(ids) > 1 and numbers == list(range(numbers[0], numbers[0] + len(ids))):
+        return f"{ids[0]}-{ids[-1]}"
+    return ", ".join(ids)
+
+
 HEADERS.update({
     "scenario": "Scénario",
-    "reduction_estimate": "Réduction estimée en n+1 (part réduite, H02)",
+    "reduction_estimate": f"Réduction estimée en n+1 (part réduite, {assumption_id('reduction_share')})",
     "projected": "Année projetée",
     "assumption": "Hypothèse du scénario",
     "setting": "Valeur",
@@ -718,13 +734,15 @@ def _signed_eur(value) -> str:
 def scenario_overrides(scenario) -> list[tuple[str, str]]:
     """What a scenario changes against the base, in French (hypothesis, value), with the register's IDs."""
     s, out = scenario, []
-    for field, name in (("threshold", "Seuil de sous-consommation manifeste (H15)"), ("tolerance", "Tolérance (H16)"),
-                        ("near_band", "Bande « proche de la cible » (H25)"), ("late_band", "Bande « en retard » (H26)"),
-                        ("reduction_share", "Part du montant exposé réduite en n+1 (H02)")):
+    for field, name, register in (("threshold", "Seuil de sous-consommation manifeste", "manifest_threshold"),
+                                  ("tolerance", "Tolérance", "consumption_tolerance"),
+                                  ("near_band", "Bande « proche de la cible »", "near_band"),
+                                  ("late_band", "Bande « en retard »", "late_band"),
+                                  ("reduction_share", "Part du montant exposé réduite en n+1", "reduction_share")):
         if getattr(s, field) is not None:
-            out.append((name, percent(getattr(s, field), 0)))
+            out.append((f"{name} ({assumption_id(register)})", percent(getattr(s, field), 0)))
     if s.materiality_floor is not None:
-        out.append(("Seuil de matérialité (H30)", eur(s.materiality_floor)))
+        out.append((f"Seuil de matérialité ({assumption_id('materiality_floor')})", eur(s.materiality_floor)))
     for o in s.executed:
         value = eur(o.amount) if o.amount is not None else f"{percent(o.rate)} des crédits disponibles"
         out.append((f"Montant État réalisé, {domain.label('convention', o.convention)} {o.action} ({o.year})", value))
@@ -733,16 +751,17 @@ def scenario_overrides(scenario) -> list[tuple[str, str]]:
     for a in s.avenants:
         scope = f"axe {a.axis}" if a.axis is not None else f"action {a.action}"
         value = _signed_percent(a.percent) if a.percent is not None else _signed_eur(a.amount)
-        out.append((f"Avenant {a.year}, {scope} (H34)", value))
+        out.append((f"Avenant {a.year}, {scope} ({assumption_id('avenant_changes_paid')})", value))
     if s.projection:
-        out.append(("Projection des années sans bilan (H31-H33)", "oui"))
+        ids = assumption_ids("projection_rate_default", "projection_carry_over", "reduction_in_projection")
+        out.append((f"Projection des années sans bilan ({ids})", "oui"))
     out += [(f"Taux de consommation projeté, action {a}", percent(r)) for a, r in s.projection_rates]
-    for field, name in (("projection_carry_over", "Report des années projetées (H32)"),
-                        ("reduction_in_projection", "Réduction retirée des crédits projetés (H33)"),
-                        ("avenant_changes_paid", "Les crédits versés suivent l'avenant (H34)")):
+    for field, name in (("projection_carry_over", "Report des années projetées"),
+                        ("reduction_in_projection", "Réduction retirée des crédits projetés"),
+                        ("avenant_changes_paid", "Les crédits versés suivent l'avenant")):
         value = getattr(s, field)
         if value is not None:
-            out.append((name, yes_no(value) if isinstance(value, bool) else text(value)))
+            out.append((f"{name} ({assumption_id(field)})", yes_no(value) if isinstance(value, bool) else text(value)))
     return out or [("Aucune modification", "résultats de analysis.assess sur les bilans chargés")]
 
 
@@ -792,18 +811,21 @@ def export_scenario_comparison(comparison, path: str | Path) -> Path:
                         widths={HEADERS["assumption"]: 60, HEADERS["setting"]: 45, HEADERS["label"]: 60})
 
 
-#: The register's assumptions a scenario rests on or changes (cited by ID in notebook 04).
-SCENARIO_ASSUMPTIONS = ("H02", "H15", "H16", "H20", "H21", "H22", "H25", "H26", "H30", "H31", "H32", "H33", "H34")
+#: The register's assumptions a scenario rests on or changes, by name (cited by ID in notebook 04).
+SCENARIO_ASSUMPTIONS = ("reduction_share", "manifest_threshold", "consumption_tolerance", "cls_available_basis",
+                        "exposure_basis", "end_of_contract_claim", "near_band", "late_band", "materiality_floor",
+                        "projection_rate_default", "projection_carry_over", "reduction_in_projection", "avenant_changes_paid")
 
 
-def scenario_assumptions(ids=SCENARIO_ASSUMPTIONS) -> str:
+def scenario_assumptions(names=SCENARIO_ASSUMPTIONS) -> str:
     """The assumptions of the register a scenario rests on, as a Markdown list (ID, title, default value)."""
     from analysis.assumptions import get, register_table
 
     table = register_table().set_index("id")
     lines = []
-    for key in ids:
-        item = get(key)
+    for name in names:
+        item = get(name)
+        key = item.id
         value = item.value
         shown = percent(value, 0) if item.unit == "part" else (eur(value) if item.unit == "euros" else
                                                                   yes_no(value) if isinstance(value, bool) else None)
@@ -829,7 +851,8 @@ def scenario_summary(comparison, name: str | None = None) -> str:
     text = (f"Dans le scénario « {name} », le **montant exposé** du CLS ({years[0]}-{years[-1]}) est de **{eur(at_risk)}**, "
             f"contre {eur(base)} dans « {base_name} » ({_signed_eur(at_risk - base)}). Le montant **à apprécier par "
             f"l'État** (justifications) est de {eur(review)} (contre {eur(review_base)}). Si l'État réduit "
-            f"{percent(share, 0)} du montant exposé à une réduction en n+1 (H02), la réduction serait de {eur(reduction)}.")
+            f"{percent(share, 0)} du montant exposé à une réduction en n+1 ({assumption_id('reduction_share')}), la "
+            f"réduction serait de {eur(reduction)}.")
     last = e[(e["scenario"] == name) & e["axis"].isna() & (e["year"] == domain.CLS.end.year)]
     if len(last):
         text += (f" En {domain.CLS.end.year}, dernière année du contrat, {eur(last['amount_at_risk'].iloc[0])} de crédits "

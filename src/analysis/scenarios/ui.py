@@ -29,7 +29,6 @@ from matplotlib.ticker import FuncFormatter
 
 from analysis import display, domain
 from analysis.assumptions import default
-from analysis.charts import FICTITIOUS_NOTE, STATUS_COLOURS
 from analysis.formatting import format_number
 from analysis.scenarios.compare import compare
 from analysis.scenarios.engine import ScenarioRunner
@@ -38,10 +37,12 @@ from analysis.scenarios.model import MAX_RATE, Scenario, ScenarioError
 
 #: Colour of each flag in the panel's chart (France Travail rows have no flag).
 FLAG_COLOURS = {
-    "conforme": STATUS_COLOURS["ok"], "a_surveiller": "#FFCA00", "justification_a_apprecier": "#6A6AF4",
-    domain.ACCEPTED_JUSTIFICATION_FLAG: "#9EB4E8", "sous_consommation_manifeste": STATUS_COLOURS["ecart"],
-    "non_renseigne": "#A0A0A0", None: "#000091",
+    "conforme": "#18753C", "a_surveiller": "#FFCA00", "justification_a_apprecier": "#6A6AF4",
+    domain.ACCEPTED_JUSTIFICATION_FLAG: "#9EB4E8", "sous_consommation_manifeste": "#CE0500", "non_renseigne": "#A0A0A0",
+    None: "#000091",
 }
+#: Second line of the chart's title on fictitious data.
+FICTITIOUS_NOTE = "DONNÉES D'EXÉCUTION FICTIVES (exemple)"
 #: Step of the action sliders (their starting rate is an option too: back on it, the override goes).
 RATE_STEP = 0.005
 #: Environment variable naming a folder (or a workbook) of real bilans for ``make app``.
@@ -160,6 +161,11 @@ def _slider(description: str, value: float, low: float, high: float, step: float
                                    style={"description_width": "190px"}, layout=widgets.Layout(width="98%"))
 
 
+def register_slider(label: str, name: str, low: float, high: float, step: float) -> widgets.SelectionSlider:
+    """A slider starting at the register's default for ``name``, labelled with its ID."""
+    return _slider(f"{label} ({display.assumption_id(name)})", default(name), low, high, step)
+
+
 class ScenarioPanel:
     """Controls, results and the scenario they describe (see the module docstring)."""
 
@@ -187,23 +193,24 @@ class ScenarioPanel:
     # -- construction ---------------------------------------------------------------------------
 
     def build_controls(self) -> None:
+        projection_ids = display.assumption_ids("projection_rate_default", "projection_carry_over", "reduction_in_projection")
         self.convention = widgets.Dropdown(options=[(domain.label("convention", c), c) for c in domain.CONVENTION_CODES],
                                            value="cls", description="Convention")
         self.year = widgets.Dropdown(options=self.year_options("cls"), description="Année")
-        self.threshold = _slider("Seuil manifeste (H15)", default("manifest_threshold"), 0.3, 0.95, 0.05)
-        self.tolerance = _slider("Tolérance (H16)", default("consumption_tolerance"), 0.0, 0.5, 0.05)
+        self.threshold = register_slider("Seuil manifeste", "manifest_threshold", 0.3, 0.95, 0.05)
+        self.tolerance = register_slider("Tolérance", "consumption_tolerance", 0.0, 0.5, 0.05)
         self.threshold.add_class("scenario-threshold")
         self.tolerance.add_class("scenario-tolerance")
         self.actions = widgets.VBox()
         self.decisions = widgets.VBox()
         self.avenants = widgets.VBox()
         self.projection = widgets.Dropdown(options=[(domain.label("projection_mode", m), m) for m in domain.PROJECTION_MODES],
-                                           value="aucune", description="Projection (H31-H33)",
+                                           value="aucune", description=f"Projection ({projection_ids})",
                                            style={"description_width": "190px"}, layout=widgets.Layout(width="98%"))
         self.projection_rate = _slider("Taux projeté (uniforme)", 0.9, 0.0, 1.5, 0.05)
-        self.reduction_share = _slider("Part réduite en n+1 (H02)", default("reduction_share"), 0.0, 1.0, 0.05)
+        self.reduction_share = register_slider("Part réduite en n+1", "reduction_share", 0.0, 1.0, 0.05)
         self.floor = widgets.BoundedFloatText(value=float(default("materiality_floor")), min=0, max=10_000_000, step=1000,
-                                              description="Seuil de matérialité (H30)",
+                                              description=f"Seuil de matérialité ({display.assumption_id('materiality_floor')})",
                                               style={"description_width": "190px"})
         self.name = widgets.Text(value=DEFAULT_NAME, description="Nom du scénario", style={"description_width": "120px"})
         self.save_button = widgets.Button(description="Enregistrer", icon="save")
@@ -312,7 +319,8 @@ class ScenarioPanel:
             return []
         axes = sorted({str(a) for a in self.runner.axis_of.values()}, key=lambda a: (len(a), a))
         current = {a.axis: a.percent for a in self.scenario.avenants if a.year == year and a.axis and a.percent is not None}
-        out = [widgets.HTML(f"<h4>Avenant {year} : variation des crédits État notifiés (H34)</h4>")]
+        ids = display.assumption_id("avenant_changes_paid")
+        out = [widgets.HTML(f"<h4>Avenant {year} : variation des crédits État notifiés ({ids})</h4>")]
         for axis in axes:
             slider = _slider(f"Axe {axis}", current.get(axis, 0.0), -0.5, 0.5, 0.01, signed=True)
             slider.add_class(f"scenario-avenant-{css_name(axis, year)}")
