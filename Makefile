@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_load.py
 	$(PY) bench/bench_reconcile.py
 	$(PY) bench/bench_hostile.py
+	$(PY) bench/bench_scenarios.py
 
 # Re-run the notebooks in place so their stored outputs match the pinned environment.
 notebooks: $(STAMP)
