@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: install report test unit lint lab bench notebooks examples constraints clean
+.PHONY: install report test unit lint lab app bench notebooks examples constraints clean
 
 install: $(STAMP)
 
@@ -33,10 +33,17 @@ lint: $(STAMP)
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# The scenario explorer (notebook 04) as a web app on this computer, without code (Voilà), on the embedded
+# fictitious example; `make app EXECUTION=dossier_des_bilans` explores real workbooks. Stop with Ctrl+C.
+APP_PORT ?= 8866
+app: $(STAMP)
+	ANALYSIS_EXECUTION="$(if $(EXECUTION),$(abspath $(EXECUTION)),)" $(PY) -m voila notebooks/04_scenarios.ipynb --no-browser --port=$(APP_PORT) --Voila.ip=127.0.0.1
+
 bench: $(STAMP)
 	$(PY) bench/bench_load.py
 	$(PY) bench/bench_reconcile.py
 	$(PY) bench/bench_hostile.py
+	$(PY) bench/bench_scenarios.py
 
 # Re-run the notebooks in place so their stored outputs match the pinned environment.
 notebooks: $(STAMP)

@@ -95,7 +95,8 @@ def test_no_notice_on_real_data(assessment, name):
 
 
 def test_colours_cover_every_flag_and_status():
-    assert set(charts.FLAG_COLOURS) == set(domain.ASSESSMENT_FLAGS)
+    # every flag a result can carry, the scenario-only « justification acceptée » included
+    assert set(charts.FLAG_COLOURS) == set(domain.ASSESSMENT_FLAG_LABELS)
     assert set(charts.ACHIEVEMENT_COLOURS) == set(domain.ACHIEVEMENT_STATUSES)
     assert len({charts.FLAG_COLOURS[f] for f in domain.ASSESSMENT_FLAGS}) == len(domain.ASSESSMENT_FLAGS)
 
@@ -390,3 +391,4 @@ def test_cofinancing_summary_says_which_reading_holds(assessment):
     assert "la règle tient dans la lecture « Département et FSE+ valorisé »" in text
     assert "Réalisé (bilan)" in text and "la règle ne tient dans aucune lecture" in text
     assert affichage.cofinancing_summary(pd.DataFrame(columns=assessment.cofinancing.columns)).startswith("Aucun")
+

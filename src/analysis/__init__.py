@@ -6,6 +6,7 @@ Public API (imported lazily so that ``import analysis`` stays cheap):
 - :class:`ContractDataError` — raised, in French, when the raw tables are invalid;
 - :func:`reconcile` — every figure checked against the others (one row per check);
 - :func:`assess` — the execution assessed by each contract's own rules (:class:`Assessment`);
+- :class:`Scenario` — what-if overrides of the execution, run by :func:`analysis.scenarios.run` (same rules);
 - :func:`format_eur` — French money formatting (1 234 567,00 €).
 """
 
@@ -22,6 +23,8 @@ _EXPORTS = {
     "reconcile": "analysis.reconciliation",
     "assess": "analysis.assessment",
     "Assessment": "analysis.assessment",
+    "Scenario": "analysis.scenarios",
+    "ScenarioError": "analysis.scenarios",
     "export_template": "analysis.workbooks",
     "fill_template": "analysis.workbooks",
     "read_execution": "analysis.workbooks",

@@ -698,3 +698,283 @@ def cofinancing_summary(frame: pd.DataFrame) -> str:
         parts.append(f"{domain.label('amount_basis', basis)} : {values} ; {verdict}.")
     minimum = percent(frame["minimum_share"].iloc[0], 0)
     return f"Part du coût total du volet 2 apportée par le Département (minimum {minimum}, article 3.3). " + " ".join(parts)
+
+# ------------------------------------------------------------------------------------------------
+# Scenarios (issue 11, :mod:`analysis.scenarios`): results side by side, what a scenario changes, and the
+# flag table of a scenario. A comparison's frames are long (one row per result); these tables put the
+# results side by side, one column per result, headed « … — <nom du scénario> ».
+# ------------------------------------------------------------------------------------------------
+
+def assumption_id(name: str) -> str:
+    """The register's ID of an assumption, by its parameter name (« H02 »): IDs may be renumbered, names stay."""
+    from analysis.assumptions import get
+
+    return get(name).id
+
+
+def assumption_ids(*names: str) -> str:
+    """« H31-H33 » for consecutive IDs, else « H30, H34 »."""
+    ids = [assumption_id(n) for n in names]
+    numbers = [int(i[1:]) for i in ids]
+    if len(ids) > 1 and numbers == list(range(numbers[0], numbers[0] + len(ids))):
+        return f"{ids[0]}-{ids[-1]}"
+    return ", ".join(ids)
+
+
+HEADERS.update({
+    "scenario": "Scénario",
+    "reduction_estimate": f"Réduction estimée en n+1 (part réduite, {assumption_id('reduction_share')})",
+    "projected": "Année projetée",
+    "assumption": "Hypothèse du scénario",
+    "setting": "Valeur",
+})
+#: What each measure of a comparison is called in a side-by-side header.
+SCENARIO_MEASURES = {
+    "amount_at_risk": "Montant exposé",
+    "amount_under_review": "À apprécier par l'État",
+    "reduction_estimate": "Réduction estimée en n+1",
+    "flag": "Constat",
+    "status": "Statut",
+    "attainment": "Taux d'atteinte",
+}
+#: Row label of a total over the axes, and of a total over the years.
+SCENARIO_ALL_AXES, SCENARIO_ALL_YEARS = "Total", "Toutes années"
+
+
+def scenario_header(measure: str, name: str) -> str:
+    """« Montant exposé — Axe 3 réduit »."""
+    return f"{SCENARIO_MEASURES.get(measure, HEADERS.get(measure, measure))} — {name}"
+
+
+def scenario_year(year, projected=None) -> str:
+    """« 2025 », « 2026 (projection) », « Toutes années »."""
+    if is_missing(year):
+        return SCENARIO_ALL_YEARS
+    return f"{int(year)} (projection)" if projected is True else str(int(year))
+
+
+def _key(value):
+    """A cell as a dictionary key: every missing value None, numbers as Python numbers."""
+    if is_missing(value):
+        return None
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer() else value
+
+
+def _side_by_side(frame: pd.DataFrame, names, keys: list[str], measures: list[str], write: dict,
+                  blank="") -> pd.DataFrame:
+    """One row per key, one column per (measure, result), cells written by ``write[measure]`` (``blank``
+    where a result has no such row)."""
+    rows = {}
+    for record in frame.to_dict("records"):
+        key = tuple(_key(record[k]) for k in keys)
+        target = rows.setdefault(key, {})
+        for measure in measures:
+            target[scenario_header(measure, record["scenario"])] = write[measure](record[measure])
+    columns = [scenario_header(m, n) for n in names for m in measures]
+    body = pd.DataFrame(list(rows.values()), columns=columns, dtype=object)
+    return body.where(body.notna(), blank)
+
+
+def scenario_exposure(comparison, *, years=None, numbers: bool = True) -> pd.DataFrame:
+    """CLS amounts at risk, under review and the estimated n+1 reduction, per axis and year (``years``: those
+    to show, None for all), then over all years; one column per result, and the change of the amount at risk
+    against the first result."""
+    e = comparison.exposure
+    if years is not None:
+        e = e[e["year"].isna() | e["year"].isin(list(years))]
+    order = sorted(range(len(e)), key=lambda i: (is_missing(e["year"].iloc[i]), _key(e["year"].iloc[i]) or 0,
+                                                  is_missing(e["axis"].iloc[i]), _key(e["axis"].iloc[i]) or ""))
+    e = e.iloc[order]
+    write = {m: (eur if numbers else _raw) for m in ("amount_at_risk", "amount_under_review", "reduction_estimate")}
+    body = _side_by_side(e, comparison.names, ["year", "axis"], list(write), write, "" if numbers else None)
+    first = e[e["scenario"] == comparison.names[0]]
+    keys = list(dict.fromkeys((_key(y), _key(a)) for y, a in zip(e["year"], e["axis"])))
+    projected = {(_key(y), _key(a)): p for y, a, p in zip(e["year"], e["axis"], e["projected"]) if p is True}
+    head = pd.DataFrame({
+        HEADERS["year"]: [scenario_year(y, projected.get((y, a))) for y, a in keys],
+        domain.grouping_label("cls"): [SCENARIO_ALL_AXES if is_missing(a) else str(a) for _, a in keys],
+    })
+    out = pd.concat([head, body], axis=1)
+    reference = {(_key(y), _key(a)): v for y, a, v in zip(first["year"], first["axis"], first["amount_at_risk"])}
+    for name in comparison.names[1:]:
+        own = e[e["scenario"] == name]
+        values = {(_key(y), _key(a)): v for y, a, v in zip(own["year"], own["axis"], own["amount_at_risk"])}
+        change = [values[k] - reference[k] if k in values and k in reference else None for k in keys]
+        out[f"Écart du montant exposé — {name}"] = [eur(c) if numbers else _raw(c) for c in change]
+    return out
+
+
+def scenario_flags(comparison, *, numbers: bool = True) -> pd.DataFrame:
+    """The CLS action-years whose flag or exposure differs between results, side by side."""
+    f = comparison.flags
+    money = eur if numbers else _raw
+    write = {"flag": lambda code: domain.label("assessment_flag", code) if not is_missing(code) else "Pas de ligne",
+             "amount_at_risk": money, "amount_under_review": money}
+    body = _side_by_side(f, comparison.names, ["action", "year"], list(write), write, "" if numbers else None)
+    keys = list(dict.fromkeys((a, _key(y)) for a, y in zip(f["action"], f["year"])))
+    projected = {(a, _key(y)) for a, y, p in zip(f["action"], f["year"], f["projected"]) if p is True}
+    head = pd.DataFrame({HEADERS["action"]: [a for a, _ in keys],
+                         HEADERS["year"]: [scenario_year(y, (a, y) in projected) for a, y in keys]})
+    return pd.concat([head, body], axis=1)
+
+
+def scenario_settlement(comparison, *, numbers: bool = True) -> pd.DataFrame:
+    """The France Travail 2024 settlement of each result: due, advance, balance or refund."""
+    columns = ["scenario", "due", "advance", "balance_due", "refund_due"]
+    return table(comparison.settlement, columns, numbers=numbers)
+
+
+def scenario_statuses(comparison, *, numbers: bool = True) -> pd.DataFrame:
+    """The indicator-years whose status differs between results, side by side."""
+    s = comparison.statuses
+    write = {"status": lambda code: domain.label("achievement_status", code),
+             "attainment": (lambda v: percent(v)) if numbers else _raw}
+    body = _side_by_side(s, comparison.names, ["indicator_id", "year"], ["status", "attainment"], write,
+                         "" if numbers else None)
+    keys = list(dict.fromkeys((i, lab, _key(y)) for i, lab, y in zip(s["indicator_id"], s["label"], s["year"])))
+    head = pd.DataFrame({HEADERS["indicator_id"]: [k[0] for k in keys], HEADERS["label"]: [k[1] for k in keys],
+                         HEADERS["year"]: [scenario_year(k[2]) for k in keys]})
+    return pd.concat([head, body], axis=1)
+
+
+def _signed_percent(value) -> str:
+    return ("+" if value > 0 else "") + percent(value, 0)
+
+
+def _signed_eur(value) -> str:
+    return ("+" if value > 0 else "") + eur(value)
+
+
+def scenario_overrides(scenario) -> list[tuple[str, str]]:
+    """What a scenario changes against the base, in French (hypothesis, value), with the register's IDs."""
+    s, out = scenario, []
+    for field, name, register in (("threshold", "Seuil de sous-consommation manifeste", "manifest_threshold"),
+                                  ("tolerance", "Tolérance", "consumption_tolerance"),
+                                  ("near_band", "Bande « proche de la cible »", "near_band"),
+                                  ("late_band", "Bande « en retard »", "late_band"),
+                                  ("reduction_share", "Part du montant exposé réduite en n+1", "reduction_share")):
+        if getattr(s, field) is not None:
+            out.append((f"{name} ({assumption_id(register)})", percent(getattr(s, field), 0)))
+    if s.materiality_floor is not None:
+        out.append((f"Seuil de matérialité ({assumption_id('materiality_floor')})", eur(s.materiality_floor)))
+    for o in s.executed:
+        value = eur(o.amount) if o.amount is not None else f"{percent(o.rate)} des crédits disponibles"
+        out.append((f"Montant État réalisé, {domain.label('convention', o.convention)} {o.action} ({o.year})", value))
+    for d in s.decisions:
+        out.append((f"Justification, CLS {d.action} ({d.year})", domain.label("scenario_decision", d.decision)))
+    for a in s.avenants:
+        scope = f"axe {a.axis}" if a.axis is not None else f"action {a.action}"
+        value = _signed_percent(a.percent) if a.percent is not None else _signed_eur(a.amount)
+        out.append((f"Avenant {a.year}, {scope} ({assumption_id('avenant_changes_paid')})", value))
+    if s.projection:
+        ids = assumption_ids("projection_rate_default", "projection_carry_over", "reduction_in_projection")
+        out.append((f"Projection des années sans bilan ({ids})", "oui"))
+    out += [(f"Taux de consommation projeté, action {a}", percent(r)) for a, r in s.projection_rates]
+    for field, name in (("projection_carry_over", "Report des années projetées"),
+                        ("reduction_in_projection", "Réduction retirée des crédits projetés"),
+                        ("avenant_changes_paid", "Les crédits versés suivent l'avenant")):
+        value = getattr(s, field)
+        if value is not None:
+            out.append((f"{name} ({assumption_id(field)})", yes_no(value) if isinstance(value, bool) else text(value)))
+    return out or [("Aucune modification", "résultats de analysis.assess sur les bilans chargés")]
+
+
+def scenario_description(comparison) -> pd.DataFrame:
+    """Every result of a comparison with what its scenario changes (one row per change)."""
+    rows = []
+    for name, scenario in zip(comparison.names, comparison.scenarios):
+        from_assess = [("Aucune modification", "résultats de analysis.assess sur les bilans chargés")]
+        rows += [(name, h, v) for h, v in (scenario_overrides(scenario) if scenario is not None else from_assess)]
+    return pd.DataFrame(rows, columns=[HEADERS["scenario"], HEADERS["assumption"], HEADERS["setting"]])
+
+
+#: Columns of :func:`scenario_consumption`, in reading order.
+SCENARIO_CONSUMPTION_COLUMNS = ["action", "available_state", "executed_state", "rate", "expected_rate", "unconsumed_state",
+                                "flag", "amount_at_risk", "amount_under_review", "justification"]
+
+
+def scenario_consumption(result, convention: str, year: int, columns=None, *, numbers: bool = True) -> pd.DataFrame:
+    """The flag table of one convention and year of a scenario's result (a projected year says so)."""
+    c = result.consumption
+    rows = c[(c["convention"] == convention) & (c["year"] == year)]
+    columns = columns or SCENARIO_CONSUMPTION_COLUMNS
+    out = assessment_consumption(rows, columns, numbers=numbers)
+    if int(year) in getattr(result, "projected_years", ()):
+        out.insert(1, HEADERS["year"], scenario_year(year, True))
+    return out
+
+
+def export_scenario_comparison(comparison, path: str | Path) -> Path:
+    """Write a comparison to an Excel workbook in French: the scenarios, the amounts exposed, the flags that
+    changed, the France Travail settlement and the indicator statuses that changed (amounts stay numbers)."""
+    from analysis.xlsx import write_tables
+
+    sheets = {
+        "Scénarios": scenario_description(comparison),
+        "Montants exposés": scenario_exposure(comparison, numbers=False),
+        "Constats modifiés": scenario_flags(comparison, numbers=False),
+        "Solde France Travail": scenario_settlement(comparison, numbers=False),
+        "Indicateurs modifiés": scenario_statuses(comparison, numbers=False),
+    }
+    money = [h for frame in sheets.values() for h in frame.columns
+             if h.split(" — ")[0] in {"Montant exposé", "À apprécier par l'État", "Réduction estimée en n+1"}
+             or h.startswith("Écart du montant exposé") or h in {HEADERS[c] for c in ("due", "advance", "balance_due",
+                                                                                      "refund_due")}]
+    percent_columns = [h for frame in sheets.values() for h in frame.columns if h.startswith("Taux d'atteinte — ")]
+    return write_tables(sheets, path, money_columns=money, percent_columns=percent_columns,
+                        widths={HEADERS["assumption"]: 60, HEADERS["setting"]: 45, HEADERS["label"]: 60})
+
+
+#: The register's assumptions a scenario rests on or changes, by name (cited by ID in notebook 04).
+SCENARIO_ASSUMPTIONS = ("reduction_share", "manifest_threshold", "consumption_tolerance", "cls_available_basis",
+                        "exposure_basis", "end_of_contract_claim", "near_band", "late_band", "materiality_floor",
+                        "projection_rate_default", "projection_carry_over", "reduction_in_projection", "avenant_changes_paid")
+
+
+def scenario_assumptions(names=SCENARIO_ASSUMPTIONS) -> str:
+    """The assumptions of the register a scenario rests on, as a Markdown list (ID, title, default value)."""
+    from analysis.assumptions import get, register_table
+
+    table = register_table().set_index("id")
+    lines = []
+    for name in names:
+        item = get(name)
+        key = item.id
+        value = item.value
+        shown = percent(value, 0) if item.unit == "part" else (eur(value) if item.unit == "euros" else
+                                                                  yes_no(value) if isinstance(value, bool) else None)
+        lines.append(f"- **{key}** — {table.at[key, 'title']}" + (f" (par défaut : {shown})" if shown else ""))
+    return "\n".join(lines)
+
+
+def scenario_summary(comparison, name: str | None = None) -> str:
+    """What a scenario changes against the first result, in French sentences (Markdown)."""
+    base_name = comparison.names[0]
+    name = name or comparison.names[-1]
+    at_risk, base = comparison.total(name), comparison.total(base_name)
+    review, review_base = comparison.total(name, "amount_under_review"), comparison.total(base_name, "amount_under_review")
+    reduction = comparison.total(name, "reduction_estimate")
+    scenario = comparison.scenarios[comparison.names.index(name)]
+    share = scenario.reduction_share if scenario is not None and scenario.reduction_share is not None else None
+    if share is None:
+        from analysis.assumptions import default
+
+        share = default("reduction_share")
+    e = comparison.exposure
+    years = sorted({int(y) for y in e.loc[(e["scenario"] == name) & e["year"].notna(), "year"]})
+    text = (f"Dans le scénario « {name} », le **montant exposé** du CLS ({years[0]}-{years[-1]}) est de **{eur(at_risk)}**, "
+            f"contre {eur(base)} dans « {base_name} » ({_signed_eur(at_risk - base)}). Le montant **à apprécier par "
+            f"l'État** (justifications) est de {eur(review)} (contre {eur(review_base)}). Si l'État réduit "
+            f"{percent(share, 0)} du montant exposé à une réduction en n+1 ({assumption_id('reduction_share')}), la "
+            f"réduction serait de {eur(reduction)}.")
+    last = e[(e["scenario"] == name) & e["axis"].isna() & (e["year"] == domain.CLS.end.year)]
+    if len(last):
+        text += (f" En {domain.CLS.end.year}, dernière année du contrat, {eur(last['amount_at_risk'].iloc[0])} de crédits "
+                 "non consommés seraient exposés à une demande de remboursement (article 5) : un maximum, pas une somme due.")
+    s = comparison.settlement.set_index("scenario")
+    if name in s.index and base_name in s.index:
+        balance, balance_base = s.at[name, "balance_due"], s.at[base_name, "balance_due"]
+        refund = s.at[name, "refund_due"]
+        outcome = f"un solde à verser de {eur(balance)}" if balance > 0 else f"un trop-perçu à rembourser de {eur(refund)}"
+        text += f" France Travail 2024 : {outcome} (base : solde de {eur(balance_base)})."
+    return text

@@ -385,6 +385,43 @@ LABELS.update({
 FLAG_NOT_APPLICABLE_LABEL = "Sans objet : convention annuelle, réglée par le solde du bilan final"
 
 # ------------------------------------------------------------------------------------------------
+# Scenario explorer (issue 11, analysis.scenarios): what-if on execution, the State's decisions on
+# justifications, avenants and a 2026-2027 projection.
+# ------------------------------------------------------------------------------------------------
+
+#: Where named scenarios are saved (git-ignored, like everything under data/processed).
+SCENARIOS_DIR = PROCESSED_DIR / "scenarios"
+
+#: The State's decision on a justification of under-consumption (CLS art. 2.2: is it « opérante » ?).
+SCENARIO_DECISIONS = ["acceptee", "rejetee"]
+SCENARIO_DECISION_LABELS = {
+    "acceptee": "Justification jugée opérante par l'État",
+    "rejetee": "Justification jugée non opérante par l'État",
+}
+
+#: Flag of a CLS action-year whose justification the State judges operative in a scenario: no reduction.
+ACCEPTED_JUSTIFICATION_FLAG = "justification_acceptee"
+ASSESSMENT_FLAG_LABELS[ACCEPTED_JUSTIFICATION_FLAG] = (
+    "Sous-consommation manifeste justifiée : justification jugée opérante (scénario), pas de réduction"
+)
+
+#: How the 2026-2027 execution is projected in the scenario panel.
+PROJECTION_MODES = ["aucune", "dernier_taux", "uniforme"]
+PROJECTION_MODE_LABELS = {
+    "aucune": "Aucune projection",
+    "dernier_taux": "Au rythme de la dernière année connue",
+    "uniforme": "Même taux pour toutes les actions",
+}
+
+#: Default name of a scenario without overrides.
+BASE_SCENARIO_NAME = "Base"
+
+LABELS.update({
+    "scenario_decision": SCENARIO_DECISION_LABELS,
+    "projection_mode": PROJECTION_MODE_LABELS,
+})
+
+# ------------------------------------------------------------------------------------------------
 # Reporting packs (issue 10): the France Travail « État des dépenses » (annexe 3 of the convention,
 # source lines 9766-9951), the art. 4.2 categories of spending (lines 5901-5927), and the labels of the
 # mid-term CLS pack and the France Travail final report.

@@ -39,6 +39,8 @@ FLAG_COLOURS = {
     "justification_a_apprecier": ORANGE,
     "sous_consommation_manifeste": ERROR,
     "non_renseigne": GREY,
+    # only in a scenario where the State judges the justification operative (analysis.scenarios)
+    "justification_acceptee": "#7FA8D9",
 }
 #: Colour of a France Travail consumption row: no flag applies (the final report's balance settles it).
 NOT_APPLICABLE_COLOUR = "#5770BE"

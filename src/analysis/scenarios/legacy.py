@@ -1,5 +1,9 @@
 """Scenarios on under-consumption: which State credits could be reduced in year n+1, under which threshold.
 
+The earlier threshold explorer, on :mod:`analysis.consumption`'s flags, kept as it was (notebooks use
+:func:`explorer`); what-if scenarios under the rules of :func:`analysis.assess` are in
+:mod:`analysis.scenarios` (:class:`~analysis.scenarios.Scenario`, :func:`~analysis.scenarios.run`).
+
 The CLS convention (article 2.2) prints neither a threshold nor a reduction rate: both are analysts'
 assumptions (H01 and H02 of :mod:`analysis.assumptions`), explored here. Plain functions hold the logic and
 return tidy frames (:func:`analysis.display.reductions` and :func:`analysis.display.sensitivity` write them

@@ -1,0 +1,35 @@
+"""Scenarios: what if an action spends less, the State rejects a justification, an avenant cuts an axis,
+2026 and 2027 run at this year's pace?
+
+A scenario is plain data (:class:`Scenario`, saved as a small JSON file by :func:`save`, read back by
+:func:`load`); :func:`run` assesses the execution under it by the rules of :func:`analysis.assess` (the
+base scenario gives exactly ``assess``'s result) and :func:`compare` puts results side by side
+(:meth:`Comparison.to_xlsx` exports the comparison). :func:`panel` builds the ipywidgets panel of
+notebook 04 and of the browser app (``make app``).
+
+The earlier threshold explorer (:func:`explorer`, :func:`threshold_sensitivity`, :func:`potential_reductions`,
+:func:`scenario`, on :mod:`analysis.consumption`'s flags) is kept unchanged in :mod:`~analysis.scenarios.legacy`.
+"""
+
+from importlib import import_module
+
+from analysis.scenarios.compare import Comparison, compare
+from analysis.scenarios.engine import ScenarioAssessment, ScenarioRunner, run
+from analysis.scenarios.files import dumps, file_name, load, loads, save, saved
+from analysis.scenarios.legacy import explorer, potential_reductions, scenario, threshold_sensitivity
+from analysis.scenarios.model import AvenantChange, Decision, ExecutedOverride, Scenario, ScenarioError, validate
+
+#: Names imported on first use (the panel needs ipywidgets and matplotlib).
+_LAZY = {"panel": "analysis.scenarios.ui", "ScenarioPanel": "analysis.scenarios.ui"}
+
+__all__ = [
+    "AvenantChange", "Comparison", "Decision", "ExecutedOverride", "Scenario", "ScenarioAssessment", "ScenarioError",
+    "ScenarioPanel", "ScenarioRunner", "compare", "dumps", "explorer", "file_name", "load", "loads", "panel",
+    "potential_reductions", "run", "save", "saved", "scenario", "threshold_sensitivity", "validate",
+]
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'analysis.scenarios' has no attribute {name!r}")

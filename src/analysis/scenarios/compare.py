@@ -1,0 +1,167 @@
+"""Results side by side: what a scenario changes against the base (or against each other).
+
+:func:`compare` takes assessments (:func:`analysis.assess`'s or :func:`~analysis.scenarios.run`'s, or
+``(name, assessment)`` pairs) and returns a :class:`Comparison` of tidy long frames, one row per result
+(``scenario``, its name) and scope; the first result is the reference. :mod:`analysis.display` writes
+them side by side in French (``scenario_*`` functions) and :meth:`Comparison.to_xlsx` exports them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.assessment import Assessment
+from analysis.assessment.ledger import ZERO, missing
+from analysis.domain import BASE_SCENARIO_NAME
+from analysis.scenarios.engine import action_key, cents
+from analysis.scenarios.model import Scenario, setting
+
+#: Exposure per CLS axis and year, per year, per axis over all years and in total (``axis`` / ``year`` None).
+EXPOSURE_COLUMNS = ["scenario", "convention", "axis", "year", "amount_at_risk", "amount_under_review", "reduction_estimate",
+                    "projected"]
+#: Action-years, present in every result, whose flag or exposure differs between results.
+FLAG_COLUMNS = ["scenario", "convention", "axis", "action", "year", "flag", "amount_at_risk", "amount_under_review",
+                "projected"]
+#: France Travail settlement total per result.
+SETTLEMENT_COLUMNS = ["scenario", "due", "advance", "balance_due", "refund_due"]
+#: Indicator-years whose status differs between results.
+STATUS_COLUMNS = ["scenario", "convention", "action", "indicator_id", "label", "year", "attainment", "status"]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Results side by side (long frames keyed by ``scenario``, the results' names, in order)."""
+
+    names: tuple[str, ...]
+    scenarios: tuple[Scenario | None, ...]
+    exposure: pd.DataFrame
+    flags: pd.DataFrame
+    settlement: pd.DataFrame
+    statuses: pd.DataFrame
+
+    def total(self, name: str, column: str = "amount_at_risk", year: int | None = None) -> Decimal:
+        """A CLS total of one result: ``column`` over all years (or ``year``)."""
+        e = self.exposure
+        rows = e[(e["scenario"] == name) & e["axis"].isna() & (e["year"].isna() if year is None else e["year"] == year)]
+        return rows[column].iloc[0] if len(rows) else ZERO
+
+    def to_xlsx(self, path: str | Path) -> Path:
+        """The comparison as an Excel workbook in French (:func:`analysis.display.export_scenario_comparison`)."""
+        from analysis.display import export_scenario_comparison
+
+        return export_scenario_comparison(self, path)
+
+
+def _named(results) -> list[tuple[str, Assessment, Scenario | None]]:
+    out, seen = [], set()
+    for i, item in enumerate(results):
+        name, result = item if isinstance(item, tuple) else (None, item)
+        if not isinstance(result, Assessment):
+            raise TypeError(f"résultat {i + 1} : une évaluation (analysis.assess ou scenarios.run) est attendue")
+        scenario = getattr(result, "scenario", None)
+        name = name or (scenario.name if scenario is not None else BASE_SCENARIO_NAME)
+        unique, n = name, 2
+        while unique in seen:
+            unique, n = f"{name} ({n})", n + 1
+        seen.add(unique)
+        out.append((unique, result, scenario))
+    return out
+
+
+def _sum(values) -> Decimal:
+    return sum((v for v in values if not missing(v)), ZERO)
+
+
+def exposure_rows(name: str, result: Assessment, share: float) -> list[dict]:
+    """CLS exposure of one result: per axis and year, per year, per axis over all years, in total."""
+    cls = result.consumption[result.consumption["convention"] == "cls"]
+    projected = set(getattr(result, "projected_years", ()))
+    factor = Decimal(repr(float(share)))
+    reduction = [cents(factor * a) if k == "reduction_n1" else ZERO for a, k in zip(cls["amount_at_risk"], cls["risk_kind"])]
+    cls = cls.assign(_reduction=reduction)
+
+    def row(group, axis, year):
+        return {"scenario": name, "convention": "cls", "axis": axis, "year": year,
+                "amount_at_risk": _sum(group["amount_at_risk"]), "amount_under_review": _sum(group["amount_under_review"]),
+                "reduction_estimate": _sum(group["_reduction"]), "projected": year in projected if year else None}
+
+    axes = sorted({str(a) for a in cls["axis"]}, key=lambda a: (len(a), a))
+    rows = []
+    for year in sorted({int(y) for y in cls["year"]}):
+        of_year = cls[cls["year"] == year]
+        rows += [row(of_year[of_year["axis"].astype(str) == axis], axis, year) for axis in axes] + [row(of_year, None, year)]
+    rows += [row(cls[cls["axis"].astype(str) == axis], axis, None) for axis in axes] + [row(cls, None, None)]
+    return rows
+
+
+def _flag_rows(named) -> list[dict]:
+    """Rows of the action-years present in every result whose flag or exposure is not the same in all
+    (a projected year is compared only between results that project it)."""
+    tables = []
+    for name, result, _ in named:
+        c = result.consumption[result.consumption["convention"] == "cls"]
+        projected = set(getattr(result, "projected_years", ()))
+        tables.append((name, {(a, int(y)): (ax, f, r, v, int(y) in projected) for ax, a, y, f, r, v in zip(
+            c["axis"], c["action"], c["year"], c["flag"], c["amount_at_risk"], c["amount_under_review"])}))
+    keys = sorted({k for _, t in tables for k in t}, key=lambda k: (k[1], action_key(k[0])))
+    rows = []
+    for action, year in keys:
+        values = [t.get((action, year)) for _, t in tables]
+        if any(v is None for v in values) or len({v[1:4] for v in values}) == 1:
+            continue
+        for (name, _), (axis, flag, at_risk, review, projected) in zip(tables, values):
+            rows.append({"scenario": name, "convention": "cls", "axis": str(axis), "action": action, "year": year,
+                         "flag": flag, "amount_at_risk": at_risk, "amount_under_review": review, "projected": projected})
+    return rows
+
+
+def _settlement_rows(named) -> list[dict]:
+    rows = []
+    for name, result, _ in named:
+        s = result.settlement
+        total = s[s["row_type"] == "total"] if not s.empty else s
+        if len(total):
+            t = total.iloc[0]
+            rows.append({"scenario": name, **{c: t[c] for c in SETTLEMENT_COLUMNS[1:]}})
+    return rows
+
+
+def _status_rows(named) -> list[dict]:
+    frames = [result.achievement.set_index(["indicator_id", "year"]) for _, result, _ in named]
+    differs = pd.Series(False, index=frames[0].index)
+    for frame in frames[1:]:
+        other = frame["status"].reindex(differs.index)
+        differs |= other.ne(frames[0]["status"])
+    keys = list(differs[differs].index)
+    rows = []
+    for (name, _, _), frame in zip(named, frames):
+        for key in keys:
+            r = frame.loc[key] if key in frame.index else None
+            rows.append({"scenario": name, "convention": frames[0].at[key, "convention"], "action": frames[0].at[key, "action"],
+                         "indicator_id": key[0], "label": frames[0].at[key, "label"], "year": key[1],
+                         "attainment": None if r is None else r["attainment"], "status": None if r is None else r["status"]})
+    return rows
+
+
+def compare(*results) -> Comparison:
+    """Results side by side: the first is the reference (see :class:`Comparison`). Each argument is an
+    assessment or a ``(name, assessment)`` pair; a scenario's result is named after its scenario, a plain
+    :func:`analysis.assess` result « Base »; names are made unique."""
+    if not results:
+        raise ValueError("rien à comparer : au moins un résultat est attendu")
+    named = _named(results)
+    exposure = []
+    for name, result, scenario in named:
+        exposure += exposure_rows(name, result, setting(scenario or Scenario(), "reduction_share"))
+    return Comparison(
+        names=tuple(n for n, _, _ in named),
+        scenarios=tuple(s for _, _, s in named),
+        exposure=pd.DataFrame(exposure, columns=EXPOSURE_COLUMNS).astype({"year": "Int64"}),
+        flags=pd.DataFrame(_flag_rows(named), columns=FLAG_COLUMNS).astype({"year": "Int64"}),
+        settlement=pd.DataFrame(_settlement_rows(named), columns=SETTLEMENT_COLUMNS),
+        statuses=pd.DataFrame(_status_rows(named), columns=STATUS_COLUMNS).astype({"year": "Int64"}),
+    )
