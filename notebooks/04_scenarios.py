@@ -140,7 +140,8 @@ Markdown(affichage.scenario_summary(comparaison_ft))
 # comparaison s'exporte en classeur Excel (montants en nombres, en-têtes en français).
 
 # %%
-chemin = scenarios.save(scenario, contract=contrat)
+# enregistré à part, pour que la liste « Scénarios » du panneau reste la même d'une exécution à l'autre
+chemin = scenarios.save(scenario, directory=domain.PROCESSED_DIR / "scenarios" / "exemple_du_notebook", contract=contrat)
 chemin.relative_to(domain.ROOT).as_posix()
 
 # %%
