@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import domain
-from analysis.formatting import format_date, format_eur, format_list, format_number, format_percent
+from analysis.formatting import format_date, format_eur, format_list, format_number, format_percent, is_missing
 
 # ------------------------------------------------------------------------------------------------
 # Headers: one dictionary for every column code of the library
@@ -153,16 +153,6 @@ CONSUMPTION_COLUMNS = [
 # ------------------------------------------------------------------------------------------------
 # One value
 # ------------------------------------------------------------------------------------------------
-
-
-def is_missing(value) -> bool:
-    """True for None, NaN, ``pd.NA`` and ``NaT`` (and False for containers such as tuples)."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def eur(value) -> str:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis.assessment.parameters import Parameters
 from analysis.domain import CONVENTION_CODES
+from analysis.formatting import is_missing as missing
 
 ZERO = Decimal("0.00")
 
@@ -47,16 +48,6 @@ class CachedContract:
 
     def __getattr__(self, name):
         return getattr(self._contract, name)
-
-
-def missing(value) -> bool:
-    """None, NaN or pd.NA."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def add(a, b):

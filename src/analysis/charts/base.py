@@ -12,12 +12,11 @@ import textwrap
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-import pandas as pd
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FuncFormatter
 
 from analysis.domain import PROCESSED_DIR
-from analysis.formatting import format_number, format_percent
+from analysis.formatting import format_number, format_percent, is_missing
 from analysis.xlsx import write_atomic
 
 #: Where :func:`save_figure` writes by default.
@@ -61,16 +60,6 @@ METADATA = {
 }
 PNG_DPI = 150
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-
-
-def is_missing(value) -> bool:
-    """None, NaN or pd.NA."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 def action_key(code) -> tuple:
