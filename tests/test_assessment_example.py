@@ -134,20 +134,3 @@ def test_twin_indicators_report_the_same_result(contract, execution):
 def test_assess_is_exported_lazily():
     assert analysis.assess is analysis.assessment.assess and "assess" in analysis.__all__
     assert isinstance(analysis.Assessment.__doc__, str) and pd.api.types.is_list_like(analysis.assessment.CONSUMPTION_COLUMNS)
-
-
-def test_assessment_imports_point_down():
-    """analysis.assessment reads the vocabulary, the register, the loaders and the workbooks, never a display
-    module (display, charts, summaries) nor the older analysis modules."""
-    import ast
-    from pathlib import Path
-
-    allowed = ("analysis.domain", "analysis.assumptions", "analysis.formatting", "analysis.loading", "analysis.workbooks",
-               "analysis.assessment")
-    package = Path(analysis.__file__).parent / "assessment"
-    for path in package.glob("*.py"):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        names = [n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module]
-        names += [a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names]
-        ours = [m for m in names if m == "analysis" or m.startswith("analysis.")]
-        assert all(m.startswith(allowed) for m in ours), f"{path.name} : {ours}"

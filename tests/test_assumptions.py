@@ -21,10 +21,10 @@ def test_ids_are_sequential_and_names_unique():
 
 
 def test_lookup_by_id_and_by_name_and_typed_values():
-    assert assumptions.get("H01") is assumptions.get("under_consumption_threshold")
+    assert assumptions.get("H15") is assumptions.get("manifest_threshold")
     assert assumptions.default("signature_date") == date(2024, 4, 15)
-    assert assumptions.resolve(0.75, "under_consumption_threshold") == 0.75
-    assert assumptions.resolve(None, "under_consumption_threshold") == assumptions.default("under_consumption_threshold")
+    assert assumptions.resolve(0.75, "manifest_threshold") == 0.75
+    assert assumptions.resolve(None, "manifest_threshold") == assumptions.default("manifest_threshold")
     with pytest.raises(KeyError, match="hypothèse inconnue"):
         assumptions.get("H99")
 
@@ -42,7 +42,34 @@ def _resolve_dotted(path: str):
     raise ModuleNotFoundError(path)
 
 
-@pytest.mark.parametrize("item", assumptions.assumptions(), ids=lambda a: a.id)
+def test_retired_entries_keep_their_id_and_are_no_longer_read():
+    """Issue 14: the older rules (a threshold on paid credits, any justification removes the risk) are retired,
+    never deleted: their IDs stay taken, no code reads them, and asking for their value is refused."""
+    retired = {a.id for a in assumptions.assumptions() if not a.active}
+    assert {"H01", "H10", "H13", "H14"} <= retired
+    for item in assumptions.assumptions():
+        if not item.active:
+            assert item.used_in == () and item.retired.strip()
+            with pytest.raises(KeyError, match="hypothèse retirée"):
+                assumptions.default(item.name)
+    library = Path(assumptions.__file__).parent
+    code = "\n".join(p.read_text(encoding="utf-8") for p in library.rglob("*.py"))
+    for item in assumptions.assumptions():
+        if not item.active:
+            assert f'"{item.name}"' not in code, f"{item.id} retirée mais encore lue"
+    assert "**retirée**" in assumptions.markdown()
+
+
+def test_an_active_entry_must_say_where_it_is_used(tmp_path: Path):
+    entry = {f: "x" for f in ("id", "name", "value", "unit", "title", "reasoning", "source_lines")}
+    text = "[[assumption]]\n" + "".join(f'{k} = "{v}"\n' for k, v in entry.items())
+    bad = tmp_path / "assumptions.toml"
+    bad.write_text(text + 'quality = "forte"\nimpact = "fort"\nused_in = []\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="doit dire où elle est utilisée"):
+        assumptions.load_register(bad)
+
+
+@pytest.mark.parametrize("item", [a for a in assumptions.assumptions() if a.active], ids=lambda a: a.id)
 def test_used_in_points_at_code_that_reads_the_assumption(item):
     """Each place the register names exists, and one of them reads the assumption by its parameter name."""
     import inspect
@@ -76,6 +103,7 @@ def test_register_table_has_every_field():
     assert list(table.columns) == assumptions.FIELDS
     assert len(table) == len(assumptions.assumptions())
     assert not table[["id", "name", "title", "reasoning", "quality", "impact"]].isna().any().any()
+    assert table["retired"].notna().sum() == sum(not a.active for a in assumptions.assumptions())
 
 
 def test_a_broken_register_is_refused_in_french(tmp_path: Path):

@@ -12,15 +12,13 @@ import pytest
 
 import analysis
 from analysis import display, domain, summaries
-from analysis.consumption import attainment_by_action, flag_under_consumption, indicator_progress, state_consumption
 from analysis.reconciliation import findings
-from analysis.scenarios import potential_reductions, threshold_sensitivity
 
 #: Every code of the vocabulary: none may be shown as is.
 RAW_CODES = (
     set(domain.CONVENTION_CODES) | {"deliberation"} | set(domain.FUNDERS) | set(domain.PHASES) | set(domain.ROW_TYPES)
     | set(domain.QUANTITY_LABELS) | set(domain.MEASURES) | set(domain.INDICATOR_FAMILY_LABELS) | set(domain.CHECK_FAMILIES)
-    | set(domain.CHECK_STATUSES) | set(domain.SEVERITIES) | set(domain.FLAGS) | set(domain.DIRECTION_LABELS)
+    | set(domain.CHECK_STATUSES) | set(domain.SEVERITIES) | set(domain.ASSESSMENT_FLAGS) | set(domain.DIRECTION_LABELS)
     | set(domain.TABLE_LABELS)
 )
 ARTEFACTS = {"nan", "NaN", "<NA>", "None", "NaT", "True", "False"}
@@ -34,11 +32,6 @@ PERCENT_HEADERS = {display.HEADERS[c] for c in display.PERCENT} | {"Année 2024"
 @pytest.fixture(scope="module")
 def checks(contract, execution):
     return analysis.reconcile(contract, execution)
-
-
-@pytest.fixture(scope="module")
-def consumption(contract, execution):
-    return flag_under_consumption(state_consumption(contract, execution))
 
 
 def assert_readable(table: pd.DataFrame, money_headers=MONEY_HEADERS, percent_headers=PERCENT_HEADERS):
@@ -168,41 +161,6 @@ def test_export_has_labels_and_numbers(checks, tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------
-# Consumption and scenarios (notebook 02)
-# ---------------------------------------------------------------------------------------------
-
-def test_consumption(consumption):
-    table = display.consumption(consumption)
-    assert_readable(table)
-    row = table[(table["Action"] == "1.4") & (table["Année"] == "2024")].iloc[0]
-    assert row["Taux de consommation"] == "64,6 %"
-    assert row["Constat"] == domain.FLAG_LABELS["risque_reduction"]
-    assert row["Crédits État versés"] == "100\u00a0000,00\u00a0€"
-
-
-def test_reductions(consumption):
-    table = display.reductions(potential_reductions(consumption))
-    assert_readable(table)
-    columns = ("convention", "action", "year", "rate", "unconsumed", "reduction_eur", "year_applied")
-    assert list(table.columns) == [display.HEADERS[c] for c in columns]
-    assert set(table["Année de la réduction"]) == {"2025", "2026"}
-
-
-def test_sensitivity(contract, execution):
-    table = display.sensitivity(threshold_sensitivity(state_consumption(contract, execution), [0.7, 0.9]))
-    assert_readable(table)
-    assert table["Seuil"].tolist() == ["70 %", "90 %"]
-    assert table["Lesquelles"].iloc[1] == "CLS 1.2 (2025), CLS 1.4 (2024), CLS 1.5 (2024), CLS 3.2 (2024)"
-
-
-def test_attainment(contract, execution):
-    progress = indicator_progress(contract, execution)
-    table = display.attainment(attainment_by_action(progress))
-    assert_readable(table)
-    assert list(table.columns) == ["Action", "Année 2024", "Année 2025"]
-    assert_readable(display.table(progress))
-
-
 # ---------------------------------------------------------------------------------------------
 # Single values and the rules of the layer
 # ---------------------------------------------------------------------------------------------

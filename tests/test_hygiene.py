@@ -14,11 +14,29 @@ import analysis
 PACKAGE = Path(analysis.__file__).parent
 MODULES = sorted(p for p in PACKAGE.rglob("*.py"))
 MAX_FUNCTION_LINES = 60
-#: Modules that show things to people; nothing below them imports them.
-DISPLAY_MODULES = {"analysis.display", "analysis.summaries", "analysis.charts"}
-#: Modules below the display layer.
-LOWER_LAYERS = ("analysis.domain", "analysis.assumptions", "analysis.formatting", "analysis.xlsx", "analysis.validation",
-                "analysis.loading", "analysis.reconciliation", "analysis.workbooks", "analysis.consumption")
+#: The layers, ground floor first (README, « Organisation »): a module imports only modules of its own layer or
+#: of the layers below. ``analysis`` (lazy exports) and ``analysis.__main__`` sit on top of everything.
+LAYERS = [
+    ("analysis.domain",),
+    ("analysis.formatting",),
+    ("analysis.assumptions",),
+    ("analysis.money",),
+    ("analysis.xlsx",),
+    ("analysis.validation",),
+    ("analysis.loading",),
+    ("analysis.workbooks",),
+    ("analysis.assessment",),
+    ("analysis.reconciliation",),
+    ("analysis.scenarios.model", "analysis.scenarios.engine", "analysis.scenarios.files", "analysis.scenarios.compare"),
+    ("analysis.summaries",),
+    ("analysis.display",),
+    ("analysis.charts",),
+    ("analysis.scenarios.ui",),
+    ("analysis.pack",),
+    ("analysis.report",),
+    ("analysis.example",),
+]
+TOP = {"analysis", "analysis.__main__", "analysis.scenarios"}
 
 
 def _module_name(path: Path) -> str:
@@ -60,14 +78,41 @@ def test_no_private_name_imported_from_another_module(path):
     assert not borrowed, f"noms privés d'autres modules importés : {', '.join(borrowed)}"
 
 
+def layer(module: str) -> int | None:
+    """The rank of ``module`` in :data:`LAYERS` (longest matching prefix); None for the top modules."""
+    if module in TOP:
+        return None
+    best = None
+    for rank, names in enumerate(LAYERS):
+        for name in names:
+            if (module == name or module.startswith(name + ".")) and (best is None or len(name) > best[1]):
+                best = (rank, len(name))
+    assert best is not None, f"{module} n'a pas de couche : l'ajouter à LAYERS (et au README)"
+    return best[0]
+
+
+def _imported(node) -> list[str]:
+    """The library modules an import names (``from analysis import display`` names ``analysis.display``)."""
+    if isinstance(node, ast.ImportFrom) and node.module == "analysis":
+        return [f"analysis.{alias.name}" for alias in node.names]
+    return [m for m in _imported_modules(node) if m == "analysis" or m.startswith("analysis.")]
+
+
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
 def test_imports_point_down(path):
+    """Every import, at module level or inside a function, points to the module's layer or one below."""
     here = _module_name(path)
-    imported = [m for node in _imports(ast.parse(path.read_text(encoding="utf-8"))) for m in _imported_modules(node)]
-    ours = [m for m in imported if m == "analysis" or m.startswith("analysis.")]
-    if here in ("analysis.domain", "analysis.assumptions"):
-        allowed = {"analysis.formatting"} if here == "analysis.assumptions" else set()
-        assert set(ours) <= allowed, f"{here} ne doit importer aucun autre module de la bibliothèque : {ours}"
-    if here.startswith(LOWER_LAYERS):
-        shown = {m for m in ours if m in DISPLAY_MODULES or m.startswith(tuple(d + "." for d in DISPLAY_MODULES))}
-        assert not shown, f"{here} importe un module d'affichage : {shown}"
+    rank = layer(here)
+    if rank is None:
+        return
+    up = sorted({m for node in _imports(ast.parse(path.read_text(encoding="utf-8"))) for m in _imported(node)
+                 if layer(m) is not None and layer(m) > rank})
+    assert not up, f"{here} importe des modules de couches supérieures : {', '.join(up)}"
+
+
+def test_the_layer_test_sees_an_upward_import():
+    """The check itself: an import of the display layer from the assessment layer, even inside a function."""
+    tree = ast.parse("def f():\n    from analysis import display\n    import analysis.charts.base\n")
+    seen = {m for node in _imports(tree) for m in _imported(node)}
+    assert seen == {"analysis.display", "analysis.charts.base"}
+    assert all(layer(m) > layer("analysis.assessment.ledger") for m in seen)

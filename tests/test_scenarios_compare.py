@@ -111,8 +111,8 @@ def test_projected_years_are_marked(runner, assessed):
 
 def test_xlsx_export_is_french_numeric_and_byte_identical(tmp_path, assessed, scenario_result):
     comparison = compare(assessed, scenario_result)
-    first = comparison.to_xlsx(tmp_path / "comparaison.xlsx")
-    again = comparison.to_xlsx(tmp_path / "encore.xlsx")
+    first = display.export_scenario_comparison(comparison, tmp_path / "comparaison.xlsx")
+    again = display.export_scenario_comparison(comparison, tmp_path / "encore.xlsx")
     assert first.read_bytes() == again.read_bytes()
     wb = openpyxl.load_workbook(first)
     assert wb.sheetnames == ["Scénarios", "Montants exposés", "Constats modifiés", "Solde France Travail",

@@ -4,8 +4,8 @@ The register is one machine-readable file, ``assumptions.toml`` beside this modu
 take their default from it::
 
     from analysis.assumptions import default
-    def flag_under_consumption(consumption, threshold=None):
-        threshold = default("under_consumption_threshold") if threshold is None else threshold
+    def consumption_frame(ledger, threshold=None):
+        threshold = default("manifest_threshold") if threshold is None else threshold
 
 so that a choice is written once, can be overridden per call, and is cited by its ID (H01…) in the
 notebooks and the README. ``python -m analysis.assumptions`` prints the register as a Markdown table
@@ -25,7 +25,7 @@ import pandas as pd
 
 REGISTER_FILE = Path(__file__).with_name("assumptions.toml")
 
-FIELDS = ["id", "name", "value", "unit", "title", "reasoning", "source_lines", "quality", "impact", "used_in"]
+FIELDS = ["id", "name", "value", "unit", "title", "reasoning", "source_lines", "quality", "impact", "used_in", "retired"]
 RATINGS_QUALITY = ["forte", "moyenne", "faible"]
 RATINGS_IMPACT = ["fort", "moyen", "faible"]
 
@@ -44,6 +44,12 @@ class Assumption:
     quality: str
     impact: str
     used_in: tuple[str, ...]
+    retired: str | None = None
+
+    @property
+    def active(self) -> bool:
+        """Whether the library still applies it (a retired entry keeps its ID, never reused)."""
+        return self.retired is None
 
     def cite(self) -> str:
         """A short French citation for a notebook or a label: ``H01 (seuil de sous-consommation : 0,9)``."""
@@ -51,7 +57,7 @@ class Assumption:
 
 
 def _parse(entry: dict, where: str) -> Assumption:
-    missing = [f for f in FIELDS if f not in entry]
+    missing = [f for f in FIELDS if f not in entry and f != "retired"]
     if missing:
         raise ValueError(f"{where} : champs manquants dans le registre des hypothèses : {', '.join(missing)}")
     if entry["quality"] not in RATINGS_QUALITY or entry["impact"] not in RATINGS_IMPACT:
@@ -59,6 +65,11 @@ def _parse(entry: dict, where: str) -> Assumption:
     value = entry["value"]
     if entry["unit"] == "date":
         value = date.fromisoformat(value)
+    unknown = set(entry) - set(FIELDS) - {"retired"}
+    if unknown:
+        raise ValueError(f"{where} : champs inconnus dans le registre des hypothèses : {', '.join(sorted(unknown))}")
+    if entry.get("retired") is None and not entry["used_in"]:
+        raise ValueError(f"{where} : une hypothèse en vigueur doit dire où elle est utilisée (used_in)")
     return Assumption(**{**entry, "value": value, "used_in": tuple(entry["used_in"])})
 
 
@@ -80,7 +91,7 @@ def assumptions() -> list[Assumption]:
 
 
 def get(key: str) -> Assumption:
-    """One assumption, by ID (``'H01'``) or by parameter name (``'under_consumption_threshold'``)."""
+    """One assumption, by ID (``'H15'``) or by parameter name (``'manifest_threshold'``)."""
     for item in load_register():
         if key in (item.id, item.name):
             return item
@@ -88,8 +99,11 @@ def get(key: str) -> Assumption:
 
 
 def default(name: str):
-    """The default value of the parameter ``name`` (the value of its assumption)."""
-    return get(name).value
+    """The default value of the parameter ``name`` (the value of its assumption); a retired one is refused."""
+    item = get(name)
+    if not item.active:
+        raise KeyError(f"hypothèse retirée : {item.id} ({item.retired})")
+    return item.value
 
 
 def resolve(value, name: str):
@@ -128,6 +142,8 @@ def markdown() -> str:
     ]
     for a in load_register():
         used = ", ".join(f"`{u.removeprefix('analysis.')}`" for u in a.used_in)
+        if not a.active:
+            used = f"**retirée** : {a.retired}"
         cells = [a.id, a.title, _display_value(a), a.reasoning, a.source_lines or "—", a.quality, a.impact, used]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

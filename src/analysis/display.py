@@ -1,6 +1,6 @@
 """The display layer: every table a person reads, in French.
 
-Analysis modules (:mod:`~analysis.summaries`, :mod:`~analysis.consumption`, :mod:`~analysis.scenarios`,
+Analysis modules (:mod:`~analysis.summaries`, :mod:`~analysis.assessment`, :mod:`~analysis.scenarios`,
 :mod:`~analysis.reconciliation`) return tidy frames whose columns are codes (``'convention'``, ``'paid'``,
 ``'status'`` …) and whose cells hold codes and exact numbers. This module, and only this one, turns them
 into what a person reads:
@@ -27,7 +27,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import domain
-from analysis.formatting import format_date, format_eur, format_list, format_number, format_percent, is_missing
+from analysis.formatting import format_date, format_eur, format_list, format_number, format_percent
+from analysis.money import ZERO, is_missing
 
 # ------------------------------------------------------------------------------------------------
 # Headers: one dictionary for every column code of the library
@@ -75,12 +76,8 @@ HEADERS: dict[str, str] = {
     "gap_reason": "Motif de l'écart",
     "justification": "Justification",
     "flag": "Constat",
-    "reduction_eur": "Réduction possible en n+1",
-    "year_applied": "Année de la réduction",
     "threshold": "Seuil",
     "share": "Part réduite",
-    "at_risk": "Actions-années à risque",
-    "actions": "Lesquelles",
     # indicators
     "indicator_id": "Indicateur",
     "label": "Libellé",
@@ -121,20 +118,20 @@ LABELLED = {
     "family": "family",
     "status": "status",
     "severity": "severity",
-    "flag": "flag",
+    "flag": "assessment_flag",
     "direction": "direction",
 }
 #: Columns of exact amounts in euros.
 MONEY = frozenset(
-    {"amount_eur", "expected", "computed", "gap_eur", "planned", "paid", "executed", "unconsumed", "reduction_eur",
+    {"amount_eur", "expected", "computed", "gap_eur", "planned", "paid", "executed", "unconsumed",
      "planned_state", "planned_total", "total", *domain.FUNDERS}
 )
 #: Columns of rates (shares of 1), with the decimals shown.
 PERCENT = {"rate": 1, "ramp_up_rate": 1, "attainment": 1, "threshold": 0, "share": 0}
 #: Identifiers written as plain integers (a year, a line number).
-IDENTIFIERS = frozenset({"year", "year_applied", "first_year", "last_year", "source_line", "template_version"})
+IDENTIFIERS = frozenset({"year", "first_year", "last_year", "source_line", "template_version"})
 #: Counts (French thousands separator).
-COUNTS = frozenset({"at_risk", "n_groups", "n_actions", "n_indicators"})
+COUNTS = frozenset({"n_groups", "n_actions", "n_indicators"})
 #: Measured quantities: integers without decimals, other values with theirs (up to 2).
 QUANTITIES = frozenset({"gap_units", "value", "target", "result"})
 #: Yes / no columns.
@@ -144,11 +141,6 @@ NUMERIC = MONEY | PERCENT.keys() | IDENTIFIERS | COUNTS | QUANTITIES
 
 #: Headers of the money columns of the checks (euro format in a spreadsheet).
 MONEY_HEADERS = [HEADERS[c] for c in ("expected", "computed", "gap_eur")]
-#: The columns of a consumption table, in reading order (those present are shown).
-CONSUMPTION_COLUMNS = [
-    "convention", "action", "year", "planned", "paid", "executed", "unconsumed", "rate", "ramp_up_rate", "flag",
-    "gap_reason", "justification",
-]
 
 # ------------------------------------------------------------------------------------------------
 # One value
@@ -206,13 +198,6 @@ def list_text(items) -> str:
     return format_list(items)
 
 
-def action_list(items) -> str:
-    """(convention, action, year) triples as ``CLS 1.4 (2024), France Travail 2.6 (2024)``."""
-    if is_missing(items):
-        return ""
-    return ", ".join(f"{domain.label('convention', c)} {a} ({identifier(y)})" for c, a, y in items)
-
-
 def formatter(column) -> Callable[[object], str]:
     """The function that writes the cells of ``column`` for reading."""
     if column in LABELLED:
@@ -223,7 +208,7 @@ def formatter(column) -> Callable[[object], str]:
     if column in PERCENT:
         decimals = PERCENT[column]
         return lambda value: percent(value, decimals)
-    kinds = ((IDENTIFIERS, identifier), (COUNTS, count), (QUANTITIES, number), (BOOLEANS, yes_no), ({"actions"}, action_list))
+    kinds = ((IDENTIFIERS, identifier), (COUNTS, count), (QUANTITIES, number), (BOOLEANS, yes_no))
     return next((write for columns, write in kinds if column in columns), text)
 
 
@@ -357,21 +342,6 @@ def export_reconciliation(frame: pd.DataFrame, path: str | Path) -> Path:
     )
 
 
-def consumption(frame: pd.DataFrame, columns=None) -> pd.DataFrame:
-    """State credits consumed per action and year, with the flag (:mod:`analysis.consumption`), for reading."""
-    return table(frame, columns or [c for c in CONSUMPTION_COLUMNS if c in frame.columns])
-
-
-def reductions(frame: pd.DataFrame) -> pd.DataFrame:
-    """The potential reductions of one scenario (:func:`analysis.scenarios.potential_reductions`)."""
-    return table(frame)
-
-
-def sensitivity(frame: pd.DataFrame) -> pd.DataFrame:
-    """Actions at risk and credits in play per threshold (:func:`analysis.scenarios.threshold_sensitivity`)."""
-    return table(frame, [c for c in ("threshold", "share", "at_risk", "actions", "reduction_eur") if c in frame.columns])
-
-
 def _wide(frame: pd.DataFrame, index: list[str], column_names: dict, values: str, write) -> pd.DataFrame:
     """One row per ``index`` value and one column per key of ``column_names`` (in that order), from the
     ``_key`` and ``values`` columns of a long frame; cells written by ``write``."""
@@ -383,14 +353,6 @@ def _wide(frame: pd.DataFrame, index: list[str], column_names: dict, values: str
     for key, name in column_names.items():
         out[name] = [write(cells[r].get(key)) for r in rows]
     return out
-
-
-def attainment(frame: pd.DataFrame) -> pd.DataFrame:
-    """Attainment of the targets per action (rows) and year (columns), as percentages."""
-    years = sorted({int(y) for y in frame["year"].dropna()})
-    keyed = frame.assign(_key=frame["year"].astype("Int64"))
-    names = {year: f"{HEADERS['year']} {year}" for year in years}
-    return _wide(keyed, ["action"], names, "attainment", percent)
 
 
 def indicator_targets(frame: pd.DataFrame) -> pd.DataFrame:
@@ -667,8 +629,8 @@ def exposure_by_year(frame: pd.DataFrame) -> pd.DataFrame:
             part = own[own["risk_kind"] == kind]
             if not part.empty:
                 rows.append({"year": year, "risk_kind": kind, "n_actions": len(part),
-                             "amount_at_risk": sum(part["amount_at_risk"], Decimal("0.00")),
-                             "amount_under_review": sum(part["amount_under_review"], Decimal("0.00"))})
+                             "amount_at_risk": sum(part["amount_at_risk"], ZERO),
+                             "amount_under_review": sum(part["amount_under_review"], ZERO)})
     return table(pd.DataFrame(rows, columns=["year", "risk_kind", "n_actions", "amount_at_risk", "amount_under_review"]))
 
 

@@ -209,18 +209,6 @@ SEVERITY_LABELS = {
 }
 
 # ------------------------------------------------------------------------------------------------
-# Consumption flags (CLS article 2.2, source lines 331-335)
-# ------------------------------------------------------------------------------------------------
-
-FLAGS = ["conforme", "montee_en_charge", "justifiee", "risque_reduction"]
-FLAG_LABELS = {
-    "conforme": "Consommation conforme",
-    "montee_en_charge": "Sous-consommation expliquée par la montée en charge prévue",
-    "justifiee": "Sous-consommation justifiée",
-    "risque_reduction": "Sous-consommation non justifiée : risque de réduction en n+1",
-}
-
-# ------------------------------------------------------------------------------------------------
 # One place to turn any code into its label
 # ------------------------------------------------------------------------------------------------
 
@@ -240,7 +228,6 @@ LABELS: dict[str, dict[str, str]] = {
     "direction": DIRECTION_LABELS,
     "status": CHECK_STATUS_LABELS,
     "severity": SEVERITY_LABELS,
-    "flag": FLAG_LABELS,
 }
 
 

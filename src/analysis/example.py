@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,7 @@ import pandas as pd
 from analysis.assumptions import default
 from analysis.domain import DELIBERATION_DATE, EXAMPLES_DIR, EXPENSE_CATEGORY_LABELS, EXPENSES_SHEET, FT_EXPENSE_TYPE_LABELS
 from analysis.loading import load_contract
+from analysis.money import ZERO, cents
 from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS, export_template
 
 #: Seed of the scenario: the date of the deliberation written as a number (20240415).
@@ -105,10 +106,6 @@ def example_path(convention: str, year: int, outdir=None) -> Path:
     return Path(outdir if outdir is not None else EXAMPLES_DIR) / f"execution_FICTIVE_{convention}_{year}.xlsx"
 
 
-def _cents(value) -> Decimal:
-    return Decimal(str(value)).quantize(Decimal("0.01"))
-
-
 class _Entries(list):
     """Fill entries (sheet, key, field, value) in the order they are added."""
 
@@ -121,7 +118,7 @@ def _state(lines: pd.DataFrame, convention: str) -> Decimal:
     state = lines[lines["funder"] == "etat"]
     if convention == "ft":
         state = state[state["funder_detail"] != "FIPE"]
-    return sum(state["amount_eur"], Decimal("0.00"))
+    return sum(state["amount_eur"], ZERO)
 
 
 def notified_amounts(contract, convention: str, year: int) -> dict:
@@ -132,7 +129,7 @@ def notified_amounts(contract, convention: str, year: int) -> dict:
     for action, lines in planned[planned["year"] == year].groupby("action", sort=False):
         amount = _state(lines, convention)
         kind, value, _ = changes.get(action, (None, None, None))
-        out[action] = amount + value if kind == "add" else _cents(amount * value) if kind == "rate" else amount
+        out[action] = amount + value if kind == "add" else cents(amount * value) if kind == "rate" else amount
     return out
 
 
@@ -143,8 +140,8 @@ def _paid(contract, convention: str, year: int, action: str, lines: pd.DataFrame
         return notified_amounts(contract, convention, year)[action] if year > 2024 else _state(lines, convention)
     state = _state(lines, convention)
     if state == 0:
-        return sum(lines.loc[lines["funder"] == "etat", "amount_eur"], Decimal("0.00"))
-    return _cents(state * contract.rule_rate("ft_advance_rate"))
+        return sum(lines.loc[lines["funder"] == "etat", "amount_eur"], ZERO)
+    return cents(state * contract.rule_rate("ft_advance_rate"))
 
 
 def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: str, lines: pd.DataFrame) -> float | None:
@@ -164,20 +161,20 @@ def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: 
         return None
     rate = float(rng.uniform(*bounds))
     allocation = paid if convention == "cls" or _state(lines, convention) == 0 else _state(lines, convention)
-    executed = _cents(allocation * Decimal(f"{rate:.4f}"))
+    executed = cents(allocation * Decimal(f"{rate:.4f}"))
     entries.add(SHEET_FINANCE, action, "executed_etat", executed)
-    parts = {f: sum(lines.loc[lines["funder"] == f, "amount_eur"], Decimal("0.00")) for f in ("departement", "autre")}
+    parts = {f: sum(lines.loc[lines["funder"] == f, "amount_eur"], ZERO) for f in ("departement", "autre")}
     executed_cd = None
     if (lines["funder"] == "departement").any():
-        executed_cd = _cents(parts["departement"] * Decimal(f"{min(1.0, rate * float(rng.uniform(0.97, 1.03))):.4f}"))
+        executed_cd = cents(parts["departement"] * Decimal(f"{min(1.0, rate * float(rng.uniform(0.97, 1.03))):.4f}"))
         entries.add(SHEET_FINANCE, action, "executed_departement", executed_cd)
     if (lines["funder"] == "autre").any():
-        entries.add(SHEET_FINANCE, action, "executed_autre", _cents(parts["autre"] * Decimal(f"{rate:.4f}")))
+        entries.add(SHEET_FINANCE, action, "executed_autre", cents(parts["autre"] * Decimal(f"{rate:.4f}")))
     if convention == "cls":
         carried = action in CARRY_OVER.get(scenario, set())
-        entries.add(SHEET_FINANCE, action, "carry_over_etat", paid - executed if carried else Decimal("0.00"))
-        carry_cd = parts["departement"] - executed_cd if carried and executed_cd is not None else Decimal("0.00")
-        entries.add(SHEET_FINANCE, action, "carry_over_departement", max(carry_cd, Decimal("0.00")))
+        entries.add(SHEET_FINANCE, action, "carry_over_etat", paid - executed if carried else ZERO)
+        carry_cd = parts["departement"] - executed_cd if carried and executed_cd is not None else ZERO
+        entries.add(SHEET_FINANCE, action, "carry_over_departement", max(carry_cd, ZERO))
     return rate
 
 
@@ -242,7 +239,7 @@ def _executed_totals(entries: list) -> dict:
     totals: dict[str, Decimal] = {}
     for e in entries:
         if e["sheet"] == SHEET_FINANCE and e["field"] in ("executed_etat", "executed_departement", "executed_autre"):
-            totals[e["key"]] = totals.get(e["key"], Decimal("0.00")) + e["value"]
+            totals[e["key"]] = totals.get(e["key"], ZERO) + e["value"]
     return totals
 
 
@@ -254,7 +251,7 @@ def _expense_line(entries: _Entries, line: int, action: str, plan: tuple, amount
               "category": EXPENSE_CATEGORY_LABELS[category], "unit": unit, "start": start, "end": end,
               "purpose": f"{purpose} (exemple fictif)", "amount": amount}
     if units:
-        cost = (amount / units).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        cost = cents(amount / units)
         values.update(units=units, unit_cost=cost, amount=cost * units)
     for field, value in values.items():
         if value is not None:
@@ -272,7 +269,7 @@ def _expense_entries(entries: _Entries, contract) -> None:
         plans = EXPENSE_PLAN[volet_of[action]]
         rest = total
         for plan in plans[:-1]:
-            amount = (total * Decimal(plan[5])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            amount = cents(total * Decimal(plan[5]))
             before = len(entries)
             _expense_line(entries, line, action, plan, amount)
             rest -= next(e["value"] for e in entries[before:] if e["field"] == "amount")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-import pandas as pd
-
 #: Thousands separator: a no-break space, as French typography and LibreOffice's fr-FR locale use.
 THOUSANDS = "\u00a0"
 
@@ -48,13 +46,3 @@ def format_list(items) -> str:
     """Items joined the French way: ``[1, 3, 4]`` -> ``'1, 3 et 4'``."""
     items = [str(i) for i in items]
     return " et ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
-
-
-def is_missing(value) -> bool:
-    """True for None, NaN, ``pd.NA`` and ``NaT`` (and False for containers such as tuples)."""
-    if value is None:
-        return True
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False

@@ -12,8 +12,7 @@ import pandas as pd
 
 from analysis.assumptions import resolve
 from analysis.domain import CONVENTION_CODES, FUNDERS
-
-ZERO = Decimal("0.00")
+from analysis.money import ZERO
 
 
 def contract_overview(contract) -> pd.DataFrame:

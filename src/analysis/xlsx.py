@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.domain import DELIBERATION_DATE, RAW_DIR
+from analysis.money import is_missing
 
 #: Euro amounts: ``1 234,50 €`` in a French spreadsheet program.
 MONEY_FORMAT = '#,##0.00 "€"'
@@ -121,20 +122,13 @@ def set_formula(cell, formula: str):
 
 def cell_value(value):
     """A DataFrame value as a cell value: missing -> empty, Decimal -> float (the cent is kept), numpy -> Python."""
-    if value is None or (not isinstance(value, str) and _is_missing(value)):
+    if value is None or (not isinstance(value, str) and is_missing(value)):
         return None
     if isinstance(value, Decimal):
         return float(value)
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     return value
-
-
-def _is_missing(value) -> bool:
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):  # list-like values are not "missing"
-        return False
 
 
 # --------------------------------------------------------------------------------------------------

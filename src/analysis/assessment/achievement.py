@@ -26,9 +26,9 @@ import re
 
 import pandas as pd
 
-from analysis.assessment.ledger import missing
 from analysis.assessment.parameters import Parameters
 from analysis.domain import CONVENTION_YEARS, TIME_BASES
+from analysis.money import is_missing as missing
 
 ACHIEVEMENT_COLUMNS = [
     "convention", "action", "indicator_id", "label", "family", "unit", "direction", "time_basis", "year", "baseline",

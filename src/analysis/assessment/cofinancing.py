@@ -14,10 +14,12 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.assessment.ledger import ZERO, add, is_state, missing
+from analysis.assessment.ledger import is_state
 from analysis.assessment.parameters import Parameters
 from analysis.assessment.settlement import COFINANCED_VOLET
 from analysis.domain import FT
+from analysis.money import ZERO, add
+from analysis.money import is_missing as missing
 
 #: Funds printed as a valorisation rather than money paid (fiche 2.5, « FSE+ (valorisation) »).
 VALORISED_FUNDS = {"FSE+"}

@@ -19,16 +19,16 @@ Rules (source lines in ``../shared/source/deliberation-cp-2024-176.txt``):
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
 from analysis.assessment.expected import apply_declared
-from analysis.assessment.ledger import ZERO, add, available_state, missing, planned_state
+from analysis.assessment.ledger import available_state, planned_state
 from analysis.assessment.parameters import Parameters
 from analysis.domain import ASSESSMENT_FLAG_SEVERITY, CLS
-
-CENT = Decimal("0.01")
+from analysis.money import ZERO, add, cents
+from analysis.money import is_missing as missing
 
 #: Columns of the consumption frame, in order (see :class:`analysis.assessment.Assessment`).
 CONSUMPTION_COLUMNS = [
@@ -66,7 +66,7 @@ def severity(flag: str) -> int | None:
 
 def shortfall(expected: float, available: Decimal, executed: Decimal, unconsumed: Decimal) -> Decimal:
     """Shortfall below the expected trajectory (expected x available - executed), between 0 and ``unconsumed``."""
-    target = (Decimal(repr(float(expected))) * available).quantize(CENT, rounding=ROUND_HALF_UP)
+    target = cents(Decimal(repr(float(expected))) * available)
     return min(max(target - executed, ZERO), unconsumed)
 
 

@@ -18,9 +18,9 @@ from fractions import Fraction
 
 import pandas as pd
 
-from analysis.assessment.ledger import missing
 from analysis.assessment.parameters import Parameters
 from analysis.domain import CONVENTIONS
+from analysis.money import is_missing as missing
 
 EXPECTED_COLUMNS = ["convention", "action", "year", "expected_rate", "expected_rate_source"]
 _QUARTER = re.compile(r"(\d)\s*(?:er|e|ème|eme)?\s*trimestre\s*(\d{4})", re.IGNORECASE)

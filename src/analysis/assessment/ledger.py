@@ -19,9 +19,8 @@ import pandas as pd
 
 from analysis.assessment.parameters import Parameters
 from analysis.domain import CONVENTION_CODES
-from analysis.formatting import is_missing as missing
-
-ZERO = Decimal("0.00")
+from analysis.money import ZERO
+from analysis.money import is_missing as missing
 
 #: Columns of the ledger, in order.
 LEDGER_COLUMNS = [
@@ -48,13 +47,6 @@ class CachedContract:
 
     def __getattr__(self, name):
         return getattr(self._contract, name)
-
-
-def add(a, b):
-    """Sum of two optional amounts: None only when both are missing."""
-    if missing(a):
-        return None if missing(b) else b
-    return a if missing(b) else a + b
 
 
 def is_state(detail, convention: str, params: Parameters) -> bool:

@@ -22,15 +22,15 @@ reported, the unconsumed credits exposed to a claim for undue sums (H22).
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
-from analysis.assessment.ledger import ZERO, add, missing
 from analysis.assessment.parameters import Parameters
 from analysis.domain import CLS, FT, INELIGIBILITY_REASONS
+from analysis.money import ZERO, add, cents
+from analysis.money import is_missing as missing
 
-CENT = Decimal("0.01")
 #: The volet paid as a forfait (art. 4.1, l. 5887) and the volet co-financed at 50 % (art. 3.3, l. 5819-5823).
 FORFAIT_VOLET, COFINANCED_VOLET = "1", "2"
 
@@ -45,10 +45,6 @@ END_COLUMNS = [
     "carried_out_state", "final", "amount_at_risk", "risk_kind",
 ]
 INELIGIBLE_COLUMNS = ["action", "amount_eur", "reason"]
-
-
-def _cents(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def check_ineligible(ineligible, ft_actions) -> pd.DataFrame:
@@ -77,7 +73,7 @@ def volet_due(volet: str, eligible: Decimal, cofinancing: Decimal, ceiling: Deci
     if volet != COFINANCED_VOLET:
         share = eligible
     elif reading == "moitie_cout":
-        share = _cents(eligible * (1 - rate))
+        share = cents(eligible * (1 - rate))
     else:
         share = max(eligible - cofinancing, ZERO)
     return share, min(share, ceiling)
@@ -92,7 +88,7 @@ def ft_facts(contract) -> tuple[dict, Decimal, Decimal]:
     ceilings = {str(v): a for v, a in zip(volets["axis"], volets["amount_eur"])}
     total = own.loc[own["scope"] == "contract", "amount_eur"].iloc[0]
     advance = own.loc[own["scope"] == "advance", "amount_eur"].iloc[0]
-    if advance != _cents(total * contract.rule_rate("ft_advance_rate")):
+    if advance != cents(total * contract.rule_rate("ft_advance_rate")):
         raise ValueError(f"avance France Travail imprimée ({advance}) différente du taux d'avance appliqué au montant alloué")
     return ceilings, advance, contract.rule_rate("ft_volet2_departement_cofinancing")
 
@@ -145,7 +141,7 @@ def _advance_shares(volets: list[dict], advance: Decimal) -> None:
     total = sum((v["ceiling"] for v in volets), ZERO)
     left = advance
     for i, v in enumerate(volets):
-        share = left if i == len(volets) - 1 else _cents(advance * v["ceiling"] / total)
+        share = left if i == len(volets) - 1 else cents(advance * v["ceiling"] / total)
         v["advance_share"], left = share, left - share
 
 
@@ -156,7 +152,7 @@ def settlement_frame(contract, ledger: pd.DataFrame, params: Parameters, ineligi
     if rows.empty:
         return pd.DataFrame(columns=SETTLEMENT_COLUMNS)
     ceilings, printed_advance, rate = ft_facts(contract)
-    advance = printed_advance if advance is None else _cents(advance)
+    advance = printed_advance if advance is None else cents(advance)
     acts = contract.actions[contract.actions["convention"] == "ft"]
     ineligible = check_ineligible(ineligible, set(acts["action"]))
     volets = [

@@ -16,7 +16,8 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FuncFormatter
 
 from analysis.domain import PROCESSED_DIR
-from analysis.formatting import format_number, format_percent, is_missing
+from analysis.formatting import format_number, format_percent
+from analysis.money import is_missing
 from analysis.xlsx import write_atomic
 
 #: Where :func:`save_figure` writes by default.

@@ -25,7 +25,6 @@ from analysis.charts.base import (
     euros,
     figure,
     footer,
-    is_missing,
     keur,
     percent_axis,
     tidy,
@@ -39,8 +38,8 @@ from analysis.domain import (
     grouping_label,
 )
 from analysis.formatting import format_list, format_percent
+from analysis.money import ZERO, is_missing
 
-ZERO = Decimal("0")
 #: Right end of the rate axis: room for the labels after the bars.
 RATE_AXIS_END = 1.65
 

@@ -28,7 +28,6 @@ from analysis.charts.base import (
     action_key,
     figure,
     footer,
-    is_missing,
     number_axis,
     tidy,
     title,
@@ -43,6 +42,7 @@ from analysis.domain import (
     TIME_BASIS_LABELS,
 )
 from analysis.formatting import format_percent
+from analysis.money import is_missing
 
 #: The year of the baseline (« situation au 31/12/2023 »).
 BASELINE_YEAR = 2023

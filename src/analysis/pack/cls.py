@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis.domain import PACK_FILES, PACK_TITLES, TO_COMPLETE_LABEL
+from analysis.money import ZERO, total_or_none
 from analysis.pack.base import Pack, Table
 from analysis.pack.report import MONEY, PERCENT, action_statement, financial_report, total_of
 from analysis.pack.synthesis import (
@@ -22,10 +23,8 @@ from analysis.pack.synthesis import (
     synthesis_frame,
 )
 from analysis.pack.tables import (
-    ZERO,
     a_to_m_columns,
     action_rows,
-    add_all,
     annex11,
     annex11_columns,
     indicator_matrix,
@@ -95,7 +94,7 @@ def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: pd.
 
 def _carried_after_first(assessment, years: list[int]):
     cls = assessment.consumption[(assessment.consumption["convention"] == "cls") & assessment.consumption["year"].isin(years[1:])]
-    return add_all(cls["carried_in_state"]) or ZERO
+    return total_or_none(cls["carried_in_state"]) or ZERO
 
 
 def _tables_for(contract, execution, years: list[int], all_years: list[int]) -> list[Table]:

@@ -21,6 +21,7 @@ from analysis.domain import (
     PACK_FILES,
     PACK_TITLES,
 )
+from analysis.money import ZERO, total_or_none
 from analysis.pack.base import Pack, Table
 from analysis.pack.synthesis import (
     assumptions_table,
@@ -29,7 +30,7 @@ from analysis.pack.synthesis import (
     status_lines,
     synthesis_frame,
 )
-from analysis.pack.tables import ZERO, Amounts, add_all, indicator_matrix
+from analysis.pack.tables import Amounts, indicator_matrix
 from analysis.workbooks.expenses import expense_eligibility
 
 FT_ASSUMPTIONS = ["H05", "H23", "H24", "H25", "H26", "H40", "H41"]
@@ -69,12 +70,12 @@ def statement_table(expenses: pd.DataFrame) -> pd.DataFrame:
                              "Unité (si pertinent)": _text(r["unit"]), "Nombre d'unités": _text(r["units"]),
                              "Coût unitaire": _text(r["unit_cost"]), "Date ou période": period_text(r["start"], _text(r["end"])),
                              "Objet de la dépense": _text(r["purpose"]), "Montant": r["amount_eur"], "row_type": "line"})
-            total = add_all(lines["amount_eur"])
+            total = total_or_none(lines["amount_eur"])
             volet_total.append(total)
             rows.append({"Volet et type de dépense": f"TOTAL : {kind}", "Montant": total, "row_type": "subtotal"})
-        rows.append({"Volet et type de dépense": f"TOTAL DES DÉPENSES AU TITRE DU VOLET {volet}", "Montant": add_all(volet_total),
-                     "row_type": "total"})
-    rows.append({"Volet et type de dépense": "TOTAL DE L'ÉTAT DES DÉPENSES", "Montant": add_all(expenses["amount_eur"]),
+        rows.append({"Volet et type de dépense": f"TOTAL DES DÉPENSES AU TITRE DU VOLET {volet}",
+                     "Montant": total_or_none(volet_total), "row_type": "total"})
+    rows.append({"Volet et type de dépense": "TOTAL DE L'ÉTAT DES DÉPENSES", "Montant": total_or_none(expenses["amount_eur"]),
                  "row_type": "total"})
     frame = pd.DataFrame(rows, columns=[*STATEMENT_COLUMNS, "row_type"])
     return frame.astype({"Coût unitaire": object, "Montant": object})
@@ -98,10 +99,10 @@ def eligibility_table(lines: pd.DataFrame) -> pd.DataFrame:
 
 def _eligible_row(volet, action, title, executed, lines: pd.DataFrame) -> dict:
     own = lines[lines["action"] == action]
-    by = {reason: add_all(own.loc[own["reason"] == reason, "ineligible_eur"]) for reason in ("art_4_2", "hors_periode")}
+    by = {reason: total_or_none(own.loc[own["reason"] == reason, "ineligible_eur"]) for reason in ("art_4_2", "hors_periode")}
     return {"Volet": volet, "Fiche action": action, "Intitulé de l'action": title, "Coût réalisé (bilan financier)": executed,
-            "Total de l'état des dépenses": add_all(own["amount_eur"]), "Non éligible : article 4.2": by["art_4_2"],
-            "Non éligible : hors de l'année 2024": by["hors_periode"], "Coût éligible": add_all(own["eligible_eur"]),
+            "Total de l'état des dépenses": total_or_none(own["amount_eur"]), "Non éligible : article 4.2": by["art_4_2"],
+            "Non éligible : hors de l'année 2024": by["hors_periode"], "Coût éligible": total_or_none(own["eligible_eur"]),
             "row_type": "line"}
 
 
@@ -117,22 +118,22 @@ def eligible_table(contract, execution, lines: pd.DataFrame) -> pd.DataFrame:
         for action, title in zip(group["action"], group["title"]):
             if action == "2.4":
                 continue
-            executed = add_all(amounts.get(action, FT.start.year, "executed", f) for f in ("etat", "departement", "autre"))
+            executed = total_or_none(amounts.get(action, FT.start.year, "executed", f) for f in ("etat", "departement", "autre"))
             members.append(_eligible_row(str(volet), action, title, executed, lines))
         rows += members + [{"Volet": str(volet), "Fiche action": f"Sous-total volet {volet}", "row_type": "subtotal",
-                            **{m: add_all(r[m] for r in members) for m in money}}]
+                            **{m: total_or_none(r[m] for r in members) for m in money}}]
     every = [r for r in rows if r["row_type"] == "line"]
     rows.append({"Fiche action": "Total de la convention", "row_type": "total",
-                 **{m: add_all(r[m] for r in every) for m in money}})
+                 **{m: total_or_none(r[m] for r in every) for m in money}})
     return pd.DataFrame(rows).astype({m: object for m in money})
 
 
 def _synthesis(settlement: pd.DataFrame, lines: pd.DataFrame, achievement: pd.DataFrame, findings) -> Table:
     total = settlement[settlement["row_type"] == "total"].iloc[0] if not settlement.empty else None
     def excluded(reason):
-        return add_all(lines.loc[lines["reason"] == reason, "ineligible_eur"]) or ZERO
+        return total_or_none(lines.loc[lines["reason"] == reason, "ineligible_eur"]) or ZERO
 
-    out = [line("Dépenses", "Total de l'état des dépenses", add_all(lines["amount_eur"])),
+    out = [line("Dépenses", "Total de l'état des dépenses", total_or_none(lines["amount_eur"])),
            line("Dépenses", "Non éligible : article 4.2", excluded("art_4_2")),
            line("Dépenses", "Non éligible : hors de l'année 2024", excluded("hors_periode"))]
     if total is not None:

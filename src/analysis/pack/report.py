@@ -17,7 +17,8 @@ import pandas as pd
 
 from analysis import display
 from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, STATE_JUDGES_LABEL
-from analysis.pack.tables import ZERO, Amounts, action_rows, add_all
+from analysis.money import ZERO, total_or_none
+from analysis.pack.tables import Amounts, action_rows
 
 MONEY = ["Crédits État disponibles", "Montant État réalisé", "Montant Département réalisé", "Autres financeurs réalisé",
          "Total réalisé", "Montant exposé", "Montant à apprécier par l'État"]
@@ -49,7 +50,7 @@ def justification_text(row: dict | None) -> str | None:
 
 def _year_row(axis, action, title, year, row, other) -> dict:
     executed, cd = _value(row, "executed_state"), _value(row, "executed_departement")
-    total = add_all([executed, cd, other])
+    total = total_or_none([executed, cd, other])
     return {"Axe": axis, "Action": action, "Intitulé de l'action": title, "Année": str(year),
             "Crédits État disponibles": _value(row, "available_state"), "Montant État réalisé": executed,
             "Montant Département réalisé": cd, "Autres financeurs réalisé": other, "Total réalisé": total,
@@ -66,8 +67,8 @@ def _cumulated_row(years_rows: list[dict], label: str) -> dict:
     out = {k: years_rows[0][k] for k in ("Axe", "Action", "Intitulé de l'action")}
     out["Année"] = label
     for column in MONEY:
-        out[column] = add_all(r[column] for r in years_rows)
-    carried = add_all(_value(r.get("_row"), "carried_in_state") for r in years_rows[1:])
+        out[column] = total_or_none(r[column] for r in years_rows)
+    carried = total_or_none(_value(r.get("_row"), "carried_in_state") for r in years_rows[1:])
     if out["Crédits État disponibles"] is not None:
         out["Crédits État disponibles"] -= carried or ZERO
     available, executed = out["Crédits État disponibles"], out["Montant État réalisé"]
@@ -154,4 +155,4 @@ def action_statement(report_rows: pd.DataFrame, achievement: pd.DataFrame, years
 def total_of(frame: pd.DataFrame, column: str) -> Decimal | None:
     """Sum of a money column over the yearly rows of :func:`financial_report` (cumulated rows left out)."""
     yearly = frame[~frame["Année"].str.startswith("Cumul")]
-    return add_all(yearly[column])
+    return total_or_none(yearly[column])

@@ -14,7 +14,7 @@ import pandas as pd
 from analysis import display
 from analysis.assumptions import default, get
 from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, CONVENTION_LABELS
-from analysis.pack.tables import ZERO, add_all
+from analysis.money import ZERO, total_or_none
 
 SYNTHESIS_COLUMNS = ["Rubrique", "Élément", "Montant", "Nombre"]
 
@@ -91,7 +91,7 @@ def assumptions_table(ids: list[str]) -> pd.DataFrame:
 
 
 def money_total(values) -> Decimal:
-    return add_all(values) or ZERO
+    return total_or_none(values) or ZERO
 
 
 def convention_title(convention: str) -> str:

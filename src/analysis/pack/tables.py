@@ -25,21 +25,11 @@ import pandas as pd
 
 from analysis.assumptions import default
 from analysis.domain import ACHIEVEMENT_STATUS_LABELS
+from analysis.money import ZERO, total_or_none
 
-ZERO = Decimal("0.00")
 ROW_TYPE = "row_type"
 AXIS_HEADER, ACTION_HEADER, TITLE_HEADER = "Axes de la contractualisation", "Fiche action N°", "Intitulé de l'action"
 SUBTOTAL_LABEL, TOTAL_LABEL = "Sous total", "TOTAUX FINANCIERS"
-
-
-def _present(values) -> list:
-    return [v for v in values if v is not None and not (isinstance(v, float) and v != v)]
-
-
-def add_all(values) -> Decimal | None:
-    """Sum of the known amounts; None when none is known (a blank is never a zero)."""
-    known = _present(values)
-    return sum(known, ZERO) if known else None
 
 
 def minus(a, b) -> Decimal | None:
@@ -84,9 +74,9 @@ def with_subtotals(rows: list[dict], money: list[str], axis_key: str = "_axis") 
     for members in groups.values():
         out += [{**r, ROW_TYPE: "line"} for r in members]
         out.append({AXIS_HEADER: members[0][AXIS_HEADER], ACTION_HEADER: SUBTOTAL_LABEL, ROW_TYPE: "subtotal",
-                    **{m: add_all(r[m] for r in members) for m in money}})
+                    **{m: total_or_none(r[m] for r in members) for m in money}})
     lines = [r for r in out if r[ROW_TYPE] == "line"]
-    out.append({ACTION_HEADER: TOTAL_LABEL, ROW_TYPE: "total", **{m: add_all(r[m] for r in lines) for m in money}})
+    out.append({ACTION_HEADER: TOTAL_LABEL, ROW_TYPE: "total", **{m: total_or_none(r[m] for r in lines) for m in money}})
     frame = pd.DataFrame(out).drop(columns=[axis_key], errors="ignore")
     return frame.astype({m: object for m in money})
 
@@ -107,7 +97,7 @@ def annex11(contract, execution, year: int) -> pd.DataFrame:
     for axis, axis_label, action, title in action_rows(contract, "cls"):
         paid, executed = amounts.get(action, year, "paid"), amounts.get(action, year, "executed")
         cd = amounts.get(action, year, "executed", "departement")
-        values = [paid, executed, amounts.get(action, year, "unconsumed"), cd, add_all([executed, cd]),
+        values = [paid, executed, amounts.get(action, year, "unconsumed"), cd, total_or_none([executed, cd]),
                   amounts.get(action, year + 1, "carry_over"), amounts.get(action, year + 1, "carry_over", "departement")]
         rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", ACTION_HEADER: action, TITLE_HEADER: title,
                      **dict(zip(money, values))})
@@ -145,10 +135,10 @@ def _a_to_m_values(amounts: Amounts, action: str, year: int, reading: str) -> li
     f_, g_ = amounts.get(action, year, "carry_over"), amounts.get(action, year, "carry_over", "departement")
     h_ = notified(amounts, action, year)
     j_, l_ = amounts.get(action, year, "planned", "departement"), amounts.get(action, year, "planned", "autre")
-    i_, k_ = add_all([f_, h_]), add_all([g_, j_])
+    i_, k_ = total_or_none([f_, h_]), total_or_none([g_, j_])
     return [amounts.get(action, before, "paid"), amounts.get(action, before, "unconsumed"), allocated_cd, unconsumed_cd,
-            amounts.get(action, before, "executed", "autre"), add_all(executed), f_, g_, h_, i_, j_, k_, l_,
-            add_all([i_, k_, l_])]
+            amounts.get(action, before, "executed", "autre"), total_or_none(executed), f_, g_, h_, i_, j_, k_, l_,
+            total_or_none([i_, k_, l_])]
 
 
 def table_a_to_m(contract, execution, year: int, reading: str | None = None) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pandas as pd
 
 from analysis.domain import CHECK_FAMILIES, CHECK_STATUSES, SEVERITIES
+from analysis.money import total as money_total
 
 __all__ = [
     "CHECK_COLUMNS",
@@ -20,7 +21,6 @@ __all__ = [
     "FINANCING_PLAN_TABLE",
     "SEVERITIES",
     "STATUSES",
-    "ZERO",
     "Scope",
     "as_frame",
     "money_check",
@@ -30,7 +30,6 @@ __all__ = [
     "where",
 ]
 
-ZERO = Decimal("0.00")
 
 CHECK_COLUMNS = [
     "check_id",
@@ -79,8 +78,7 @@ def where(rows) -> str | None:
 
 def total(values) -> Decimal:
     """Exact sum of the amounts given (records or amounts), missing amounts left out."""
-    values = [v["amount_eur"] if isinstance(v, dict) else v for v in values]
-    return sum((v for v in values if v is not None and v == v), ZERO)
+    return money_total(v["amount_eur"] if isinstance(v, dict) else v for v in values)
 
 
 def same(a, b) -> bool:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from analysis.domain import FICHE_TABLE, label
-from analysis.reconciliation.base import FINANCING_PLAN_TABLE, ZERO, sum_or_none
+from analysis.money import ZERO
+from analysis.reconciliation.base import FINANCING_PLAN_TABLE, sum_or_none
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "croisement"

@@ -19,17 +19,17 @@ Each contract by its own rules (``../shared/notes/contract-rules.md``):
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from analysis.assessment.ledger import planned_state, reported_amounts
 from analysis.assumptions import default
 from analysis.domain import FICHE_TABLE, FT
 from analysis.formatting import format_percent
+from analysis.money import cents
 from analysis.reconciliation.base import sum_or_none, total
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "execution"
-CENT = Decimal("0.01")
 
 
 def _execution_lines(facts: Facts, execution) -> list[dict]:
@@ -159,7 +159,7 @@ def _ft_reference(facts: Facts, fiche: list[dict], rate: Decimal) -> tuple:
     outside = [r for r in fiche if r["funder"] == "etat" and r["funder_detail"] == "FIPE"] if fipe_out else []
     if not inside and not outside:
         return None, [], "à l'avance de l'article 6 (aucune part État dans la fiche action)", False
-    expected = (total(inside) * rate).quantize(CENT, rounding=ROUND_HALF_UP) + total(outside)
+    expected = cents(total(inside) * rate) + total(outside)
     parts = []
     if inside:
         fipe = ", FIPE exclu" if facts.choices.ft_state_excludes_fipe else ", FIPE compris"

@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from analysis.domain import FICHE_TABLE
 from analysis.formatting import format_percent
-from analysis.reconciliation.base import ZERO, sum_or_none, total
+from analysis.money import ZERO, cents
+from analysis.reconciliation.base import sum_or_none, total
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "regles"
-CENT = Decimal("0.01")
 #: The France Travail volet whose actions the Département co-finances (convention, article 3.3, l. 5819-5823).
 COFINANCED_VOLET = "2"
 #: Funds printed as a valorisation, not as money paid: « FSE+ (valorisation) » of fiche 2.5 (l. 8144-8150).
@@ -25,7 +25,7 @@ BOOKED_REVENUE = "Inscrit"
 
 
 def _share(amount, rate: Decimal):
-    return None if amount is None else (amount * rate).quantize(CENT)
+    return None if amount is None else cents(amount * rate)
 
 
 def check_cls_department_share(contract) -> list[dict]:
@@ -177,7 +177,7 @@ def check_ft_advance_and_revenue(contract) -> list[dict]:
         scope.money(
             "regles/ft/avance_60",
             advance[0]["amount_eur"] if advance else None,
-            (ft_total[0]["amount_eur"] * rate).quantize(CENT) if ft_total else None,
+            cents(ft_total[0]["amount_eur"] * rate) if ft_total else None,
             f"Avance France Travail : montant imprimé comparé au taux d'avance de l'article 6 ({format_percent(rate)}) "
             "appliqué au montant État de la convention.",
             (advance, ft_total),

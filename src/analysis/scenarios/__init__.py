@@ -4,11 +4,8 @@
 A scenario is plain data (:class:`Scenario`, saved as a small JSON file by :func:`save`, read back by
 :func:`load`); :func:`run` assesses the execution under it by the rules of :func:`analysis.assess` (the
 base scenario gives exactly ``assess``'s result) and :func:`compare` puts results side by side
-(:meth:`Comparison.to_xlsx` exports the comparison). :func:`panel` builds the ipywidgets panel of
+(:func:`analysis.display.export_scenario_comparison` exports the comparison). :func:`panel` builds the ipywidgets panel of
 notebook 04 and of the browser app (``make app``).
-
-The earlier threshold explorer (:func:`explorer`, :func:`threshold_sensitivity`, :func:`potential_reductions`,
-:func:`scenario`, on :mod:`analysis.consumption`'s flags) is kept unchanged in :mod:`~analysis.scenarios.legacy`.
 """
 
 from importlib import import_module
@@ -16,7 +13,6 @@ from importlib import import_module
 from analysis.scenarios.compare import Comparison, compare
 from analysis.scenarios.engine import ScenarioAssessment, ScenarioRunner, run
 from analysis.scenarios.files import dumps, file_name, load, loads, save, saved
-from analysis.scenarios.legacy import explorer, potential_reductions, scenario, threshold_sensitivity
 from analysis.scenarios.model import AvenantChange, Decision, ExecutedOverride, Scenario, ScenarioError, validate
 
 #: Names imported on first use (the panel needs ipywidgets and matplotlib).
@@ -24,8 +20,8 @@ _LAZY = {"panel": "analysis.scenarios.ui", "ScenarioPanel": "analysis.scenarios.
 
 __all__ = [
     "AvenantChange", "Comparison", "Decision", "ExecutedOverride", "Scenario", "ScenarioAssessment", "ScenarioError",
-    "ScenarioPanel", "ScenarioRunner", "compare", "dumps", "explorer", "file_name", "load", "loads", "panel",
-    "potential_reductions", "run", "save", "saved", "scenario", "threshold_sensitivity", "validate",
+    "ScenarioPanel", "ScenarioRunner", "compare", "dumps", "file_name", "load", "loads", "panel", "run", "save", "saved",
+    "validate",
 ]
 
 

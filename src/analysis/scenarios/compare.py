@@ -3,21 +3,21 @@
 :func:`compare` takes assessments (:func:`analysis.assess`'s or :func:`~analysis.scenarios.run`'s, or
 ``(name, assessment)`` pairs) and returns a :class:`Comparison` of tidy long frames, one row per result
 (``scenario``, its name) and scope; the first result is the reference. :mod:`analysis.display` writes
-them side by side in French (``scenario_*`` functions) and :meth:`Comparison.to_xlsx` exports them.
+them side by side in French (``scenario_*`` functions) and :func:`analysis.display.export_scenario_comparison` exports them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.assessment import Assessment
-from analysis.assessment.ledger import ZERO, missing
 from analysis.domain import BASE_SCENARIO_NAME
-from analysis.scenarios.engine import action_key, cents
+from analysis.money import ZERO, cents
+from analysis.money import total as money_total
+from analysis.scenarios.engine import action_key
 from analysis.scenarios.model import Scenario, setting
 
 #: Exposure per CLS axis and year, per year, per axis over all years and in total (``axis`` / ``year`` None).
@@ -49,13 +49,6 @@ class Comparison:
         rows = e[(e["scenario"] == name) & e["axis"].isna() & (e["year"].isna() if year is None else e["year"] == year)]
         return rows[column].iloc[0] if len(rows) else ZERO
 
-    def to_xlsx(self, path: str | Path) -> Path:
-        """The comparison as an Excel workbook in French (:func:`analysis.display.export_scenario_comparison`)."""
-        from analysis.display import export_scenario_comparison
-
-        return export_scenario_comparison(self, path)
-
-
 def _named(results) -> list[tuple[str, Assessment, Scenario | None]]:
     out, seen = [], set()
     for i, item in enumerate(results):
@@ -72,10 +65,6 @@ def _named(results) -> list[tuple[str, Assessment, Scenario | None]]:
     return out
 
 
-def _sum(values) -> Decimal:
-    return sum((v for v in values if not missing(v)), ZERO)
-
-
 def exposure_rows(name: str, result: Assessment, share: float) -> list[dict]:
     """CLS exposure of one result: per axis and year, per year, per axis over all years, in total."""
     cls = result.consumption[result.consumption["convention"] == "cls"]
@@ -86,8 +75,9 @@ def exposure_rows(name: str, result: Assessment, share: float) -> list[dict]:
 
     def row(group, axis, year):
         return {"scenario": name, "convention": "cls", "axis": axis, "year": year,
-                "amount_at_risk": _sum(group["amount_at_risk"]), "amount_under_review": _sum(group["amount_under_review"]),
-                "reduction_estimate": _sum(group["_reduction"]), "projected": year in projected if year else None}
+                "amount_at_risk": money_total(group["amount_at_risk"]),
+                "amount_under_review": money_total(group["amount_under_review"]),
+                "reduction_estimate": money_total(group["_reduction"]), "projected": year in projected if year else None}
 
     axes = sorted({str(a) for a in cls["axis"]}, key=lambda a: (len(a), a))
     rows = []

@@ -27,7 +27,7 @@ so that a panel recomputes a scenario in a fraction of ``assess``'s time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
@@ -38,7 +38,6 @@ from analysis.assessment.consumption import CONSUMPTION_COLUMNS, classify, consu
 from analysis.assessment.expected import expected_rates
 from analysis.assessment.ledger import (
     LEDGER_COLUMNS,
-    ZERO,
     available_state,
     build_ledger,
     contract_state,
@@ -48,15 +47,11 @@ from analysis.assessment.ledger import (
 )
 from analysis.assessment.settlement import end_of_contract_frame, ft_facts, settlement_frame
 from analysis.domain import ACCEPTED_JUSTIFICATION_FLAG, CLS, CONVENTIONS
+from analysis.money import ZERO, cents
 from analysis.scenarios.model import Scenario, ScenarioError, contract_actions, setting, validate
 
-CENT = Decimal("0.01")
 #: The parameters of :func:`analysis.assess` a scenario sets; the others keep the register's value.
 SCENARIO_PARAMETERS = ("threshold", "tolerance", "near_band", "late_band")
-
-
-def cents(value) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def action_key(code) -> tuple:

@@ -25,6 +25,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from analysis.domain import SCENARIOS_DIR
+from analysis.money import cents
 from analysis.scenarios.model import AvenantChange, Decision, ExecutedOverride, Scenario, ScenarioError, validate
 
 FORMAT, VERSION = "analysis.scenario", 1
@@ -123,7 +124,7 @@ def _money(value, where: str) -> Decimal:
     if len(text) > 20 or not _MONEY.fullmatch(text):
         raise ScenarioError(where, f"montant « {text[:40]} » illisible (attendu : chiffres, point décimal, au plus 2 décimales)")
     try:
-        return Decimal(text).quantize(Decimal("0.01"))
+        return cents(Decimal(text))
     except InvalidOperation as exc:  # pragma: no cover - the pattern admits only valid decimals
         raise ScenarioError(where, f"montant « {text} » illisible") from exc
 

@@ -27,6 +27,7 @@ from decimal import Decimal
 
 from analysis.assumptions import resolve
 from analysis.domain import BASE_SCENARIO_NAME, CLS, CONVENTION_YEARS, CONVENTIONS, SCENARIO_DECISIONS
+from analysis.money import cents
 
 #: Scenario setting -> its assumption in the register (the default when the scenario leaves it None).
 REGISTER_NAMES = {
@@ -156,7 +157,7 @@ def setting(scenario: Scenario, name: str):
     (:data:`REGISTER_NAMES`: H02, H15, H16, H25, H26, H35-H39)."""
     value = getattr(scenario, name, None)
     if name == "materiality_floor":
-        return Decimal(str(resolve(value, "materiality_floor"))).quantize(Decimal("0.01"))
+        return cents(Decimal(str(resolve(value, "materiality_floor"))))
     if name == "projection_rate_default":
         return resolve(None, "projection_rate_default")
     return resolve(value, REGISTER_NAMES[name])
@@ -179,7 +180,7 @@ def _amount(field_name: str, value, signed: bool = False) -> None:
         return
     if not isinstance(value, Decimal) or not value.is_finite() or abs(value) > MAX_AMOUNT:
         raise ScenarioError(field_name, f"un montant en euros (Decimal) est attendu, pas {value!r}")
-    if value != value.quantize(Decimal("0.01")):
+    if value != cents(value):
         raise ScenarioError(field_name, f"montant {value} : au plus deux décimales (centimes)")
     if not signed and value < 0:
         raise ScenarioError(field_name, f"montant négatif {value} : un montant positif ou nul est attendu")

@@ -30,6 +30,7 @@ from matplotlib.ticker import FuncFormatter
 from analysis import display, domain
 from analysis.assumptions import default
 from analysis.formatting import format_number
+from analysis.money import cents, is_missing
 from analysis.scenarios.compare import compare
 from analysis.scenarios.engine import ScenarioRunner
 from analysis.scenarios.files import dumps, load, save, saved
@@ -78,10 +79,10 @@ def consumption_chart(result, base, convention: str, year: int) -> Figure:
     fig = Figure(figsize=(8, height))
     ax = fig.add_subplot()
     positions = list(range(len(rows)))
-    flags = [None if display.is_missing(f) else f for f in rows["flag"]]
+    flags = [None if is_missing(f) else f for f in rows["flag"]]
     ax.barh(positions, rows["rate"].fillna(0) * 100, color=[FLAG_COLOURS.get(f, "#000091") for f in flags])
     base_points = [(base_rate[a] * 100, y) for a, y in zip(rows["action"], positions)
-                   if a in base_rate and not display.is_missing(base_rate[a])]
+                   if a in base_rate and not is_missing(base_rate[a])]
     if base_points:
         ax.scatter(*zip(*base_points), marker="|", s=300, color="black", zorder=3, label="Base")
     ax.scatter(rows["expected_rate"] * 100, positions, marker="D", s=18, color="#666666", zorder=3, label="Taux attendu")
@@ -284,7 +285,7 @@ class ScenarioPanel:
         sliders = []
         for action, rate in zip(rows["action"], rows["rate"]):
             key = (convention, action, int(year))
-            known = not display.is_missing(rate)
+            known = not is_missing(rate)
             value = float(rate) if known else 0.0
             if key not in overrides:
                 self.baselines[key] = value
@@ -362,7 +363,7 @@ class ScenarioPanel:
         executed = self.scenario.executed
         if not projection:  # overrides of projected years go with the projection
             executed = tuple(o for o in executed if o.year not in self.runner.projectable_years or o.convention != "cls")
-        floor = Decimal(str(self.floor.value or 0)).quantize(Decimal("0.01"))
+        floor = cents(Decimal(str(self.floor.value or 0)))
         projected_before = self.scenario.projection
         self.scenario = replace(
             self.scenario, threshold=self.changed(self.threshold.value, "manifest_threshold"),

@@ -65,12 +65,11 @@ from analysis.workbooks.layout import (
     planned_years,
     template_layout,
 )
-from analysis.workbooks.parsing import CENT, parse_text_number
+from analysis.workbooks.parsing import parse_text_number
 from analysis.workbooks.reader import read_execution
 from analysis.workbooks.writer import execution_entries, export_template, fill_template
 
 __all__ = [
-    "CENT",
     "CROSS_CHECKED",
     "FORMULA_KINDS",
     "GAP_REASONS",

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from analysis.formatting import format_eur
+from analysis.money import ZERO
 from analysis.workbooks.errors import ProblemLog
 from analysis.workbooks.grid import Grid, coordinate
 from analysis.workbooks.layout import (
     MONEY_KINDS,
     SHEET_FINANCE,
-    ZERO,
     Column,
     Sheet,
     expected_content,

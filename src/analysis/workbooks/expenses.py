@@ -18,17 +18,17 @@ be checked line by line:
 from __future__ import annotations
 
 import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 
 from analysis.assumptions import default
 from analysis.domain import EXPENSE_CATEGORIES, FT, FT_EXPENSE_TYPES
 from analysis.formatting import format_eur
+from analysis.money import CENT, ZERO, cents
 from analysis.workbooks.errors import ProblemLog, WorkbookProblem
 from analysis.workbooks.layout import SHEET_EXPENSES, SHEET_FINANCE, Sheet
 
-CENT = Decimal("0.01")
 #: Columns of ``Execution.expenses``, one row per filled line of the statement.
 EXPENSE_COLUMNS = [
     "convention", "year", "line", "volet", "expense_type", "action", "nature", "category", "unit", "units", "unit_cost",
@@ -82,7 +82,7 @@ def _check_product(sheet: Sheet, index: int, got: dict, log: ProblemLog) -> None
     units, cost, amount = got["units"], got["unit_cost"], got["amount"]
     if units is None or cost is None or amount is None:
         return
-    product = (Decimal(repr(units)) * cost).quantize(CENT, rounding=ROUND_HALF_UP)
+    product = cents(Decimal(repr(units)) * cost)
     tolerance = CENT * max(1, int(abs(units)) + 1) / 2  # a unit cost rounded to the cent, times the units
     if abs(product - amount) > tolerance:
         log.add(sheet.name, sheet.cell(index, "amount"), amount,
@@ -95,7 +95,7 @@ def statement_warnings(file: str, finance: dict, expenses: list[dict]) -> list[W
     (``finance``: action -> (executed total, cell)); the statement is kept, the note says where to look."""
     totals: dict[str, Decimal] = {}
     for record in expenses:
-        totals[record["action"]] = totals.get(record["action"], Decimal("0.00")) + record["amount_eur"]
+        totals[record["action"]] = totals.get(record["action"], ZERO) + record["amount_eur"]
     notes = []
     for action, total in sorted(totals.items()):
         executed, cell = finance.get(action, (None, None))
@@ -153,14 +153,14 @@ def _days_inside(start: datetime.date, end, first: datetime.date, last: datetime
 def _line_eligibility(category, amount: Decimal, days: int, inside: int, straddling: str) -> tuple:
     """(eligible, ineligible, reason) of one line (H41 for a period straddling the year)."""
     if not EXPENSE_CATEGORIES[category][0]:
-        return Decimal("0.00"), amount, "art_4_2"
+        return ZERO, amount, "art_4_2"
     if inside == days:
-        return amount, Decimal("0.00"), None
+        return amount, ZERO, None
     if inside == 0 or straddling == "exclue":
-        return Decimal("0.00"), amount, "hors_periode"
+        return ZERO, amount, "hors_periode"
     if straddling == "incluse":
-        return amount, Decimal("0.00"), None
-    eligible = (amount * inside / days).quantize(CENT, rounding=ROUND_HALF_UP)
+        return amount, ZERO, None
+    eligible = cents(amount * inside / days)
     return eligible, amount - eligible, "hors_periode"
 
 

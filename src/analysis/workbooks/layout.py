@@ -22,6 +22,7 @@ from analysis.domain import (
     FT_EXPENSE_TYPE_LABELS,
     grouping_label,
 )
+from analysis.money import ZERO
 from analysis.xlsx import column_letter
 
 #: Identifier and version of the template, written in the hidden sheet and checked on reading.
@@ -60,7 +61,6 @@ FORMULA_KINDS = {"calc_money", "calc_rate"}
 SUMMED_KINDS = {"ref_money", "money", "calc_money"}
 MONEY_KINDS = {"ref_money", "money", "calc_money"}
 
-ZERO = Decimal("0.00")
 
 
 # --------------------------------------------------------------------------------------------------

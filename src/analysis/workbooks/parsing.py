@@ -22,9 +22,9 @@ from decimal import Decimal
 
 from analysis.assumptions import default
 from analysis.formatting import format_eur, format_number
+from analysis.money import cents
 from analysis.workbooks.layout import GAP_REASONS, MONEY_KINDS, Column
 
-CENT = Decimal("0.01")
 #: Numbers beyond this are refused as implausible (H30).
 CEILING = Decimal(default("implausible_value_ceiling"))
 #: Units of an indicator measured in percent (compared in lower case, without blanks at the ends).
@@ -203,7 +203,7 @@ def _parse_money(value) -> Decimal | None:
     number, _ = _non_negative(value, "montant négatif interdit", "montant", allow_percent=False, allow_euro=True)
     if number is None:
         return None
-    rounded = number.quantize(CENT)
+    rounded = cents(number)
     if abs(number - rounded) > Decimal("0.000001"):
         raise CellError("montant au centime près attendu (deux décimales au plus)")
     return rounded
