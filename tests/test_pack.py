@@ -10,13 +10,12 @@ from analysis import display
 from analysis.pack import FICTITIOUS_NOTICE, ft_final_pack, mid_term_pack, write_pack
 from analysis.pack.base import for_reading
 from analysis.pack.tables import a_to_m_columns, annex11, annex11_columns, table_a_to_m
-from analysis.workbooks.expenses import ineligible_expenses
 from analysis.xlsx import MONEY_FORMAT
 
 
 @pytest.fixture(scope="module")
 def assessed(contract, execution):
-    assessment = analysis.assess(contract, execution, ineligible=ineligible_expenses(execution))
+    assessment = analysis.assess(contract, execution)
     return assessment, analysis.reconcile(contract, execution)
 
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 import analysis
+from analysis.assessment.eligibility import INELIGIBLE_COLUMNS, expense_eligibility, ineligible_of, statement_eligibility
 from analysis.domain import EXPENSE_CATEGORY_LABELS, EXPENSES_SHEET, FT_EXPENSE_TYPE_LABELS
 from analysis.workbooks import WorkbookError, export_template, fill_template, read_execution, template_layout
-from analysis.workbooks.expenses import expense_eligibility, ineligible_expenses
 
 S = EXPENSES_SHEET
 STAFF = EXPENSE_CATEGORY_LABELS["personnel"]
@@ -65,33 +65,40 @@ def test_expense_lines_are_read_back_with_codes_and_exact_amounts(contract, blan
 
 def test_eligibility_line_by_line(contract, blank, tmp_path):
     e = read_filled(contract, blank, tmp_path, GOOD)
-    lines = expense_eligibility(e.expenses).set_index("line")
+    lines = expense_eligibility(e.expenses, "prorata").set_index("line")
     assert lines.loc[1, "ineligible_eur"] == 0 and lines.loc[1, "eligibility"] == "eligible"
     assert lines.loc[2, "eligible_eur"] == 0 and lines.loc[2, "reason"] == "art_4_2"
     # 1/11/2024-30/1/2025: 91 days, 61 in 2024 -> 9 100 x 61 / 91 = 6 100 eligible (H41)
     assert (lines.loc[3, "days"], lines.loc[3, "days_in_period"]) == (91, 61)
     assert lines.loc[3, "eligible_eur"] == Decimal("6100.00") and lines.loc[3, "reason"] == "hors_periode"
-    assert expense_eligibility(e.expenses, straddling="exclue").set_index("line").loc[3, "eligible_eur"] == 0
-    assert expense_eligibility(e.expenses, straddling="incluse").set_index("line").loc[3, "ineligible_eur"] == 0
-    frame = ineligible_expenses(e)
+    assert expense_eligibility(e.expenses, "exclue").set_index("line").loc[3, "eligible_eur"] == 0
+    assert expense_eligibility(e.expenses, "incluse").set_index("line").loc[3, "ineligible_eur"] == 0
+    frame = ineligible_of(statement_eligibility(e, "prorata"))
     assert sorted(zip(frame["action"], frame["amount_eur"], frame["reason"])) == [
         ("2.3", Decimal("3000.00"), "hors_periode"), ("2.6", Decimal("4321.00"), "art_4_2")]
 
 
 def test_a_line_dated_outside_2024_is_not_eligible(contract, blank, tmp_path):
     rows = line(1, expense_type=V2, action="2.5", nature="Loyer", category=STAFF, start="15/01/2025", amount=500)
-    lines = expense_eligibility(read_filled(contract, blank, tmp_path, rows).expenses)
+    lines = expense_eligibility(read_filled(contract, blank, tmp_path, rows).expenses, "prorata")
     assert lines["eligible_eur"].iloc[0] == 0 and lines["reason"].iloc[0] == "hors_periode"
 
 
-def test_ineligible_expenses_lower_the_state_due(contract, execution):
-    plain = analysis.assess(contract, execution)
-    cut = analysis.assess(contract, execution, ineligible=ineligible_expenses(execution))
+def test_assess_deducts_the_statement_s_ineligible_spending_by_default(contract, execution):
+    """Issue 14: ``analysis.assess(contract, execution)`` is complete: the eligibility of the expense statement is
+    applied without the caller building anything; ``ineligible=`` only replaces it for a what-if."""
+    assessed = analysis.assess(contract, execution)
+    nothing = analysis.assess(contract, execution, ineligible=pd.DataFrame(columns=INELIGIBLE_COLUMNS))
     volet2 = lambda a: a.settlement[a.settlement["volet"] == "2"].iloc[0]  # noqa: E731
-    excluded = sum(ineligible_expenses(execution).query("action != '2.1'")["amount_eur"], Decimal("0"))
-    assert excluded > 0
-    assert volet2(plain)["eligible_executed"] - volet2(cut)["eligible_executed"] == excluded
-    assert volet2(cut)["due"] < volet2(plain)["due"]
+    lines = assessed.expenses
+    excluded = sum(lines.loc[lines["volet"] == "2", "ineligible_eur"], Decimal("0"))
+    assert excluded > 0 and len(lines) == len(execution.expenses)
+    assert volet2(nothing)["eligible_executed"] - volet2(assessed)["eligible_executed"] == excluded
+    assert volet2(assessed)["due"] < volet2(nothing)["due"]
+    assert volet2(assessed)["ineligible"] == excluded
+    # the straddling reading (H41) is a parameter of the assessment, like every other rule
+    exclue = analysis.assess(contract, execution, straddling="exclue")
+    assert sum(exclue.expenses["ineligible_eur"], Decimal("0")) > sum(lines["ineligible_eur"], Decimal("0"))
 
 
 @pytest.mark.parametrize("rows, cell, reason", [
@@ -125,4 +132,4 @@ def test_the_example_statement_matches_the_finance_sheet(execution):
     b = b[(b["convention"] == "ft") & (b["row_type"] == "line") & (b["quantity"] == "executed")]
     for action, group in ft.groupby("action"):
         assert sum(group["amount_eur"], Decimal("0")) == sum(b.loc[b["action"] == action, "amount_eur"], Decimal("0"))
-    assert set(expense_eligibility(ft)["reason"].dropna()) == {"art_4_2", "hors_periode"}
+    assert set(expense_eligibility(ft, "prorata")["reason"].dropna()) == {"art_4_2", "hors_periode"}

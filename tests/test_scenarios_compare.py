@@ -62,7 +62,8 @@ def test_only_what_changed_is_listed(assessed, scenario_result):
         assert base == "proche" and other == "en_retard"  # near band moved from 85 % to 90 %
         assert 0.85 <= pair["attainment"].iloc[0] < 0.9
     settlement = comparison.settlement.set_index("scenario")
-    assert settlement.at["Base", "balance_due"] == D("969220.18")
+    # the statement's ineligible spending is deducted (art. 4.2, H41): the same balance as the France Travail pack
+    assert settlement.at["Base", "balance_due"] == D("783024.08")
     due_change = settlement.iloc[1]["due"] - settlement.iloc[0]["due"]
     executed_change = D("0.9") * D("1650000.00") - D("1158960.00")
     assert due_change == executed_change / 2

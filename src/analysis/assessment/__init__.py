@@ -30,6 +30,7 @@ import pandas as pd
 from analysis.assessment.achievement import ACHIEVEMENT_COLUMNS, achievement_frame, over_period
 from analysis.assessment.cofinancing import COFINANCING_COLUMNS, cofinancing_frame
 from analysis.assessment.consumption import CONSUMPTION_COLUMNS, consumption_frame
+from analysis.assessment.eligibility import ELIGIBILITY_COLUMNS, ineligible_of, statement_eligibility
 from analysis.assessment.expected import expected_rates
 from analysis.assessment.ledger import CachedContract, build_ledger, planned_by_year
 from analysis.assessment.parameters import Parameters, resolve_parameters
@@ -39,6 +40,7 @@ __all__ = [
     "ACHIEVEMENT_COLUMNS",
     "COFINANCING_COLUMNS",
     "CONSUMPTION_COLUMNS",
+    "ELIGIBILITY_COLUMNS",
     "END_COLUMNS",
     "SETTLEMENT_COLUMNS",
     "Assessment",
@@ -73,6 +75,8 @@ class Assessment:
     cofinancing : France Travail volet 2 co-financing (:data:`COFINANCING_COLUMNS`), planned and executed,
         without and with the valorised FSE+, and whether the 50 % rule holds.
     achievement : one row per indicator and year, all 67 indicators (:data:`ACHIEVEMENT_COLUMNS`).
+    expenses : each line of the France Travail expense statement with its eligibility (art. 4.2 category,
+        dates within the convention's period, H41; :data:`ELIGIBILITY_COLUMNS`): what the settlement deducts.
     parameters : every parameter used (register defaults and overrides) and the contract figures the
         rules read (``cls_departement_min_share``, ``ft_volet2_departement_cofinancing``, ``ft_advance``).
     fictitious : whether any workbook assessed is fictitious (the example data).
@@ -83,6 +87,7 @@ class Assessment:
     end_of_contract: pd.DataFrame
     cofinancing: pd.DataFrame
     achievement: pd.DataFrame
+    expenses: pd.DataFrame
     parameters: dict
     fictitious: bool
 
@@ -112,6 +117,7 @@ def assess(
     time_basis_default: str | None = None,
     twin_indicators: str | None = None,
     signature_date=None,
+    straddling: str | None = None,
     time_bases: dict | None = None,
     ineligible=None,
     advance=None,
@@ -122,10 +128,13 @@ def assess(
     ``expected_rate_method`` (H17), ``start_without_day`` (H18), ``declared_trajectory_overrides`` (H19),
     ``cls_available_basis`` (H20), ``exposure_basis`` (H21), ``end_of_contract_claim`` (H22),
     ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``near_band`` (H25), ``late_band`` (H26),
-    ``attainment_cap`` (H27), ``time_basis_default`` (H28), ``twin_indicators`` (H29), ``signature_date`` (H03).
-    ``time_bases`` overrides the time basis of given indicators ({indicator_id: basis}); ``ineligible``
-    lists France Travail spending not eligible to State funding (action, amount_eur, reason 'art_4_2' or
-    'hors_periode'); ``advance`` replaces the France Travail advance printed in art. 6.
+    ``attainment_cap`` (H27), ``time_basis_default`` (H28), ``twin_indicators`` (H29), ``signature_date`` (H03),
+    ``straddling`` (H41: an expense straddling the convention's period).
+    The France Travail spending not eligible to State funding is read from the expense statement of
+    ``execution``, line by line (:mod:`~analysis.assessment.eligibility`); ``ineligible`` replaces it with
+    a frame of its own (action, amount_eur, reason 'art_4_2' or 'hors_periode'), for a what-if only.
+    ``time_bases`` overrides the time basis of given indicators ({indicator_id: basis}); ``advance`` replaces
+    the France Travail advance printed in art. 6.
     A parameter out of range raises a French ``ValueError``.
     """
     params = resolve_parameters(
@@ -134,7 +143,7 @@ def assess(
         cls_available_basis=cls_available_basis, exposure_basis=exposure_basis, end_of_contract_claim=end_of_contract_claim,
         ft_available_basis=ft_available_basis, ft_state_share=ft_state_share, near_band=near_band, late_band=late_band,
         attainment_cap=attainment_cap, time_basis_default=time_basis_default, twin_indicators=twin_indicators,
-        signature_date=signature_date,
+        signature_date=signature_date, straddling=straddling,
     )
     return assess_with(contract, execution, params, time_bases=time_bases, ineligible=ineligible, advance=advance)
 
@@ -148,6 +157,8 @@ def assess_with(contract, execution, params: Parameters, *, time_bases=None, ine
     consumption = consumption_frame(ledger, expected, params)
     axis_of = dict(zip(contract.actions.loc[contract.actions["convention"] == "cls", "action"],
                        contract.actions.loc[contract.actions["convention"] == "cls", "axis"]))
+    lines = statement_eligibility(execution, params.straddling)
+    ineligible = ineligible_of(lines) if ineligible is None else ineligible
     settlement = settlement_frame(contract, ledger, params, ineligible=ineligible, advance=advance)
     _, printed_advance, volet2_rate = ft_facts(contract)
     facts = {
@@ -162,6 +173,7 @@ def assess_with(contract, execution, params: Parameters, *, time_bases=None, ine
         end_of_contract=end_of_contract_frame(consumption, planned_by_year(contract, execution, params, "cls"), axis_of),
         cofinancing=cofinancing_frame(contract, ledger, params),
         achievement=achievement_frame(contract, execution, params, time_bases),
+        expenses=lines,
         parameters={**params.as_dict(), **facts},
         fictitious=bool(execution.workbooks["fictitious"].any()),
     )

@@ -1,7 +1,7 @@
 """The parameters of an assessment: every threshold, band and reading, defaulting from the register.
 
 Each parameter takes its default from the assumptions register (``assumptions.toml``, H15-H29 and the
-earlier H03-H05) and can be overridden per call of :func:`analysis.assess`. :func:`resolve_parameters`
+earlier H03-H05, and H41) and can be overridden per call of :func:`analysis.assess`. :func:`resolve_parameters`
 checks the values (a French ``ValueError`` names the parameter at fault) and returns a frozen
 :class:`Parameters`; :meth:`Parameters.as_dict` is what :class:`~analysis.assessment.Assessment` keeps.
 """
@@ -33,6 +33,7 @@ REGISTER_NAMES = {
     "signature_date": "signature_date",  # H03
     "cls_state_includes_erbm": "cls_state_share_includes_erbm",  # H04
     "ft_state_excludes_fipe": "ft_state_share_excludes_fipe",  # H05
+    "straddling": "ft_expense_period_straddling",  # H41
 }
 
 #: Allowed values of the parameters that name a method or a reading.
@@ -45,6 +46,7 @@ CHOICES = {
     "ft_available_basis": ("montant_alloue", "verse"),
     "ft_state_share": ("moitie_cout", "cout_moins_cofinancements"),
     "time_basis_default": ("flux_annuel", "stock_31_12", "cumul_depuis_2024"),
+    "straddling": ("prorata", "exclue", "incluse"),
 }
 
 
@@ -88,6 +90,8 @@ class Parameters:
     cls_state_includes_erbm: bool
     #: H05: France Travail State money excludes the FIPE fund (action 2.4).
     ft_state_excludes_fipe: bool
+    #: H41: an expense whose period straddles the convention's: 'prorata', 'exclue' or 'incluse'.
+    straddling: str
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -116,7 +120,8 @@ def resolve_parameters(**overrides) -> Parameters:
     ``start_without_day``, ``declared_trajectory_overrides``, ``cls_available_basis``, ``exposure_basis``,
     ``end_of_contract_claim``, ``ft_available_basis``, ``ft_state_share``, ``near_band``, ``late_band``,
     ``attainment_cap``, ``time_basis_default``, ``twin_indicators`` (H17-H29); ``signature_date`` (H03),
-    ``cls_state_share_includes_erbm`` (H04), ``ft_state_share_excludes_fipe`` (H05).
+    ``cls_state_share_includes_erbm`` (H04), ``ft_state_share_excludes_fipe`` (H05),
+    ``ft_expense_period_straddling`` (H41).
     """
     fields = Parameters.__dataclass_fields__
     unknown = sorted(set(overrides) - set(fields))

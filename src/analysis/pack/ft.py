@@ -31,7 +31,6 @@ from analysis.pack.synthesis import (
     synthesis_frame,
 )
 from analysis.pack.tables import Amounts, indicator_matrix
-from analysis.workbooks.expenses import expense_eligibility
 
 FT_ASSUMPTIONS = ["H05", "H23", "H24", "H25", "H26", "H40", "H41"]
 SHEETS = {"synthesis": "Synthèse", "statement": "État des dépenses", "eligibility": "Éligibilité ligne à ligne",
@@ -154,13 +153,14 @@ def _money(frame: pd.DataFrame) -> tuple:
     return tuple(c for c in frame.columns if any(isinstance(v, Decimal) for v in frame[c]))
 
 
-def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame, straddling: str | None = None) -> Pack:
-    """The France Travail final report for 2024 (see the module docstring)."""
+def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack:
+    """The France Travail final report for 2024 (see the module docstring); each expense's eligibility is the
+    assessment's (:attr:`analysis.Assessment.expenses`)."""
     w = execution.workbooks
     if not ((w["convention"] == "ft") & (w["year"] == FT.start.year)).any():
         raise ValueError("aucun bilan d'exécution France Travail 2024 : le bilan final ne peut pas être établi")
     expenses = execution.expenses[(execution.expenses["convention"] == "ft") & (execution.expenses["year"] == FT.start.year)]
-    lines = expense_eligibility(expenses, straddling=straddling)
+    lines = assessment.expenses
     achievement = assessment.achievement[(assessment.achievement["convention"] == "ft")
                                          & (assessment.achievement["year"] == FT.start.year)]
     findings = open_findings(checks, "ft")

@@ -26,7 +26,6 @@ from analysis.pack.figures import plot_cls_execution, plot_ft_eligibility
 from analysis.pack.ft import ft_final_pack
 from analysis.reconciliation import reconcile
 from analysis.workbooks import Execution, WorkbookError, WorkbookProblem, load_execution
-from analysis.workbooks.expenses import expense_eligibility, ineligible_expenses
 
 
 @dataclass(frozen=True)
@@ -89,9 +88,7 @@ def load_inputs(paths=None, contract=None) -> Inputs:
 
 
 def _assess(inputs: Inputs, params: dict):
-    ineligible = ineligible_expenses(inputs.execution, straddling=params.pop("straddling", None))
-    assessment = assess(inputs.contract, inputs.execution, ineligible=ineligible, **params)
-    return assessment, reconcile(inputs.contract, inputs.execution)
+    return assess(inputs.contract, inputs.execution, **params), reconcile(inputs.contract, inputs.execution)
 
 
 def mid_term(execution=None, first: int = 2024, last: int = 2025, out=None, **params) -> Result:
@@ -125,16 +122,13 @@ def _save_all(figures: dict, folder: Path) -> list[Path]:
 def ft_final(execution=None, out=None, **params) -> Result:
     """The France Travail final report (2024) written under ``out`` (default ``data/processed``).
 
-    ``params`` go to :func:`analysis.assess` (``ft_state_share`` …), except ``straddling`` (H41).
+    ``params`` go to :func:`analysis.assess` (``ft_state_share``, ``straddling`` …).
     """
     inputs = load_inputs(execution)
-    straddling = params.get("straddling")
     assessment, checks = _assess(inputs, dict(params))
-    pack = ft_final_pack(inputs.contract, inputs.execution, assessment, checks, straddling)
+    pack = ft_final_pack(inputs.contract, inputs.execution, assessment, checks)
     out = Path(out) if out is not None else PROCESSED_DIR
-    expenses = inputs.execution.expenses
-    lines = expense_eligibility(expenses[expenses["convention"] == "ft"], straddling=straddling)
-    figures = {"ft_eligibilite_des_depenses_2024": plot_ft_eligibility(lines, pack.fictitious),
+    figures = {"ft_eligibilite_des_depenses_2024": plot_ft_eligibility(assessment.expenses, pack.fictitious),
                "ft_solde_2024": plot_settlement(assessment)}
     files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
     return Result(pack, assessment, inputs, files, dict(zip(("eligibility", "settlement"), figures.values())))

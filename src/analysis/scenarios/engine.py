@@ -35,6 +35,7 @@ from analysis.assessment import Assessment, resolve_parameters
 from analysis.assessment.achievement import achievement_frame, status
 from analysis.assessment.cofinancing import cofinancing_frame
 from analysis.assessment.consumption import CONSUMPTION_COLUMNS, classify, consumption_frame, exposure
+from analysis.assessment.eligibility import ineligible_of, statement_eligibility
 from analysis.assessment.expected import expected_rates
 from analysis.assessment.ledger import (
     LEDGER_COLUMNS,
@@ -339,7 +340,9 @@ class ScenarioRunner:
         self.fictitious = bool(execution.workbooks["fictitious"].any())
         # France Travail's settlement and co-financing read only its 2024 rows, which only an executed
         # override of a France Travail action changes: kept for the scenarios that leave them alone.
-        self.settlement = settlement_frame(self.contract, self.ledger, base)
+        self.expenses = statement_eligibility(execution, base.straddling)
+        self.ineligible = ineligible_of(self.expenses)
+        self.settlement = settlement_frame(self.contract, self.ledger, base, ineligible=self.ineligible)
         self.cofinancing = cofinancing_frame(self.contract, self.ledger, base)
         led = self.ledger
         self.rows = set(zip(led["convention"], led["action"], led["year"].astype(int)))
@@ -441,10 +444,12 @@ class ScenarioRunner:
         ft_changed = any(o.convention == "ft" for o in scenario.executed)
         return ScenarioAssessment(
             consumption=consumption,
-            settlement=settlement_frame(self.contract, ledger, params) if ft_changed else self.settlement.copy(),
+            settlement=(settlement_frame(self.contract, ledger, params, ineligible=self.ineligible) if ft_changed
+                        else self.settlement.copy()),
             end_of_contract=end_of_contract_frame(consumption, credits, self.axis_of),
             cofinancing=cofinancing_frame(self.contract, ledger, params) if ft_changed else self.cofinancing.copy(),
             achievement=self.achievement_for(params),
+            expenses=self.expenses.copy(),
             parameters={**params.as_dict(), **self.facts},
             fictitious=self.fictitious,
             scenario=scenario,

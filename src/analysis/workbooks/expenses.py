@@ -1,29 +1,20 @@
 """The France Travail expense statement (« État des dépenses », annexe 3 of the convention, l. 9766-9951):
-its lines checked on reading, its frame, and the eligibility of each line.
+its lines checked on reading, and its frame.
 
 The printed model lists, per volet and type of expense, the nature of each expense, its unit, number of
 units, unit cost, date or period, object and amount. The template adds the fiche action each expense
-belongs to (the model lacks it) and its category against art. 4.2 (l. 5901-5927), so that eligibility can
-be checked line by line:
-
-- **category**: overheads, mission costs, outsourced evaluation, training or project management, and
-  investment other than IT developments are not eligible to State funding (reason 'art_4_2');
-- **dates**: only spending within the convention's year (1/1-31/12/2024, l. 5765-5769) is eligible; an
-  expense whose period runs past the year is eligible for the share of its days inside it (H41), an
-  expense dated outside entirely is not (reason 'hors_periode').
-
-:func:`ineligible_expenses` gives the frame that :func:`analysis.assess` takes as ``ineligible``.
+belongs to (the model lacks it) and its category against art. 4.2 (l. 5901-5927). Whether each line is
+eligible to State funding is a rule of the convention, applied by the assessment
+(:mod:`analysis.assessment.eligibility`), not by the reader.
 """
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 import pandas as pd
 
-from analysis.assumptions import default
-from analysis.domain import EXPENSE_CATEGORIES, FT, FT_EXPENSE_TYPES
+from analysis.domain import EXPENSE_CATEGORIES, FT_EXPENSE_TYPES
 from analysis.formatting import format_eur
 from analysis.money import CENT, ZERO, cents
 from analysis.workbooks.errors import ProblemLog, WorkbookProblem
@@ -33,11 +24,6 @@ from analysis.workbooks.layout import SHEET_EXPENSES, SHEET_FINANCE, Sheet
 EXPENSE_COLUMNS = [
     "convention", "year", "line", "volet", "expense_type", "action", "nature", "category", "unit", "units", "unit_cost",
     "start", "end", "purpose", "amount_eur", "source",
-]
-#: Columns of :func:`expense_eligibility`.
-ELIGIBILITY_COLUMNS = [
-    *EXPENSE_COLUMNS[:-1], "category_eligible", "days", "days_in_period", "eligible_eur", "ineligible_eur", "reason",
-    "eligibility", "source",
 ]
 #: Inputs a started line must hold.
 REQUIRED = ("expense_type", "action", "nature", "category", "start", "amount")
@@ -135,65 +121,3 @@ def expense_frame(records: list[dict]) -> pd.DataFrame:
     frame = pd.DataFrame(records, columns=EXPENSE_COLUMNS)
     return frame.astype({"line": "Int64", "year": "Int64", "units": "Float64", "unit_cost": object, "amount_eur": object,
                          "start": object, "end": object})
-
-
-# --------------------------------------------------------------------------------------------------
-# Eligibility, line by line
-# --------------------------------------------------------------------------------------------------
-
-
-def _days_inside(start: datetime.date, end, first: datetime.date, last: datetime.date) -> tuple[int, int]:
-    """(days of the expense, days of it between ``first`` and ``last``); a single date counts one day."""
-    end = end or start
-    days = (end - start).days + 1
-    inside = (min(end, last) - max(start, first)).days + 1
-    return days, max(inside, 0)
-
-
-def _line_eligibility(category, amount: Decimal, days: int, inside: int, straddling: str) -> tuple:
-    """(eligible, ineligible, reason) of one line (H41 for a period straddling the year)."""
-    if not EXPENSE_CATEGORIES[category][0]:
-        return ZERO, amount, "art_4_2"
-    if inside == days:
-        return amount, ZERO, None
-    if inside == 0 or straddling == "exclue":
-        return ZERO, amount, "hors_periode"
-    if straddling == "incluse":
-        return amount, ZERO, None
-    eligible = cents(amount * inside / days)
-    return eligible, amount - eligible, "hors_periode"
-
-
-def expense_eligibility(expenses: pd.DataFrame, first: datetime.date = FT.start, last: datetime.date = FT.end,
-                        straddling: str | None = None) -> pd.DataFrame:
-    """Each line of the statement with its eligible and ineligible amounts and the reason (:data:`ELIGIBILITY_COLUMNS`).
-
-    Art. 4.2 categories first (the whole line), then the dates against ``first``-``last`` (the convention's
-    year); ``straddling`` (H41, default 'prorata'): a period running past the year is eligible for its days
-    inside ('prorata'), not at all ('exclue') or in full ('incluse').
-    """
-    straddling = straddling or default("ft_expense_period_straddling")
-    if straddling not in ("prorata", "exclue", "incluse"):
-        raise ValueError(f"lecture d'une période à cheval « {straddling} » inconnue (prorata, exclue ou incluse)")
-    rows = []
-    for record in expenses.to_dict("records"):
-        days, inside = _days_inside(record["start"], None if pd.isna(record["end"]) else record["end"], first, last)
-        eligible, ineligible, reason = _line_eligibility(record["category"], record["amount_eur"], days, inside, straddling)
-        status = "eligible" if ineligible == 0 else "non_eligible" if eligible == 0 else "partiel"
-        rows.append({**record, "category_eligible": EXPENSE_CATEGORIES[record["category"]][0], "days": days,
-                     "days_in_period": inside, "eligible_eur": eligible, "ineligible_eur": ineligible, "reason": reason,
-                     "eligibility": status})
-    frame = pd.DataFrame(rows, columns=ELIGIBILITY_COLUMNS)
-    return frame.astype({c: object for c in ("unit_cost", "amount_eur", "eligible_eur", "ineligible_eur", "start", "end")})
-
-
-def ineligible_expenses(execution, straddling: str | None = None) -> pd.DataFrame:
-    """The France Travail 2024 spending not eligible to State funding (action, amount_eur, reason), one row
-    per line and reason: what :func:`analysis.assess` takes as ``ineligible``."""
-    expenses = execution.expenses
-    expenses = expenses[(expenses["convention"] == "ft") & (expenses["year"] == FT.start.year)]
-    lines = expense_eligibility(expenses, straddling=straddling)
-    lines = lines[lines["ineligible_eur"] > 0]
-    frame = pd.DataFrame({"action": lines["action"].tolist(), "amount_eur": lines["ineligible_eur"].tolist(),
-                          "reason": lines["reason"].tolist()}, columns=["action", "amount_eur", "reason"])
-    return frame.astype({"amount_eur": object})

@@ -52,7 +52,7 @@ class Execution:
     expenses : France Travail « État des dépenses », one row per filled line (see
         :data:`~analysis.workbooks.expenses.EXPENSE_COLUMNS`: volet, type and category codes, fiche action,
         nature, unit, units, unit cost, start and end dates, object, ``amount_eur`` as Decimal, source);
-        :func:`~analysis.workbooks.expenses.ineligible_expenses` checks each line's eligibility.
+        :func:`analysis.assess` checks each line's eligibility (:mod:`analysis.assessment.eligibility`).
     """
 
     budget: pd.DataFrame
