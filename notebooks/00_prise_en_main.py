@@ -24,7 +24,6 @@
 # cités par leur identifiant (H01…) du registre des hypothèses (`src/analysis/assumptions.toml`).
 
 # %%
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
 
@@ -32,11 +31,21 @@ import analysis
 from analysis import charts, domain, summaries
 from analysis import display as affichage
 
+affichage.for_readers()
 pd.set_option("display.max_colwidth", 80)
+
+# %% tags=["parameters"]
+# Paramètres (modifiables, ou injectés par `python -m analysis report`) :
+execution = None  # dossiers ou classeurs de bilans ; None = exemple fictif embarqué (data/examples)
+sortie = None  # dossier de sortie (figures) ; None = data/processed
+
+# %%
 contrat = analysis.load_contract()
+bilans = analysis.load_executions(contrat, execution)
 actions = contrat.actions.assign(convention=contrat.actions["convention"].astype(str))
 actions_cls, actions_ft = (actions[actions["convention"] == c] for c in ("cls", "ft"))
 volets = actions_ft.drop_duplicates("axis")
+Markdown(affichage.inputs_note(bilans, execution))
 
 # %%
 Markdown(
@@ -99,8 +108,8 @@ affichage.budget(budget_cls)
 # tableau est vide).
 
 # %%
-charts.plot_budget_by_axis_year(budget_cls, "CLS : budget prévu par axe et par année (fiches action)")
-plt.show()
+charts.show(charts.plot_budget_by_axis_year(budget_cls, "CLS : budget prévu par axe et par année (fiches action)"),
+            "cls_budget_prevu_par_axe_et_annee", sortie)
 
 # %%
 affichage.budget(summaries.budget_by_axis_year(contrat, "ft"))
@@ -131,3 +140,12 @@ affichage.indicator_targets(summaries.indicator_targets(contrat, "1.1"))
 # %%
 colonnes = ["convention", "action", "year", "funder", "phase", "table", "row_type", "amount_eur", "source_line"]
 affichage.table(contrat.budget.head(), colonnes)
+
+# %% [markdown]
+# ## Les bilans d'exécution lus
+#
+# Les notebooks suivants confrontent le contrat aux bilans d'exécution remplis par le Département (un classeur par
+# convention et par exercice, relu strictement par `analysis.load_executions`). Les bilans lus pour ce rapport :
+
+# %%
+affichage.table(bilans.workbooks[["file", "convention", "year", "fictitious"]])

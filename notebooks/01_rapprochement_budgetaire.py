@@ -35,19 +35,34 @@
 # | Bilans d'exécution | chiffres d'un bilan d'exécution, dont les indicateurs jumeaux (notebooks 02 et 03) |
 
 # %%
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
 
 import analysis
-from analysis import assumptions, charts
+from analysis import assumptions, charts, domain
 from analysis import display as affichage
 from analysis.reconciliation import findings
 
+affichage.for_readers()
 pd.set_option("display.max_colwidth", 200)
+
+# %% tags=["parameters"]
+# Paramètres (modifiables, ou injectés par `python -m analysis report`) :
+execution = None  # dossiers ou classeurs de bilans ; None = exemple fictif embarqué (data/examples)
+sortie = None  # dossier de sortie (classeur, figures) ; None = data/processed
+
+# %%
 contrat = analysis.load_contract()
-controles = analysis.reconcile(contrat)
+bilans = analysis.load_executions(contrat, execution)
+tous = analysis.reconcile(contrat, bilans)
+du_bilan = tous["family"].astype(str) == "execution"
+controles, controles_bilans = tous[~du_bilan], tous[du_bilan]
 statuts = controles["status"].astype(str).value_counts()
+Markdown(affichage.inputs_note(bilans, execution))
+
+# %% [markdown]
+# Les sections qui suivent portent sur le contrat seul (les chiffres imprimés dans la délibération) ; la dernière
+# section porte sur les bilans d'exécution lus.
 
 # %% [markdown]
 # ## Nombre de contrôles par famille et par statut
@@ -106,15 +121,35 @@ affichage.checks(ecarts, ["check_id", "source_expected", "source_computed"])
 # Part des contrôles concordants pour chaque action, dans chaque tableau où elle figure.
 
 # %%
-charts.plot_agreement(controles)
-plt.show()
+charts.show(charts.plot_agreement(controles), "rapprochement_concordance_par_action", sortie)
+
+# %% [markdown]
+# ## Les bilans d'exécution lus
+#
+# Le rapprochement vérifie aussi les chiffres des bilans (famille « Bilans d'exécution ») : crédits non consommés
+# = crédits disponibles − montant réalisé, total réalisé = somme des financeurs, report au plus égal aux crédits
+# non consommés, crédits versés comparés au contrat et aux avenants, indicateurs jumeaux (H29). Ces constats-là
+# sont à lever, ou à expliquer, par le Département.
+
+# %%
+statuts_bilans = controles_bilans["status"].astype(str).value_counts()
+Markdown(
+    f"Sur les bilans lus : **{affichage.count(len(controles_bilans))} contrôles**, "
+    f"{affichage.count(statuts_bilans.get('ok', 0))} concordants, {affichage.count(statuts_bilans.get('ecart', 0))} "
+    f"écarts et {affichage.count(statuts_bilans.get('non_verifiable', 0))} non vérifiables."
+)
+
+# %%
+affichage.checks(findings(controles_bilans), ["check_id", "status", "severity", "expected", "computed", "gap_eur",
+                                              "explication"])
 
 # %% [markdown]
 # ## Export pour le tableur
 #
-# Le classeur `data/processed/rapprochement.xlsx` reprend les écarts, tous les contrôles et la synthèse (en-têtes
-# et codes en français, montants au format €, ligne d'en-tête figée, filtres).
+# Le classeur `rapprochement.xlsx` du dossier de sortie reprend les écarts, tous les contrôles (ceux du contrat et
+# ceux des bilans) et la synthèse (en-têtes et codes en français, montants au format €, ligne d'en-tête figée,
+# filtres).
 
 # %%
-chemin = affichage.export_reconciliation(controles, "../data/processed/rapprochement.xlsx")
-print(f"Classeur écrit : {chemin.name}")
+chemin = affichage.export_reconciliation(tous, domain.output_dir(sortie) / "rapprochement.xlsx")
+Markdown(f"Classeur écrit : « {affichage.escape_markdown(chemin.name)} ».")

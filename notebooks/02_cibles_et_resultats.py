@@ -13,26 +13,19 @@
 # ---
 
 # %% [markdown]
-# # Cibles et résultats des indicateurs, 2024-2025 (EXEMPLE FICTIF)
-#
-# > **Attention : les résultats de ce notebook sont FICTIFS.** Aucun bilan d'exécution des deux contrats n'est
-# > public à ce jour. Les classeurs `execution_FICTIVE_*.xlsx` ont été générés par `analysis.example` (graine
-# > fixe) à travers le modèle de saisie, comme le ferait un analyste, pour montrer la démarche. Seules les
-# > situations de départ et les cibles viennent de la délibération ; chaque graphique le rappelle
-# > (« DONNÉES FICTIVES »).
+# # Cibles et résultats des indicateurs
 #
 # Chaque année, l'État et le Département se demandent si les actions atteignent leurs cibles. Ce notebook
 # confronte les résultats déclarés aux cibles pour **tous** les indicateurs des deux conventions : ceux des
 # actions, les indicateurs nationaux du CLS (annexe 10) et les indicateurs de pilotage de France Travail
 # (annexe 4). Le notebook `03_consommation_et_risques` traite de l'argent.
 #
-# Pour travailler sur de vrais chiffres : exporter un modèle (`analysis.export_template`), le remplir dans un
-# tableur, le relire avec `analysis.load_execution(chemin_du_dossier)`, puis relancer ce notebook.
+# Les bilans lus sont ceux donnés en paramètre (`make report EXECUTION=dossier/`), à défaut l'exemple fictif
+# embarqué ; la page le dit ci-dessous.
 
 # %%
 from datetime import date
 
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
 
@@ -40,12 +33,22 @@ import analysis
 from analysis import charts
 from analysis import display as affichage
 
+affichage.for_readers()
 pd.set_option("display.max_colwidth", 90)
+
+# %% tags=["parameters"]
+# Paramètres (modifiables, ou injectés par `python -m analysis report`) :
+execution = None  # dossiers ou classeurs de bilans ; None = exemple fictif embarqué (data/examples)
+sortie = None  # dossier de sortie (figures) ; None = data/processed
+premiere_annee = 2024  # période de lecture du CLS (bilan à mi-parcours : 2024-2025)
+derniere_annee = 2025
+
+# %%
 contrat = analysis.load_contract()
-execution = analysis.load_execution(contrat)
-evaluation = analysis.assess(contrat, execution)
+bilans = analysis.load_executions(contrat, execution)
+evaluation = analysis.assess(contrat, bilans)
 parametres = evaluation.parameters
-affichage.table(execution.workbooks[["file", "convention", "year", "fictitious"]])
+Markdown(affichage.inputs_note(bilans, execution))
 
 # %% [markdown]
 # ## Comment un indicateur est lu
@@ -86,11 +89,7 @@ Markdown(
 affichage.status_counts(evaluation)
 
 # %%
-Markdown(
-    affichage.achievement_summary(evaluation, "cls", 2024) + "\n\n"
-    + affichage.achievement_summary(evaluation, "cls", 2025) + "\n\n"
-    + affichage.achievement_summary(evaluation, "ft", 2024)
-)
+Markdown(affichage.achievement_summaries(evaluation))
 
 # %% [markdown]
 # ## Carte de l'atteinte des cibles
@@ -101,12 +100,10 @@ Markdown(
 # sont présentées séparément.
 
 # %%
-charts.plot_attainment_heatmap(evaluation, "cls")
-plt.show()
+charts.show(charts.plot_attainment_heatmap(evaluation, "cls"), "cls_atteinte_des_cibles", sortie)
 
 # %%
-charts.plot_attainment_heatmap(evaluation, "ft")
-plt.show()
+charts.show(charts.plot_attainment_heatmap(evaluation, "ft"), "ft_atteinte_des_cibles", sortie)
 
 # %% [markdown]
 # ## CLS : chaque indicateur, action par action
@@ -114,12 +111,12 @@ plt.show()
 # Une figure par action, puis une pour les indicateurs nationaux de l'annexe 10 (sans action). Dans chaque
 # panneau : le losange gris est la situation au 31 décembre 2023, les tirets bleus la cible de chaque année, les
 # points le résultat, coloré selon son statut. Une bande grise « non renseigné » marque une année de bilan sans
-# résultat : l'indicateur n'est pas à zéro, il manque. Sous chaque panneau : l'identifiant de l'indicateur et sa
-# base de temps (H28).
+# résultat : l'indicateur n'est pas à zéro, il manque. Sous chaque panneau : l'unité de l'indicateur et sa base de
+# temps (H28).
 
 # %%
-figures_cls = charts.plot_all_indicators(evaluation, "cls")
-plt.show()
+for numero, figure in enumerate(charts.plot_all_indicators(evaluation, "cls"), start=1):
+    charts.show(figure, f"cls_indicateurs_{numero:02d}", sortie)
 
 # %% [markdown]
 # ## France Travail : chaque indicateur
@@ -128,21 +125,22 @@ plt.show()
 # cible 2024 et le résultat du bilan final. Les indicateurs de pilotage de l'annexe 4 n'ont pas d'action.
 
 # %%
-figures_ft = charts.plot_all_indicators(evaluation, "ft")
-plt.show()
+for numero, figure in enumerate(charts.plot_all_indicators(evaluation, "ft"), start=1):
+    charts.show(figure, f"ft_indicateurs_{numero:02d}", sortie)
 
 # %% [markdown]
-# ## Le CLS à mi-parcours : 2024 et 2025 ensemble
+# ## Le CLS sur la période du rapport
 #
-# L'article 2.3 du CLS demande un rapport d'exécution à mi-parcours, du 1er janvier 2024 au 31 décembre 2025. Sur
-# cette période, chaque indicateur est lu selon sa base de temps (H28) : un flux additionne ses deux années, un
-# stock ou un cumul se lit en 2025 ; il faut les deux années renseignées pour qu'un flux ait un résultat.
+# L'article 2.3 du CLS demande un rapport d'exécution à mi-parcours, du 1er janvier 2024 au 31 décembre 2025 (la
+# période est un paramètre de la page). Sur la période, chaque indicateur est lu selon sa base de temps (H28) : un
+# flux additionne ses années, un stock ou un cumul se lit à la dernière année ; il faut toutes les années renseignées
+# pour qu'un flux ait un résultat.
 
 # %%
-mi_parcours = evaluation.achievement_over(2024, 2025)
+periode = evaluation.achievement_over(premiere_annee, derniere_annee)
 affichage.achievement(
-    mi_parcours[mi_parcours["convention"] == "cls"],
-    ["action", "indicator_id", "label", "time_basis", "baseline", "target", "result", "attainment", "achievement_status"],
+    periode[periode["convention"] == "cls"],
+    ["action", "label", "time_basis", "baseline", "target", "result", "attainment", "achievement_status"],
 )
 
 # %%

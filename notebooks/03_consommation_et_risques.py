@@ -13,13 +13,7 @@
 # ---
 
 # %% [markdown]
-# # Consommation des crédits et risques, 2024-2025 (EXEMPLE FICTIF)
-#
-# > **Attention : les chiffres d'exécution de ce notebook sont FICTIFS.** Aucun bilan d'exécution des deux
-# > contrats n'est public à ce jour. Les classeurs `execution_FICTIVE_*.xlsx` ont été générés par
-# > `analysis.example` (graine fixe) à travers le modèle de saisie, comme le ferait un analyste, pour montrer
-# > la démarche. Seuls les montants prévus, le plafond et l'avance France Travail viennent de la délibération ;
-# > chaque graphique le rappelle (« DONNÉES FICTIVES »).
+# # Consommation des crédits et risques
 #
 # L'argent est-il dépensé comme prévu ? Les deux contrats ne répondent pas à cette question avec les mêmes règles :
 #
@@ -36,25 +30,29 @@
 # deux. Les cibles et résultats des indicateurs sont dans le notebook `02_cibles_et_resultats`.
 
 # %%
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown
 
 import analysis
-from analysis import charts, domain
+from analysis import charts, domain, scenarios
 from analysis import display as affichage
-from analysis.consumption import state_consumption
-from analysis.scenarios import explorer
 
+affichage.for_readers()
 pd.set_option("display.max_colwidth", 90)
+
+# %% tags=["parameters"]
+# Paramètres (modifiables, ou injectés par `python -m analysis report`) :
+execution = None  # dossiers ou classeurs de bilans ; None = exemple fictif embarqué (data/examples)
+sortie = None  # dossier de sortie (figures) ; None = data/processed
+
+# %%
 contrat = analysis.load_contract()
-execution = analysis.load_execution(contrat)
-evaluation = analysis.assess(contrat, execution)
+bilans = analysis.load_executions(contrat, execution)
+evaluation = analysis.assess(contrat, bilans)
 parametres = evaluation.parameters
 consommation = evaluation.consumption
 cls = consommation[consommation["convention"] == "cls"]
-cls_par_action = cls.set_index(["action", "year"])
-affichage.table(execution.workbooks[["file", "convention", "year", "fictitious"]])
+Markdown(affichage.inputs_note(bilans, execution))
 
 # %% [markdown]
 # ## Les chiffres d'exécution tiennent-ils ensemble ?
@@ -65,7 +63,7 @@ affichage.table(execution.workbooks[["file", "convention", "year", "fictitious"]
 # (H29, voir le notebook 02).
 
 # %%
-affichage.check_counts(analysis.reconcile(contrat, execution))
+affichage.check_counts(analysis.reconcile(contrat, bilans))
 
 # %% [markdown]
 # ## CLS : les crédits de l'année et la trajectoire attendue
@@ -83,24 +81,7 @@ affichage.check_counts(analysis.reconcile(contrat, execution))
 # ligne l'indique (H19) : c'est à l'État de juger si cette trajectoire était bien « prévue ».
 
 # %%
-exemple_report = cls_par_action.loc[("3.1", 2025)]
-exemple_avenant = cls_par_action.loc[("3.3", 2025)]
-exemple_dates = cls_par_action.loc[("1.4", 2024)]
-Markdown(
-    f"- Action 3.1 en 2025 : {affichage.eur(exemple_report['paid_state'])} versés et "
-    f"{affichage.eur(exemple_report['carried_in_state'])} reportés de 2024, soit "
-    f"{affichage.eur(exemple_report['available_state'])} disponibles ; le Département en réalise "
-    f"{affichage.eur(exemple_report['executed_state'])}, soit {affichage.percent(exemple_report['rate'])} des crédits "
-    f"disponibles ; il déclare une trajectoire de {affichage.percent(exemple_report['expected_rate'], 0)} "
-    f"(« {domain.label('expected_rate_source', exemple_report['expected_rate_source'])} »).\n"
-    f"- Action 3.3 en 2025 : le contrat prévoyait {affichage.eur(exemple_avenant['planned_contract'])}, l'avenant "
-    f"notifie {affichage.eur(exemple_avenant['notified_state'])} ; avec le report de "
-    f"{affichage.eur(exemple_avenant['carried_in_state'])}, {affichage.eur(exemple_avenant['available_state'])} sont "
-    "disponibles.\n"
-    f"- Action 1.4 en 2024 : la fiche fait démarrer des sous-actions en cours d'année ; le taux attendu est "
-    f"{affichage.percent(exemple_dates['expected_rate'])} "
-    f"(« {domain.label('expected_rate_source', exemple_dates['expected_rate_source'])} »)."
-)
+Markdown(affichage.credit_examples(consommation))
 
 # %% [markdown]
 # ## CLS : cinq constats possibles
@@ -139,11 +120,10 @@ Markdown(
 affichage.assessment_consumption(cls)
 
 # %%
-charts.plot_consumption(evaluation, "cls")
-plt.show()
+charts.show(charts.plot_consumption(evaluation, "cls"), "cls_consommation_des_credits", sortie)
 
 # %% [markdown]
-# Les constats de l'exemple, action par action (entre parenthèses : l'année, et le montant exposé ou à apprécier) :
+# Les constats des bilans lus, action par action (entre parenthèses : l'année, et le montant exposé ou à apprécier) :
 
 # %%
 Markdown(affichage.flag_summary(consommation))
@@ -165,12 +145,8 @@ affichage.exposure_by_year(consommation)
 # contrat », « Part État prévue », « Report reçu »).
 
 # %%
-charts.plot_waterfall(evaluation, 2024)
-plt.show()
-
-# %%
-charts.plot_waterfall(evaluation, 2025)
-plt.show()
+for annee in sorted(set(cls["year"])):
+    charts.show(charts.plot_waterfall(evaluation, annee), f"cls_cascade_des_credits_{annee}", sortie)
 
 # %% [markdown]
 # ## CLS : la part du Département dans ce qui a été dépensé
@@ -184,15 +160,14 @@ plt.show()
 minimum = parametres["cls_departement_min_share"]
 sous_minimum = cls[cls["departement_share"] < float(minimum)]
 Markdown(
-    f"Dans l'exemple, {affichage.count(len(sous_minimum))} actions-années sur "
+    f"Dans les bilans lus, {affichage.count(len(sous_minimum))} actions-années sur "
     f"{affichage.count(cls['departement_share'].notna().sum())} renseignées ont une part du Département inférieure à "
     f"{affichage.percent(minimum, 0)} du réalisé (la plus basse : "
     f"{affichage.percent(cls['departement_share'].min(), 1)})."
 )
 
 # %%
-charts.plot_departement_share(evaluation)
-plt.show()
+charts.show(charts.plot_departement_share(evaluation), "cls_part_du_departement", sortie)
 
 # %% [markdown]
 # ## CLS : la position à la fin du contrat
@@ -224,8 +199,7 @@ Markdown(
 # le bilan final règle l'année.
 
 # %%
-charts.plot_consumption(evaluation, "ft")
-plt.show()
+charts.show(charts.plot_consumption(evaluation, "ft"), "ft_consommation_des_credits", sortie)
 
 # %%
 reglement = evaluation.settlement
@@ -268,8 +242,7 @@ Markdown(
 )
 
 # %%
-charts.plot_settlement(evaluation)
-plt.show()
+charts.show(charts.plot_settlement(evaluation), "ft_solde", sortie)
 
 # %% [markdown]
 # ## France Travail : le cofinancement du volet 2
@@ -285,17 +258,23 @@ affichage.cofinancing(evaluation.cofinancing)
 Markdown(affichage.cofinancing_summary(evaluation.cofinancing))
 
 # %%
-charts.plot_ft_cofinancing(evaluation)
-plt.show()
+charts.show(charts.plot_ft_cofinancing(evaluation), "ft_cofinancement_du_volet_2", sortie)
 
 # %% [markdown]
-# ## Explorer un seuil de réduction (règle simplifiée)
+# ## CLS : et si le seuil de sous-consommation manifeste était autre ?
 #
-# Ce panneau reprend l'explorateur des versions précédentes ; un prochain notebook reliera les scénarios à
-# l'évaluation ci-dessus. Il applique une règle plus simple, sur le CLS seulement (France Travail n'a pas de
-# réduction en n+1) : un seuil unique de consommation des crédits versés de l'année, sans report ni trajectoire
-# (H01, H10), la part réduite étant une part des crédits non consommés (H02) et toute justification écartant le
-# risque (H14). Dans JupyterLab, les curseurs recalculent le tableau ; ils partent des valeurs du registre.
+# Le seuil de sous-consommation manifeste (H15) n'est pas dans la convention : c'est le choix d'analyse qui pèse
+# le plus sur les montants en jeu. Le tableau et le graphique recalculent l'évaluation pour d'autres seuils, par le
+# moteur de scénarios (les mêmes règles que ci-dessus ; seul le seuil change). La marge de tolérance (H16) ne
+# change aucun montant : elle sépare seulement « conforme » et « à surveiller ». Le notebook 04 explore les autres
+# hypothèses.
 
 # %%
-explorer(state_consumption(contrat, execution).query("convention == 'cls'"))
+tolerance = parametres["tolerance"]
+seuils = [s / 100 for s in range(40, round((1 - tolerance) * 100) + 1, 5)]
+sensibilite = scenarios.threshold_sensitivity(scenarios.ScenarioRunner(contrat, bilans), seuils)
+affichage.threshold_sensitivity(sensibilite, parametres["threshold"])
+
+# %%
+charts.show(charts.plot_threshold_sensitivity(sensibilite, parametres["threshold"], evaluation.fictitious),
+            "cls_sensibilite_au_seuil", sortie)

@@ -13,11 +13,7 @@
 # ---
 
 # %% [markdown]
-# # Scénarios : et si… ? (EXEMPLE FICTIF)
-#
-# > **Attention : les chiffres d'exécution de ce notebook sont FICTIFS.** Aucun bilan d'exécution des deux
-# > contrats n'est public. Les classeurs `execution_FICTIVE_*.xlsx` ont été générés par `analysis.example` pour
-# > montrer la démarche ; seuls les montants prévus, les cibles et les règles viennent de la délibération.
+# # Scénarios : et si… ?
 #
 # Pour préparer une réunion avec la préfecture, ce notebook répond aux questions « et si » : et si l'action 3.1
 # ne dépensait que 60 % cette année ? et si l'État jugeait non opérante la justification de l'action 3.3 ? et si
@@ -25,7 +21,7 @@
 # serait exposé en 2027 ?
 #
 # Un **scénario** est une liste de modifications des bilans chargés, rien de plus : il s'enregistre dans un petit
-# fichier JSON (`data/processed/scenarios/`) et se recharge. Il est évalué par les **mêmes règles** que
+# fichier JSON (dossier `scenarios/` du dossier de sortie) et se recharge. Il est évalué par les **mêmes règles** que
 # `analysis.assess` (notebook 03) : le scénario de base donne exactement les mêmes résultats. Les montants
 # « exposés » sont des expositions sur lesquelles l'État peut agir, jamais des sommes dues.
 #
@@ -36,13 +32,22 @@
 from IPython.display import Markdown, display
 
 import analysis
+from analysis import charts, domain, scenarios
 from analysis import display as affichage
-from analysis import domain, scenarios
 from analysis.scenarios import ui
 
+affichage.for_readers()
+
+# %% tags=["parameters"]
+# Paramètres (modifiables, ou injectés par `python -m analysis report`) :
+execution = None  # dossiers ou classeurs de bilans ; None = exemple fictif embarqué (data/examples)
+sortie = None  # dossier de sortie (scénarios, classeur, figures) ; None = data/processed
+
+# %%
 contrat = analysis.load_contract()
-execution = analysis.load_execution(contrat)
-affichage.table(execution.workbooks[["file", "convention", "year", "fictitious"]])
+bilans = analysis.load_executions(contrat, execution)
+dossier = domain.output_dir(sortie)
+Markdown(affichage.inputs_note(bilans, execution))
 
 # %% [markdown]
 # ## Le panneau de scénarios
@@ -60,33 +65,26 @@ affichage.table(execution.workbooks[["file", "convention", "year", "fictitious"]
 # - **projection 2026-2027** (H36-H38), **part réduite en n+1** (H02) et **seuil de matérialité** (H35) ;
 # - **enregistrer / charger** un scénario nommé, ou **revenir à la base**.
 #
-# Le panneau travaille sur l'exemple fictif, ou sur les bilans d'un dossier avec `make app EXECUTION=dossier`
-# (le scénario commenté plus bas reste sur l'exemple fictif).
+# Le panneau travaille sur les bilans lus par cette page ; ses scénarios nommés s'enregistrent dans le dossier
+# `scenarios/` du dossier de sortie.
 
 # %%
-panneau = ui.panel(contrat)
+panneau = ui.panel(contrat, bilans, directory=dossier / "scenarios")
 display(panneau)
 
 # %% [markdown]
 # ## Un scénario commenté
 #
-# Le même calcul sans le panneau : un scénario s'écrit comme une donnée. Ici, l'action 3.1 ne consomme que 60 %
-# de ses crédits disponibles en 2025, l'État juge non opérante la justification de l'action 3.3 pour 2024,
-# l'avenant 2026 réduit l'axe 3 de 10 %, 2026 et 2027 suivent le rythme de la dernière année connue, et l'État
-# réduit la moitié du montant exposé (au lieu de la totalité, H02).
+# Le même calcul sans le panneau : un scénario s'écrit comme une donnée. Celui-ci est tiré des bilans lus : la
+# dernière année lue, l'action qui dispose des plus gros crédits de l'État n'en consomme que 60 % ; l'État juge non
+# opérante la première justification qu'il a à apprécier ; l'avenant suivant réduit l'axe de cette action de 10 % ;
+# les années suivantes suivent le rythme de la dernière année connue ; l'État réduit la moitié du montant exposé
+# (au lieu de la totalité, H02). Le détail du scénario :
 
 # %%
-moteur = scenarios.ScenarioRunner(contrat, execution)
+moteur = scenarios.ScenarioRunner(contrat, bilans)
 base = moteur.run()
-scenario = scenarios.Scenario(
-    name="Axe 3 réduit, 2026-2027 au rythme actuel",
-    description="Exemple du notebook 04 (chiffres fictifs).",
-    executed=(scenarios.ExecutedOverride("cls", "3.1", 2025, rate=0.6),),
-    decisions=(scenarios.Decision("3.3", 2024, "rejetee"),),
-    avenants=(scenarios.AvenantChange(2026, axis="3", percent=-0.10),),
-    projection=True,
-    reduction_share=0.5,
-)
+scenario, scenario_ft = scenarios.illustrative_scenarios(moteur)
 resultat = moteur.run(scenario)
 comparaison = scenarios.compare(base, resultat)
 affichage.scenario_description(comparaison)
@@ -114,19 +112,17 @@ affichage.scenario_exposure(comparaison)
 affichage.scenario_flags(comparaison)
 
 # %%
-ui.chart_image(resultat, base, "cls", 2027)
+derniere = max(int(a) for a in resultat.consumption.loc[resultat.consumption["convention"] == "cls", "year"])
+charts.show(charts.plot_scenario_consumption(resultat, base, "cls", derniere), "scenario_cls_consommation", sortie)
 
 # %% [markdown]
 # ## France Travail : le solde du bilan final
 #
 # La convention France Travail n'a pas de réduction en n+1 : la sous-consommation se règle par le solde (ou le
-# trop-perçu) du bilan final. Et si l'action 2.3 avait dépensé 90 % de son montant alloué ?
+# trop-perçu) du bilan final. Et si l'action qui dispose des plus gros crédits avait dépensé 90 % de son montant
+# alloué ?
 
 # %%
-scenario_ft = scenarios.Scenario(
-    name="France Travail : action 2.3 à 90 %",
-    executed=(scenarios.ExecutedOverride("ft", "2.3", 2024, rate=0.9),),
-)
 comparaison_ft = scenarios.compare(base, moteur.run(scenario_ft))
 affichage.scenario_settlement(comparaison_ft)
 
@@ -137,20 +133,18 @@ Markdown(affichage.scenario_summary(comparaison_ft))
 # ## Enregistrer, recharger, exporter
 #
 # Un scénario enregistré se recharge tel quel (dans le panneau : liste « Scénarios », bouton « Charger »). La
-# comparaison s'exporte en classeur Excel (montants en nombres, en-têtes en français).
+# comparaison s'exporte en classeur Excel (montants en nombres, en-têtes en français), dans le dossier de sortie.
 
 # %%
 # enregistré à part, pour que la liste « Scénarios » du panneau reste la même d'une exécution à l'autre
-chemin = scenarios.save(scenario, directory=domain.PROCESSED_DIR / "scenarios" / "exemple_du_notebook", contract=contrat)
-chemin.relative_to(domain.ROOT).as_posix()
-
-# %%
+chemin = scenarios.save(scenario, directory=dossier / "scenarios" / "exemple_du_notebook", contract=contrat)
 relu = scenarios.load(chemin, contrat)
-Markdown(f"Scénario relu à l'identique : **{affichage.yes_no(relu == scenario)}**.")
+Markdown(f"Scénario enregistré (« {affichage.escape_markdown(chemin.name)} ») et relu à l'identique : "
+         f"**{affichage.yes_no(relu == scenario)}**.")
 
 # %%
-classeur = comparaison.to_xlsx(domain.PROCESSED_DIR / "comparaison_scenario.xlsx")
-classeur.relative_to(domain.ROOT).as_posix()
+classeur = affichage.export_scenario_comparison(comparaison, dossier / "comparaison_scenario.xlsx")
+Markdown(f"Classeur écrit : « {affichage.escape_markdown(classeur.name)} ».")
 
 # %% [markdown]
 # ## Les hypothèses du registre sur lesquelles reposent les scénarios

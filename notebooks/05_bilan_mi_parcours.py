@@ -15,11 +15,6 @@
 # %% [markdown]
 # # Rapport d'exécution du Contrat local des solidarités, 2024-2025 (bilan à mi-parcours)
 #
-# > **Attention : sur l'exemple embarqué, les chiffres d'exécution sont FICTIFS.** Aucun bilan d'exécution du
-# > contrat n'est public à ce jour : les classeurs `execution_FICTIVE_*.xlsx` ont été générés par
-# > `analysis.example` pour montrer la démarche. Pour produire le bilan sur de vrais chiffres :
-# > `make report EXECUTION=dossier/ OUT=sortie/` (voir le README).
-#
 # L'article 2.3 du CLS (lignes 364-388 de la délibération) charge le Département d'un rapport d'exécution couvrant
 # le 1er janvier 2024 au 31 décembre 2025. Il décrit, pour chaque action, les résultats obtenus et le niveau
 # d'atteinte des objectifs (et, dans la mesure du possible, l'impact social), contient un bilan financier, et
@@ -35,10 +30,12 @@
 import pandas as pd
 from IPython.display import Markdown, display
 
+from analysis import display as affichage
 from analysis.pack import run
 from analysis.pack.base import for_reading
 from analysis.pack.cls import SHEETS
 
+affichage.for_readers()
 pd.set_option("display.max_colwidth", None)  # tableaux et constats lus en entier
 pd.set_option("display.max_rows", None)
 
@@ -53,7 +50,7 @@ sortie = None  # dossier de sortie ; None = data/processed
 
 # %%
 bilan = run.mid_term(execution, premiere_annee, derniere_annee, sortie, threshold=seuil, tolerance=tolerance)
-Markdown(run.inputs_note(bilan) + "\n\n" + run.files_note(bilan))
+Markdown(run.inputs_note(bilan))
 
 # %% [markdown]
 # ## Bilan global

@@ -15,11 +15,6 @@
 # %% [markdown]
 # # Bilan final de la convention France Travail 2024
 #
-# > **Attention : sur l'exemple embarqué, les chiffres d'exécution sont FICTIFS.** Aucun bilan d'exécution de la
-# > convention n'est public à ce jour : le classeur `execution_FICTIVE_ft_2024.xlsx`, état des dépenses compris, a
-# > été généré par `analysis.example` pour montrer la démarche. Pour produire le bilan sur de vrais chiffres :
-# > `make report EXECUTION=dossier/ OUT=sortie/` (voir le README).
-#
 # La convention France Travail couvre la seule année 2024 (lignes 5765-5769). Le Département produit un bilan final
 # au plus tard trois mois après sa fin, soit le **31 mars 2025** (article 3.2, lignes 5795-5806 ; le texte renvoie à
 # « l'article 3 », S29) : un bilan de mise en œuvre du plan d'actions et un bilan financier établi sur le modèle de
@@ -38,6 +33,7 @@ from analysis.pack import run
 from analysis.pack.base import for_reading
 from analysis.pack.ft import SHEETS
 
+affichage.for_readers()
 pd.set_option("display.max_colwidth", None)  # tableaux et constats lus en entier
 pd.set_option("display.max_rows", None)
 
@@ -50,7 +46,7 @@ sortie = None  # dossier de sortie ; None = data/processed
 
 # %%
 bilan = run.ft_final(execution, sortie, ft_state_share=part_etat, straddling=periode_a_cheval)
-Markdown(run.inputs_note(bilan) + "\n\n" + run.files_note(bilan))
+Markdown(run.inputs_note(bilan))
 
 # %% [markdown]
 # ## Synthèse et solde

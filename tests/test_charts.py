@@ -119,7 +119,7 @@ def test_one_panel_per_indicator(assessment, convention, action, expected):
     fig = build(charts.plot_indicators, assessment, convention, action)
     ids = indicators_of(assessment, convention, action)
     assert len(ids) == expected == len(fig.axes)
-    assert [ax.get_xlabel().split(" · ")[0] for ax in fig.axes] == ids
+    assert [ax.get_gid() for ax in fig.axes] == ids
 
 
 def test_every_indicator_of_a_convention_is_drawn_once(assessment):
@@ -127,7 +127,7 @@ def test_every_indicator_of_a_convention_is_drawn_once(assessment):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             figures = charts.plot_all_indicators(assessment, convention)
-        drawn = [ax.get_xlabel().split(" · ")[0] for fig in figures for ax in fig.axes]
+        drawn = [ax.get_gid() for fig in figures for ax in fig.axes]
         assert len(drawn) == len(set(drawn)) == total
         assert set(drawn) == set(assessment.achievement.loc[assessment.achievement["convention"] == convention, "indicator_id"])
 

@@ -34,6 +34,7 @@ _EXPORTS = {
     "WorkbookProblem": "analysis.workbooks",
     "WorkbookWarning": "analysis.workbooks",
     "load_execution": "analysis.workbooks",
+    "load_executions": "analysis.workbooks",
     "write_examples": "analysis.example",
     "write_tables": "analysis.xlsx",
 }

@@ -27,7 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import domain
-from analysis.formatting import format_date, format_eur, format_list, format_number, format_percent
+from analysis.formatting import escape_markdown, format_date, format_eur, format_list, format_number, format_percent
 from analysis.money import ZERO, is_missing
 
 # ------------------------------------------------------------------------------------------------
@@ -361,7 +361,8 @@ def indicator_targets(frame: pd.DataFrame) -> pd.DataFrame:
     keyed = frame.assign(_key=list(zip(measure, year)))
     order = sorted(set(keyed["_key"]), key=lambda k: (domain.MEASURES.index(k[0]), k[1]))
     names = {key: f"{domain.label('measure', key[0])} {key[1]}" for key in order}
-    return _wide(keyed, ["indicator_id", "label"], names, "value", number)
+    wide = _wide(keyed, ["indicator_id", "label"], names, "value", number)
+    return wide.drop(columns=[HEADERS["indicator_id"]])  # a reader knows an indicator by its label
 
 # ------------------------------------------------------------------------------------------------
 # Assessment (issue 9, :func:`analysis.assess`): consumption, France Travail settlement, CLS end of
@@ -587,7 +588,7 @@ def achievement_summary(assessment, convention: str, year: int) -> str:
     status = own["status"]
     words = [f"{count((status == s).sum())} « {domain.label('achievement_status', s).lower()} »"
              for s in domain.ACHIEVEMENT_STATUSES[:-1]]
-    critical = list(own.loc[status == "critique", "indicator_id"])
+    critical = [f"« {escape_markdown(label)} »" for label in dict.fromkeys(own.loc[status == "critique", "label"])]
     no_result, no_target = own["result"].isna(), own["target"].isna()
     text = (f"{domain.label('convention', convention)} {year} : {count(len(own))} indicateurs, dont "
             f"{count((~no_result & ~no_target).sum())} avec un résultat et une cible : {list_text(words)}. ")
@@ -595,6 +596,12 @@ def achievement_summary(assessment, convention: str, year: int) -> str:
         text += f"Critiques : {list_text(critical)}. "
     return text + (f"Sans résultat dans le bilan : {count((no_result & ~no_target).sum())} ; sans cible imprimée : "
                    f"{count(no_target.sum())} (non renseignés, jamais comptés comme zéro).")
+
+
+def achievement_summaries(assessment) -> str:
+    """:func:`achievement_summary` of every convention and year assessed, one paragraph each."""
+    return "\n\n".join(achievement_summary(assessment, c, y) for c in domain.CONVENTION_CODES
+                       for y in reported_years(assessment, c))
 
 
 def _flag_item(row) -> str:
@@ -930,3 +937,107 @@ def scenario_summary(comparison, name: str | None = None) -> str:
         outcome = f"un solde à verser de {eur(balance)}" if balance > 0 else f"un trop-perçu à rembourser de {eur(refund)}"
         text += f" France Travail 2024 : {outcome} (base : solde de {eur(balance_base)})."
     return text
+
+
+# ---------------------------------------------------------------------------------------------
+# A page for readers: what it read, its tables without row numbers
+# ---------------------------------------------------------------------------------------------
+
+#: What a page built on the embedded example says first (it always says it).
+FICTITIOUS_WARNING = (
+    "> **Attention : les chiffres d'exécution de cette page sont FICTIFS.** Aucun bilan d'exécution des deux "
+    "contrats n'est public : les classeurs lus ont été générés par `analysis.example` pour montrer la démarche ; "
+    "seuls les montants prévus, les cibles et les règles viennent de la délibération. Pour produire cette page sur "
+    "de vrais bilans : `make report EXECUTION=dossier/ OUT=sortie/` (voir le README)."
+)
+
+
+def inputs_note(execution, paths=()) -> str:
+    """In French Markdown, what a page read: each workbook (its name as text, its convention and year), where
+    from (the example, or the folders and files given, by their last name), the warning of a fictitious
+    page, and the files that were not read. Every name is escaped: a file name is never markup."""
+    w = execution.workbooks
+    read = ", ".join(f"« {escape_markdown(f)} » ({domain.label('convention', c)} {int(y)})"
+                     for f, c, y in zip(w["file"], w["convention"], w["year"]))
+    paths = [Path(p) for p in ([paths] if isinstance(paths, (str, Path)) else (paths or ()))]
+    origin = ("l'exemple embarqué (data/examples)" if not paths
+              else list_text([f"« {escape_markdown(p.name or str(p))} »" for p in paths]))
+    lines = [FICTITIOUS_WARNING, ""] if bool(w["fictitious"].any()) else []
+    lines.append(f"Bilans d'exécution lus dans {origin} : {read}.")
+    notes = execution.warnings
+    skipped = [f"« {escape_markdown(f)} » : {escape_markdown(r)}"
+               for f, r, s in zip(notes["file"], notes["reason"], notes["sheet"]) if is_missing(s) or not str(s).strip()]
+    if skipped:
+        lines.append(f"\nFichiers non lus : {' ; '.join(skipped)}.")
+    return "\n".join(lines)
+
+
+def _reading_html(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, max_rows=pd.get_option("display.max_rows"), border=0, classes="dataframe")
+
+
+def _reading_text(frame: pd.DataFrame) -> str:
+    return frame.to_string(index=False, max_rows=pd.get_option("display.max_rows"))
+
+
+def for_readers(shell=None) -> None:
+    """Show every table of this notebook without pandas' row numbers (in the notebook and its HTML page),
+    text escaped as HTML: one call in a notebook's first cell. Outside IPython, nothing happens."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency of the notebooks
+            return
+        shell = get_ipython()
+    if shell is None:
+        return
+    formatters = shell.display_formatter.formatters
+    formatters["text/html"].for_type(pd.DataFrame, _reading_html)
+    formatters["text/plain"].for_type(pd.DataFrame, lambda frame, printer, cycle: printer.text(_reading_text(frame)))
+
+
+def threshold_sensitivity(frame: pd.DataFrame, register_threshold: float) -> pd.DataFrame:
+    """:func:`analysis.scenarios.threshold_sensitivity` for reading: one row per threshold (the register's
+    marked), the action-years per flag and the amounts exposed and to be assessed by the State."""
+    h15 = assumption_id("manifest_threshold")
+    threshold = [percent(t, 0) + (" (registre)" if abs(t - register_threshold) < 1e-9 else "") for t in frame["threshold"]]
+    out = pd.DataFrame({f"Seuil de sous-consommation manifeste ({h15})": threshold})
+    for flag in ("conforme", "a_surveiller", "justification_a_apprecier", "sous_consommation_manifeste"):
+        out[domain.label("assessment_flag", flag)] = [count(v) for v in frame[flag]]
+    out[HEADERS["amount_at_risk"]] = [eur(v) for v in frame["amount_at_risk"]]
+    out[HEADERS["amount_under_review"]] = [eur(v) for v in frame["amount_under_review"]]
+    return out
+
+
+def _first(frame: pd.DataFrame, mask) -> pd.Series | None:
+    hit = frame[mask]
+    return None if hit.empty else hit.iloc[0]
+
+
+def credit_examples(consumption: pd.DataFrame) -> str:
+    """Three CLS action-years of the assessment that show how the credits are read (Markdown list): one that
+    received a carry-over, one whose credits an avenant notified, one whose fiche starts during the year."""
+    cls = consumption[(consumption["convention"] == domain.CLS.code) & consumption["executed_state"].notna()]
+    lines = []
+    row = _first(cls, [not is_missing(v) and v > 0 for v in cls["carried_in_state"]])
+    if row is not None:
+        lines.append(
+            f"- Action {row['action']} en {identifier(row['year'])} : {eur(row['paid_state'])} versés et "
+            f"{eur(row['carried_in_state'])} reportés de l'année précédente, soit {eur(row['available_state'])} "
+            f"disponibles ; le Département en réalise {eur(row['executed_state'])}, soit {percent(row['rate'])} des "
+            f"crédits disponibles, contre un taux attendu de {percent(row['expected_rate'], 0)} "
+            f"(« {domain.label('expected_rate_source', row['expected_rate_source'])} »).")
+    row = _first(cls, cls["planned_state_source"] == "avenant")
+    if row is not None:
+        lines.append(
+            f"- Action {row['action']} en {identifier(row['year'])} : le contrat prévoyait "
+            f"{eur(row['planned_contract'])}, l'avenant notifie {eur(row['notified_state'])} ; avec le report de "
+            f"{eur(row['carried_in_state'] if not is_missing(row['carried_in_state']) else ZERO)}, "
+            f"{eur(row['available_state'])} sont disponibles.")
+    row = _first(cls, (cls["expected_rate"] < 1) & (cls["expected_rate_source"] == "dates_fiches"))
+    if row is not None:
+        lines.append(
+            f"- Action {row['action']} en {identifier(row['year'])} : la fiche fait démarrer des sous-actions en cours "
+            f"d'année ; le taux attendu est {percent(row['expected_rate'])} "
+            f"(« {domain.label('expected_rate_source', row['expected_rate_source'])} »).")
+    return "\n".join(lines) if lines else "Aucune action-année du CLS n'a de montant réalisé dans les bilans lus."

@@ -26,6 +26,8 @@ RAW_DIR = ROOT / "data" / "raw"
 EXAMPLES_DIR = ROOT / "data" / "examples"
 #: Everything the project generates (reports, figures, workbooks); git-ignored.
 PROCESSED_DIR = ROOT / "data" / "processed"
+#: Sub-folder of an output folder where every figure is saved (PNG and SVG).
+FIGURES_SUBDIR = "figures"
 #: The numbered notebooks.
 NOTEBOOKS_DIR = ROOT / "notebooks"
 #: The primary source, beside the repository when present.
@@ -475,3 +477,8 @@ LABELS.update({
     "expense_category": EXPENSE_CATEGORY_LABELS,
     "eligibility": ELIGIBILITY_STATUS_LABELS,
 })
+
+
+def output_dir(folder=None) -> Path:
+    """The output folder of a run: ``folder`` when given (``--out``), else ``data/processed``."""
+    return Path(folder) if folder else PROCESSED_DIR

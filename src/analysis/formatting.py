@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 #: Thousands separator: a no-break space, as French typography and LibreOffice's fr-FR locale use.
@@ -46,3 +48,19 @@ def format_list(items) -> str:
     """Items joined the French way: ``[1, 3, 4]`` -> ``'1, 3 et 4'``."""
     items = [str(i) for i in items]
     return " et ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+#: CommonMark punctuation that would be read as Markdown (emphasis, code, links, headings, tables, lists).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+#: Characters no reader should receive raw: C0 and C1 controls, bidirectional overrides and isolates.
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_markdown(text) -> str:
+    """Any text from an input (a file name, a cell, a justification, a title) made safe to put in Markdown or
+    HTML: shown as the same characters, never read as markup (no emphasis, link, HTML tag nor script), its
+    invisible characters written as their code (``\\u202e``). Empty for a missing value."""
+    if text is None or text != text:
+        return ""
+    visible = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
+    return html.escape(_MARKDOWN.sub(r"\\\1", visible), quote=True)

@@ -7,13 +7,13 @@ EXECUTION=... OUT=...``; also ``python -m analysis.report``):
   with the reader's French error and exit code 2, never a traceback;
 - each notebook's ``parameters`` cell (tagged as papermill does) is followed by an injected cell
   (tagged ``injected-parameters``) that sets ``execution`` (the paths given) and ``sortie`` (the output
-  folder); a notebook without such a cell runs on the embedded example, and the run says so;
+  folder): every page reads the same workbooks and writes only under ``--out``;
 - progress per notebook (name, step, elapsed time), then a summary of every file written: the HTML of each
   notebook, the packs (``bilan_mi_parcours_cls_2024-2025.xlsx``, ``bilan_final_ft_2024.xlsx``), their figures
   (PNG and SVG) and, where Debian's ``chromium`` is installed, a PDF of each pack printed from its HTML
   (otherwise a French line says how to get it);
 - the kernel runs over IPC (no transport warning), the HTML carries no date: two runs on the same inputs
-  give the same bytes.
+  give the same bytes; the HTML pages are for readers: code cells are left out (the notebooks keep them).
 
 ``--inplace`` stores the fresh outputs back into the notebooks (how maintainers refresh what strict nbval
 compares); it runs on the embedded example only. Every file is written atomically
@@ -265,7 +265,7 @@ def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, positio
         raise NotebookFailed(f"le notebook {path.stem} s'est arrêté sur une erreur ({exc.ename} : {exc.evalue})") from None
     written = [write_notebook(nb, path)] if inplace else []
     pack = path.stem in PACK_NOTEBOOKS
-    html = write_html(nb, out / f"{path.stem}.html", without_code=pack)
+    html = write_html(nb, out / f"{path.stem}.html", without_code=True)
     written.append(html)
     print(f"{position} {path.stem} : HTML écrit ({seconds(time.monotonic() - start)})", flush=True)
     if pack:

@@ -7,10 +7,14 @@ one convention at a time; every chart built on fictitious data says « DONNÉES 
 - the contract: :func:`plot_budget_by_axis_year`, :func:`plot_agreement` (:mod:`~analysis.charts.contract`);
 - targets against results: :func:`plot_indicators`, :func:`plot_all_indicators`,
   :func:`plot_attainment_heatmap` (:mod:`~analysis.charts.indicators`);
-- State credits: :func:`plot_consumption`, :func:`plot_waterfall`, :func:`plot_departement_share`
-  (:mod:`~analysis.charts.credits`);
-- France Travail: :func:`plot_settlement`, :func:`plot_ft_cofinancing` (:mod:`~analysis.charts.settlement`);
-- :func:`save_figure` writes any figure as PNG and SVG under ``data/processed/figures/``, byte-reproducibly
+- State credits: :func:`plot_consumption`, :func:`plot_waterfall`, :func:`plot_departement_share`,
+  :func:`plot_threshold_sensitivity` (:mod:`~analysis.charts.credits`);
+- the CLS execution report: :func:`plot_cls_execution` (:mod:`~analysis.charts.credits`);
+- France Travail: :func:`plot_settlement`, :func:`plot_ft_cofinancing`, :func:`plot_ft_eligibility`
+  (:mod:`~analysis.charts.settlement`);
+- the scenario panel: :func:`plot_scenario_consumption` (:mod:`~analysis.charts.scenarios`);
+- :func:`show` saves a notebook's figure under ``<sortie>/figures/`` and shows it; :func:`save_figure`
+  writes any figure as PNG and SVG under ``data/processed/figures/``, byte-reproducibly
   (:mod:`~analysis.charts.base`, which also holds the colours of flags and statuses).
 """
 
@@ -25,11 +29,19 @@ from analysis.charts.base import (
     euro_axis,
     figure_bytes,
     save_figure,
+    show,
 )
 from analysis.charts.contract import agreement_matrix, plot_agreement, plot_budget_by_axis_year
-from analysis.charts.credits import plot_consumption, plot_departement_share, plot_waterfall
+from analysis.charts.credits import (
+    plot_cls_execution,
+    plot_consumption,
+    plot_departement_share,
+    plot_threshold_sensitivity,
+    plot_waterfall,
+)
 from analysis.charts.indicators import plot_all_indicators, plot_attainment_heatmap, plot_indicators
-from analysis.charts.settlement import plot_ft_cofinancing, plot_settlement
+from analysis.charts.scenarios import panel_png, plot_scenario_consumption
+from analysis.charts.settlement import plot_ft_cofinancing, plot_ft_eligibility, plot_settlement
 
 __all__ = [
     "ACHIEVEMENT_COLOURS",
@@ -41,16 +53,22 @@ __all__ = [
     "STATUS_COLOURS",
     "agreement_matrix",
     "euro_axis",
+    "panel_png",
     "figure_bytes",
     "plot_agreement",
     "plot_all_indicators",
     "plot_attainment_heatmap",
     "plot_budget_by_axis_year",
+    "plot_cls_execution",
     "plot_consumption",
     "plot_departement_share",
     "plot_ft_cofinancing",
+    "plot_ft_eligibility",
     "plot_indicators",
+    "plot_scenario_consumption",
     "plot_settlement",
+    "plot_threshold_sensitivity",
     "plot_waterfall",
     "save_figure",
+    "show",
 ]

@@ -15,13 +15,13 @@ import matplotlib.pyplot as plt
 from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import FuncFormatter
 
-from analysis.domain import PROCESSED_DIR
+from analysis.domain import FIGURES_SUBDIR, PROCESSED_DIR, output_dir
 from analysis.formatting import format_number, format_percent
 from analysis.money import is_missing
 from analysis.xlsx import write_atomic
 
 #: Where :func:`save_figure` writes by default.
-FIGURES_DIR = PROCESSED_DIR / "figures"
+FIGURES_DIR = PROCESSED_DIR / FIGURES_SUBDIR
 
 #: The notice every chart built on fictitious data carries in its title.
 FICTITIOUS_NOTICE = "DONNÉES FICTIVES"
@@ -185,3 +185,13 @@ def save_figure(fig, name: str, folder: str | Path | None = None) -> tuple[Path,
     rendered = {fmt: figure_bytes(fig, fmt) for fmt in ("png", "svg")}
     png, svg = (write_atomic(folder / f"{name}.{fmt}", data) for fmt, data in rendered.items())
     return png, svg
+
+
+def show(fig, name: str, out=None):
+    """Save ``fig`` under ``<out>/figures/`` as ``name.png`` and ``name.svg`` (:func:`save_figure`; ``out``
+    defaults to ``data/processed``) and show it once in the notebook: every figure a page shows is a file too."""
+    from IPython.display import display
+
+    save_figure(fig, name, output_dir(out) / FIGURES_SUBDIR)
+    display(fig)
+    plt.close(fig)

@@ -40,6 +40,8 @@ from analysis.domain import (
 from analysis.formatting import format_list, format_percent
 from analysis.money import ZERO, is_missing
 
+#: Colour of the State credits available (the executed amount is navy, as the State's funder colour).
+AVAILABLE_COLOUR = "#B6CFF5"
 #: Right end of the rate axis: room for the labels after the bars.
 RATE_AXIS_END = 1.65
 
@@ -268,4 +270,62 @@ def plot_departement_share(assessment):
     title(fig, "CLS : part du Département dans le réalisé de chaque action", assessment.fictitious)
     footer(fig, handles, len(handles), "L'article 2.2 porte sur les crédits dévolus à chaque action (prévus) ; sur le "
                                        "réalisé, c'est un contrôle pour information, qui nourrit le bilan de l'article 5.")
+    return fig
+
+
+# ------------------------------------------------------------------------------------------------
+# CLS credits available and executed, per action and year (the execution report)
+# ------------------------------------------------------------------------------------------------
+
+
+def plot_cls_execution(assessment, years: list[int]):
+    """State credits available (wide bar) and executed (narrow bar) per CLS action, one panel per year of
+    ``years``: the figures of the execution report's « Bilan financier ». An action-year not reported is no
+    bar at all (a blank is never a zero), and says so."""
+    rows = convention_rows(assessment, CLS.code)
+    rows = rows[rows["year"].isin(years)]
+    actions = sorted(set(rows["action"]), key=action_key)
+    fig, axes = figure(1, len(years), max(5.4 * len(years), 8), 4.6, sharey=True)
+    for ax, year in zip(axes[0], years):
+        own = rows[rows["year"] == year].set_index("action")
+        for x, action in enumerate(actions):
+            if action not in own.index or is_missing(own.at[action, "executed_state"]):
+                ax.text(x, 0, "non\nrenseigné", ha="center", va="bottom", fontsize=6.5, color=GREY, style="italic")
+                continue
+            ax.bar(x, float(money(own.at[action, "available_state"])), color=AVAILABLE_COLOUR, width=0.8)
+            ax.bar(x, float(money(own.at[action, "executed_state"])), color=NAVY, width=0.42)
+        ax.set_xticks(range(len(actions)), actions, fontsize=8)
+        ax.set_xlabel("Action", fontsize=8)
+        ax.set_title(str(year), fontsize=9, loc="left")
+        euro_axis(ax)
+        tidy(ax)
+    handles = [Patch(color=AVAILABLE_COLOUR, label="Crédits État disponibles (versés ou notifiés, et report reçu)"),
+               Patch(color=NAVY, label="Montant État réalisé")]
+    footer(fig, handles, 2)
+    title(fig, "CLS : crédits État disponibles et réalisés par action", assessment.fictitious)
+    return fig
+
+
+def plot_threshold_sensitivity(frame, register_threshold: float, fictitious: bool):
+    """CLS amounts exposed and to be assessed by the State (stacked bars) under each threshold of manifest
+    under-consumption (:func:`analysis.scenarios.threshold_sensitivity`), the register's threshold marked."""
+    fig, axes = figure(1, 1, 9, 4.4)
+    ax = axes[0][0]
+    x = [float(t) for t in frame["threshold"]]
+    width = 0.8 * (min(b - a for a, b in zip(x, x[1:])) if len(x) > 1 else 0.1)
+    at_risk = [float(money(v)) for v in frame["amount_at_risk"]]
+    review = [float(money(v)) for v in frame["amount_under_review"]]
+    ax.bar(x, at_risk, width=width, color=FLAG_COLOURS["sous_consommation_manifeste"])
+    ax.bar(x, review, width=width, bottom=at_risk, color=FLAG_COLOURS["justification_a_apprecier"])
+    ax.axvline(register_threshold, color="black", linewidth=1, linestyle="--")
+    ax.set_xticks(x)
+    percent_axis(ax)
+    euro_axis(ax)
+    ax.set_xlabel("Seuil de sous-consommation manifeste (part du taux attendu)", fontsize=8)
+    tidy(ax)
+    handles = [Patch(color=FLAG_COLOURS["sous_consommation_manifeste"], label="Montant exposé"),
+               Patch(color=FLAG_COLOURS["justification_a_apprecier"], label="Montant à apprécier par l'État"),
+               Line2D([], [], color="black", linestyle="--", label="Seuil du registre")]
+    footer(fig, handles, 3, text="Toutes les années lues du CLS ; les autres règles restent celles du registre.")
+    title(fig, "CLS : montants en jeu selon le seuil de sous-consommation manifeste", fictitious)
     return fig

@@ -65,8 +65,10 @@ def indicator_rows(assessment, convention: str, action=None):
 
 
 def _panel_meta(row) -> str:
-    """The small line under a panel: indicator id, time basis, direction when it is not « higher is better »."""
-    parts = [str(row["indicator_id"]), TIME_BASIS_LABELS.get(row["time_basis"], str(row["time_basis"])).lower()]
+    """The small line under a panel: unit, time basis, direction when it is not « higher is better » (a reader
+    knows an indicator by its label, in the panel's title; never by its code)."""
+    unit = [] if is_missing(row["unit"]) else [str(row["unit"])]
+    parts = [*unit, TIME_BASIS_LABELS.get(row["time_basis"], str(row["time_basis"])).lower()]
     if row["direction"] != "up":
         parts.append(DIRECTION_LABELS.get(row["direction"], str(row["direction"])).lower())
     return " · ".join(parts)
@@ -107,6 +109,7 @@ def indicator_panel(ax, rows, reported: list[int], years: list[int]) -> None:
     number_axis(ax)
     ax.set_title(wrap(sentence(first["label"]), 44), fontsize=8.5, loc="left")
     ax.set_xlabel(_panel_meta(first), fontsize=7, color="#3A3A3A")
+    ax.set_gid(str(first["indicator_id"]))  # which indicator a panel draws, for a test or an SVG reader
     ax.set_ylabel(str(first["unit"]) if not is_missing(first["unit"]) else "", fontsize=7.5)
     tidy(ax)
 
@@ -184,7 +187,7 @@ def heatmap_matrix(assessment, convention: str):
     ids = [r.indicator_id for r in order]
     matrix = own.pivot(index="indicator_id", columns="year", values="attainment").reindex(ids)
     no_target = own.pivot(index="indicator_id", columns="year", values="target").reindex(ids).isna()
-    labels = [f"{r.indicator_id} · {wrap(sentence(r.label), 58, 1)}" for r in order]
+    labels = [f"{'' if is_missing(r.action) else f'{r.action} · '}{wrap(sentence(r.label), 64, 1)}" for r in order]
     return matrix, labels, [r.action for r in order], no_target
 
 

@@ -7,11 +7,16 @@ once, on the total, after the final report (art. 6). The split of the advance pe
 
 from __future__ import annotations
 
+from matplotlib.patches import Patch
+
 from analysis.charts.base import (
+    ERROR,
     GREEN,
     GREY,
     NAVY,
     ORANGE,
+    WARNING,
+    action_key,
     euro_axis,
     euros,
     figure,
@@ -21,8 +26,15 @@ from analysis.charts.base import (
     title,
 )
 from analysis.charts.credits import money
-from analysis.domain import AMOUNT_BASIS_LABELS, COFINANCING_READING_LABELS, FT, FT_STATE_SHARE_READING_LABELS
+from analysis.domain import (
+    AMOUNT_BASIS_LABELS,
+    COFINANCING_READING_LABELS,
+    FT,
+    FT_STATE_SHARE_READING_LABELS,
+    INELIGIBILITY_REASON_LABELS,
+)
 from analysis.formatting import format_percent
+from analysis.money import total
 
 ADVANCE_COLOUR, SHARE_COLOUR, BALANCE_COLOUR, REFUND_COLOUR = "#8585F6", "#B1B1F9", GREEN, "#CE0500"
 
@@ -132,4 +144,39 @@ def plot_ft_cofinancing(assessment):
     title(fig, f"France Travail {FT.start.year} : cofinancement du volet 2 par le Département", assessment.fictitious)
     footer(fig, text=f"Vert : la règle des {format_percent(minimum)} tient dans cette lecture ; orange : elle ne tient "
                      "pas. La règle porte sur le volet entier, pas sur chaque action.")
+    return fig
+
+
+#: Colours of an expense's eligibility (:attr:`analysis.Assessment.expenses`), by reason.
+ELIGIBILITY_COLOURS = {"eligible": GREEN, "art_4_2": ERROR, "hors_periode": WARNING}
+
+
+def plot_ft_eligibility(assessment):
+    """France Travail spending per fiche action, from the expense statement: eligible, not eligible under
+    art. 4.2, not eligible because outside the convention's period (stacked bars; the assessment's own
+    line-by-line eligibility, the same amounts as the settlement deducts)."""
+    lines = assessment.expenses
+    if lines.empty:
+        raise ValueError("France Travail : aucun état des dépenses dans les bilans lus")
+    actions = sorted(set(lines["action"]), key=action_key)
+    by_action = {a: lines[lines["action"] == a] for a in actions}
+    parts = {
+        "eligible": ("Éligible", [total(g["eligible_eur"]) for g in by_action.values()]),
+        **{reason: (f"Non éligible : {INELIGIBILITY_REASON_LABELS[reason]}",
+                    [total(g.loc[g["reason"] == reason, "ineligible_eur"]) for g in by_action.values()])
+           for reason in ("art_4_2", "hors_periode")},
+    }
+    fig, axes = figure(1, 1, 9, 4.6)
+    ax = axes[0][0]
+    bottom = [0.0] * len(actions)
+    for key, (_label, values) in parts.items():
+        heights = [float(v) for v in values]
+        ax.bar(range(len(actions)), heights, bottom=bottom, color=ELIGIBILITY_COLOURS[key], width=0.62)
+        bottom = [b + h for b, h in zip(bottom, heights)]
+    ax.set_xticks(range(len(actions)), actions, fontsize=8)
+    ax.set_xlabel("Fiche action", fontsize=8)
+    euro_axis(ax)
+    tidy(ax)
+    footer(fig, [Patch(color=ELIGIBILITY_COLOURS[k], label=label) for k, (label, _) in parts.items()], 1)
+    title(fig, f"France Travail {FT.start.year} : état des dépenses et éligibilité", assessment.fictitious)
     return fig

@@ -9,23 +9,28 @@ notebook shows.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 
+from analysis import display
 from analysis.assessment import assess
-from analysis.charts import plot_consumption, plot_indicators, plot_settlement, save_figure
+from analysis.charts import (
+    plot_cls_execution,
+    plot_consumption,
+    plot_ft_eligibility,
+    plot_indicators,
+    plot_settlement,
+    save_figure,
+)
 from analysis.domain import PROCESSED_DIR
 from analysis.loading import load_contract
 from analysis.pack.base import Pack, write_pack
-from analysis.pack.cls import SHEETS as CLS_SHEETS
 from analysis.pack.cls import mid_term_pack
-from analysis.pack.figures import plot_cls_execution, plot_ft_eligibility
 from analysis.pack.ft import ft_final_pack
 from analysis.reconciliation import reconcile
-from analysis.workbooks import Execution, WorkbookError, WorkbookProblem, load_execution
+from analysis.workbooks import Execution, load_executions
 
 
 @dataclass(frozen=True)
@@ -48,43 +53,12 @@ class Result:
     figures: dict
 
 
-def _duplicates(execution: Execution) -> list[WorkbookProblem]:
-    seen, problems = {}, []
-    w = execution.workbooks
-    for file, convention, year in zip(w["file"], w["convention"], w["year"]):
-        key = (str(convention), int(year))
-        if key in seen:
-            problems.append(WorkbookProblem(file, None, None, None, f"même convention et même exercice que « {seen[key]} » : "
-                                            "un seul classeur par convention et par exercice"))
-        seen.setdefault(key, file)
-    return problems
-
-
 def load_inputs(paths=None, contract=None) -> Inputs:
-    """The contract and the execution of ``paths`` (folders or ``.xlsx`` files; None or empty: the example).
-
-    Every path is read; if any workbook is rejected, one :class:`WorkbookError` lists the problems of all
-    of them (nothing is loaded). A missing path raises ``FileNotFoundError`` (French message).
-    """
+    """The contract and the execution of ``paths`` (folders or ``.xlsx`` files; None or empty: the example),
+    read by :func:`analysis.load_executions` (one French error for every workbook rejected; nothing loaded)."""
     contract = contract if contract is not None else load_contract()
     paths = tuple(str(p) for p in ([paths] if isinstance(paths, (str, Path)) else (paths or ())))
-    if not paths:
-        return Inputs(contract, load_execution(contract), ())
-    executions, problems = [], []
-    for path in paths:
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # skipped files are noted in execution.warnings
-                executions.append(load_execution(contract, path))
-        except WorkbookError as exc:
-            problems += exc.problems
-    if problems:
-        raise WorkbookError(problems)
-    execution = Execution.concat(executions)
-    problems = _duplicates(execution)
-    if problems:
-        raise WorkbookError(problems)
-    return Inputs(contract, execution, paths)
+    return Inputs(contract, load_executions(contract, paths), paths)
 
 
 def _assess(inputs: Inputs, params: dict):
@@ -102,7 +76,7 @@ def mid_term(execution=None, first: int = 2024, last: int = 2025, out=None, **pa
     out = Path(out) if out is not None else PROCESSED_DIR
     figures = {
         f"cls_execution_par_action_{first}-{last}":
-            plot_cls_execution(pack.table(CLS_SHEETS["finance"]).frame, pack.summary["years"], pack.fictitious),
+            plot_cls_execution(assessment, pack.summary["years"]),
         f"cls_consommation_{first}-{last}": plot_consumption(assessment, "cls"),
         f"cls_indicateurs_nationaux_{first}-{last}": plot_indicators(assessment, "cls"),
     }
@@ -128,37 +102,15 @@ def ft_final(execution=None, out=None, **params) -> Result:
     assessment, checks = _assess(inputs, dict(params))
     pack = ft_final_pack(inputs.contract, inputs.execution, assessment, checks)
     out = Path(out) if out is not None else PROCESSED_DIR
-    figures = {"ft_eligibilite_des_depenses_2024": plot_ft_eligibility(assessment.expenses, pack.fictitious),
+    figures = {"ft_eligibilite_des_depenses_2024": plot_ft_eligibility(assessment),
                "ft_solde_2024": plot_settlement(assessment)}
     files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
     return Result(pack, assessment, inputs, files, dict(zip(("eligibility", "settlement"), figures.values())))
 
 
-def _shown_path(path: Path) -> str:
-    from analysis.domain import ROOT
-
-    path = Path(path).resolve()
-    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
-
-
 def inputs_note(result: Result) -> str:
-    """In French: which workbooks were read, whether they are fictitious, and the files skipped."""
-    w = result.inputs.execution.workbooks
-    files = ", ".join(f"`{f}`" for f in w["file"])
-    origin = ("l'exemple embarqué (`data/examples/`)" if not result.inputs.paths
-              else ", ".join(f"`{p}`" for p in result.inputs.paths))
-    text = f"Bilans d'exécution lus dans {origin} : {files}."
-    if result.pack.fictitious:
-        text += " **Ces classeurs sont FICTIFS : aucun chiffre d'exécution de ce bilan n'est réel.**"
-    notes = result.inputs.execution.warnings
-    if len(notes):
-        text += " Remarques de lecture : " + " ; ".join(f"{f} : {r}" for f, r in zip(notes["file"], notes["reason"])) + "."
-    return text
-
-
-def files_note(result: Result) -> str:
-    """In French: the files written by the run (the pack and its figures)."""
-    return "Fichiers écrits : " + ", ".join(f"`{_shown_path(p)}`" for p in result.files) + "."
+    """In French Markdown: which workbooks were read, whether they are fictitious, and the files skipped."""
+    return display.inputs_note(result.inputs.execution, result.inputs.paths)
 
 
 def tables(result: Result, prefix: str) -> list:

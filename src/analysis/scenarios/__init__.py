@@ -10,8 +10,8 @@ notebook 04 and of the browser app (``make app``).
 
 from importlib import import_module
 
-from analysis.scenarios.compare import Comparison, compare
-from analysis.scenarios.engine import ScenarioAssessment, ScenarioRunner, run
+from analysis.scenarios.compare import Comparison, compare, threshold_sensitivity
+from analysis.scenarios.engine import ScenarioAssessment, ScenarioRunner, illustrative_scenarios, run
 from analysis.scenarios.files import dumps, file_name, load, loads, save, saved
 from analysis.scenarios.model import AvenantChange, Decision, ExecutedOverride, Scenario, ScenarioError, validate
 
@@ -20,8 +20,8 @@ _LAZY = {"panel": "analysis.scenarios.ui", "ScenarioPanel": "analysis.scenarios.
 
 __all__ = [
     "AvenantChange", "Comparison", "Decision", "ExecutedOverride", "Scenario", "ScenarioAssessment", "ScenarioError",
-    "ScenarioPanel", "ScenarioRunner", "compare", "dumps", "file_name", "load", "loads", "panel", "run", "save", "saved",
-    "validate",
+    "ScenarioPanel", "ScenarioRunner", "compare", "dumps", "file_name", "illustrative_scenarios", "load", "loads",
+    "panel", "run", "save", "saved", "threshold_sensitivity", "validate",
 ]
 
 

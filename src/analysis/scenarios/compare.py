@@ -155,3 +155,26 @@ def compare(*results) -> Comparison:
         settlement=pd.DataFrame(_settlement_rows(named), columns=SETTLEMENT_COLUMNS),
         statuses=pd.DataFrame(_status_rows(named), columns=STATUS_COLUMNS).astype({"year": "Int64"}),
     )
+
+
+#: Columns of :func:`threshold_sensitivity`.
+SENSITIVITY_COLUMNS = ["threshold", "conforme", "a_surveiller", "justification_a_apprecier", "sous_consommation_manifeste",
+                       "amount_at_risk", "amount_under_review"]
+
+
+def threshold_sensitivity(runner, thresholds) -> pd.DataFrame:
+    """The CLS under each threshold of manifest under-consumption (H15), every other rule as the register
+    says, through the scenario engine (the same rules as :func:`analysis.assess`): per threshold, the
+    action-years per flag and the amounts exposed and to be assessed by the State, over the years loaded.
+
+    A threshold above the bound of conformity (1 − tolerance, H16) is refused by the scenario's checks.
+    """
+    rows = []
+    for threshold in thresholds:
+        result = runner.run(Scenario(name="Sensibilité au seuil", threshold=float(threshold)))
+        cls = result.consumption[result.consumption["convention"] == "cls"]
+        flags = cls["flag"].value_counts()
+        rows.append({"threshold": float(threshold), **{f: int(flags.get(f, 0)) for f in SENSITIVITY_COLUMNS[1:5]},
+                     "amount_at_risk": money_total(cls["amount_at_risk"]),
+                     "amount_under_review": money_total(cls["amount_under_review"])})
+    return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS).astype({"amount_at_risk": object, "amount_under_review": object})

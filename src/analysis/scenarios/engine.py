@@ -49,7 +49,16 @@ from analysis.assessment.ledger import (
 from analysis.assessment.settlement import end_of_contract_frame, ft_facts, settlement_frame
 from analysis.domain import ACCEPTED_JUSTIFICATION_FLAG, CLS, CONVENTIONS
 from analysis.money import ZERO, cents
-from analysis.scenarios.model import Scenario, ScenarioError, contract_actions, setting, validate
+from analysis.scenarios.model import (
+    AvenantChange,
+    Decision,
+    ExecutedOverride,
+    Scenario,
+    ScenarioError,
+    contract_actions,
+    setting,
+    validate,
+)
 
 #: The parameters of :func:`analysis.assess` a scenario sets; the others keep the register's value.
 SCENARIO_PARAMETERS = ("threshold", "tolerance", "near_band", "late_band")
@@ -461,3 +470,38 @@ def run(contract, execution, scenario: Scenario | None = None) -> ScenarioAssess
     """The assessment of ``execution`` against ``contract`` under ``scenario`` (default: the base, equal to
     :func:`analysis.assess`'s). For many scenarios on the same data, keep a :class:`ScenarioRunner`."""
     return ScenarioRunner(contract, execution).run(scenario)
+
+
+def illustrative_scenarios(runner: ScenarioRunner) -> tuple[Scenario | None, Scenario | None]:
+    """Two scenarios built from the loaded bilans, to show what a scenario is (notebook 04): (CLS, France
+    Travail), None where the bilans hold nothing to vary.
+
+    CLS: in the last year loaded, the action with the most State credits available consumes 60 % of them;
+    the State rejects the first justification left for it to assess (art. 2.2); the next avenant cuts that action's
+    axis by 10 %; the years after the last bilan follow this year's pace (H36-H38); the State reduces half of
+    what is exposed (H02). France Travail: the action with the most credits spends 90 % of them.
+    """
+    led = runner.ledger
+    cls = led[(led["convention"] == "cls") & (led["year"] == runner.last_cls_year)]
+    cls_scenario = None
+    if len(cls):
+        top = cls.assign(_a=[available_state(r, planned_state(r)[0], runner.base_parameters) for _, r in cls.iterrows()])
+        top = top.sort_values("_a", ascending=False, kind="stable").iloc[0]
+        year = int(top["year"])
+        c = runner.run().consumption
+        review = c[(c["convention"] == "cls") & (c["flag"] == "justification_a_apprecier")]
+        decisions = tuple(Decision(str(a), int(y), "rejetee") for a, y in zip(review["action"][:1], review["year"][:1]))
+        avenants = (AvenantChange(year + 1, axis=str(top["axis"]), percent=-0.10),) if year < CLS.end.year else ()
+        cls_scenario = Scenario(
+            name=f"Action {top['action']} à 60 % en {year}, axe {top['axis']} réduit",
+            description="Scénario d'illustration du notebook 04, tiré des bilans lus.",
+            executed=(ExecutedOverride("cls", str(top["action"]), year, rate=0.6),), decisions=decisions,
+            avenants=avenants, projection=year < CLS.end.year, reduction_share=0.5)
+    ft = led[led["convention"] == "ft"]
+    ft_scenario = None
+    if len(ft):
+        top = ft.assign(_a=[available_state(r, planned_state(r)[0], runner.base_parameters) for _, r in ft.iterrows()])
+        top = top.sort_values("_a", ascending=False, kind="stable").iloc[0]
+        ft_scenario = Scenario(name=f"France Travail : action {top['action']} à 90 %",
+                               executed=(ExecutedOverride("ft", str(top["action"]), int(top["year"]), rate=0.9),))
+    return cls_scenario, ft_scenario

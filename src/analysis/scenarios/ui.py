@@ -15,7 +15,6 @@ the current scenario as JSON in its ``data-scenario`` attribute).
 from __future__ import annotations
 
 import html
-import io
 import os
 from contextlib import contextmanager
 from dataclasses import replace
@@ -23,27 +22,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import ipywidgets as widgets
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
 from analysis import display, domain
 from analysis.assumptions import default
-from analysis.formatting import format_number
+from analysis.charts.scenarios import panel_png, plot_scenario_consumption
 from analysis.money import cents, is_missing
 from analysis.scenarios.compare import compare
 from analysis.scenarios.engine import ScenarioRunner
 from analysis.scenarios.files import dumps, load, save, saved
 from analysis.scenarios.model import MAX_RATE, Scenario, ScenarioError
 
-#: Colour of each flag in the panel's chart (France Travail rows have no flag).
-FLAG_COLOURS = {
-    "conforme": "#18753C", "a_surveiller": "#FFCA00", "justification_a_apprecier": "#6A6AF4",
-    domain.ACCEPTED_JUSTIFICATION_FLAG: "#9EB4E8", "sous_consommation_manifeste": "#CE0500", "non_renseigne": "#A0A0A0",
-    None: "#000091",
-}
-#: Second line of the chart's title on fictitious data.
-FICTITIOUS_NOTE = "DONNÉES D'EXÉCUTION FICTIVES (exemple)"
 #: Step of the action sliders (their starting rate is an option too: back on it, the override goes).
 RATE_STEP = 0.005
 #: Environment variable naming a folder (or a workbook) of real bilans for ``make app``.
@@ -56,64 +44,10 @@ def inputs_from_environment(contract=None):
     """(contract, execution): the bilans named by ``$ANALYSIS_EXECUTION`` when set, else the embedded
     fictitious example (``make app EXECUTION=dossier``)."""
     from analysis.loading import load_contract
-    from analysis.workbooks import load_execution
+    from analysis.workbooks import load_executions
 
     contract = contract if contract is not None else load_contract()
-    return contract, load_execution(contract, os.environ.get(EXECUTION_VARIABLE) or None)
-
-
-# ------------------------------------------------------------------------------------------------
-# The chart
-# ------------------------------------------------------------------------------------------------
-
-
-def consumption_chart(result, base, convention: str, year: int) -> Figure:
-    """Per action of ``convention`` in ``year``: the scenario's consumption rate (bar coloured by flag), the
-    base's (black tick) and the expected rate (grey diamond)."""
-    c = result.consumption
-    rows = c[(c["convention"] == convention) & (c["year"] == year)].iloc[::-1]
-    b = base.consumption
-    base_rate = dict(zip(b.loc[(b["convention"] == convention) & (b["year"] == year), "action"],
-                         b.loc[(b["convention"] == convention) & (b["year"] == year), "rate"]))
-    height = 0.38 * len(rows) + 2.1
-    fig = Figure(figsize=(8, height))
-    ax = fig.add_subplot()
-    positions = list(range(len(rows)))
-    flags = [None if is_missing(f) else f for f in rows["flag"]]
-    ax.barh(positions, rows["rate"].fillna(0) * 100, color=[FLAG_COLOURS.get(f, "#000091") for f in flags])
-    base_points = [(base_rate[a] * 100, y) for a, y in zip(rows["action"], positions)
-                   if a in base_rate and not is_missing(base_rate[a])]
-    if base_points:
-        ax.scatter(*zip(*base_points), marker="|", s=300, color="black", zorder=3, label="Base")
-    ax.scatter(rows["expected_rate"] * 100, positions, marker="D", s=18, color="#666666", zorder=3, label="Taux attendu")
-    ax.set_yticks(positions, [f"Action {a}" for a in rows["action"]])
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{format_number(v)} %"))
-    ax.set_xlim(0, max(110, float((rows["rate"].fillna(0) * 100).max()) + 5) if len(rows) else 110)
-    ax.set_xlabel("Crédits État réalisés / crédits État disponibles")
-    projected = " (projection)" if int(year) in getattr(result, "projected_years", ()) else ""
-    title = f"{domain.label('convention', convention)} {year}{projected} : consommation des crédits État"
-    ax.set_title(title + (f"\n{FICTITIOUS_NOTE}" if result.fictitious else ""), fontsize=10)
-    present = [f for f in FLAG_COLOURS if f in set(flags) and f is not None]
-    handles = [Patch(color=FLAG_COLOURS[f], label=domain.label("assessment_flag", f).split(" :")[0]) for f in present]
-    ax.legend(handles=handles + ax.get_legend_handles_labels()[0], loc="upper center", bbox_to_anchor=(0.5, -0.16),
-              ncol=2, frameon=False, fontsize=7)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.subplots_adjust(left=0.13, right=0.97, top=1 - 0.65 / height, bottom=1.25 / height)  # no tight_layout: 2x faster
-    return fig
-
-
-def chart_image(result, base, convention: str, year: int):
-    """:func:`consumption_chart` as an image a notebook shows (without pyplot's global figures)."""
-    from IPython.display import Image
-
-    return Image(data=png(consumption_chart(result, base, convention, year)), format="png")
-
-
-def png(fig: Figure) -> bytes:
-    """A figure as PNG bytes (for an ipywidgets Image)."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90)
-    return buffer.getvalue()
+    return contract, load_executions(contract, os.environ.get(EXECUTION_VARIABLE) or None)
 
 
 #: Columns of the panel's flag table (the justifications are shown beside their decision).
@@ -418,7 +352,7 @@ class ScenarioPanel:
         convention, year = self.convention.value, int(self.year.value)
         comparison = compare(self.base, result)
         self.total.value = self.total_html(comparison)
-        self.chart.value = png(consumption_chart(result, self.base, convention, year))
+        self.chart.value = panel_png(plot_scenario_consumption(result, self.base, convention, year))
         shown = display.scenario_year(year, year in result.projected_years)
         table = display.scenario_consumption(result, convention, year, PANEL_COLUMNS)
         self.table.value = f"<h4>Constats {domain.label('convention', convention)} {shown}</h4>" + html_table(table)

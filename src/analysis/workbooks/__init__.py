@@ -41,7 +41,7 @@ Modules:
 
 from analysis.workbooks.cells import CROSS_CHECKED
 from analysis.workbooks.errors import WorkbookError, WorkbookProblem, WorkbookWarning
-from analysis.workbooks.folder import load_execution
+from analysis.workbooks.folder import load_execution, load_executions
 from analysis.workbooks.frames import WORKBOOK_TABLE, Execution
 from analysis.workbooks.layout import (
     FORMULA_KINDS,
@@ -98,6 +98,7 @@ __all__ = [
     "export_template",
     "fill_template",
     "load_execution",
+    "load_executions",
     "parse_text_number",
     "planned_years",
     "read_execution",

@@ -46,12 +46,11 @@ def _folder_files(folder: Path) -> tuple[list[Path], list[WorkbookProblem]]:
     return files, notes
 
 
-def _duplicates(executions: list[Execution]) -> list[WorkbookProblem]:
+def _duplicates(workbooks: pd.DataFrame) -> list[WorkbookProblem]:
     """A problem for each workbook whose convention and year an earlier workbook already has."""
     seen: dict[tuple, str] = {}
     problems = []
-    for e in executions:
-        row = e.workbooks.iloc[0]
+    for _, row in workbooks.iterrows():
         key = (str(row["convention"]), int(row["year"]))
         if key in seen:
             label = CONVENTION_LABELS.get(key[0], key[0])
@@ -98,7 +97,38 @@ def load_execution(contract=None, path=None) -> Execution:
         except WorkbookError as exc:
             problems.extend(exc.problems)
             omitted += exc.omitted
-    problems.extend(_duplicates(executions))
+    if executions:
+        problems.extend(_duplicates(pd.concat([e.workbooks for e in executions], ignore_index=True)))
     if problems or omitted:
         raise WorkbookError(problems, omitted)
     return _with_notes(Execution.concat(executions), notes)
+
+
+def load_executions(contract=None, paths=None) -> Execution:
+    """The workbooks of several folders or files at once (``paths``; None or empty: the fictitious example).
+
+    Every path is read; if any workbook is rejected, or two workbooks of different paths are for the same
+    convention and year, one :class:`~analysis.workbooks.WorkbookError` lists the problems of all of them
+    and nothing is loaded. A missing path raises ``FileNotFoundError`` (French message). The skipped files'
+    notes are kept in ``execution.warnings`` (and not repeated as Python warnings).
+    """
+    contract = contract if contract is not None else load_contract()
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths or ())
+    if not paths:
+        return load_execution(contract)
+    executions, problems, omitted = [], [], 0
+    for path in paths:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", WorkbookWarning)  # kept in execution.warnings
+                executions.append(load_execution(contract, path))
+        except WorkbookError as exc:
+            problems += exc.problems
+            omitted += exc.omitted
+    if problems or omitted:
+        raise WorkbookError(problems, omitted)
+    every = Execution.concat(executions)
+    problems = _duplicates(every.workbooks)
+    if problems:
+        raise WorkbookError(problems)
+    return every
