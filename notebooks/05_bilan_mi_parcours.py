@@ -106,7 +106,7 @@ bilan.figures["consumption"]
 
 # %%
 for tableau in run.tables(bilan, "Annexe 11"):
-    display(Markdown(f"### {tableau.titles[-1]}"), for_reading(tableau))
+    display(Markdown(f"### {affichage.escape_markdown(tableau.titles[-1])}"), for_reading(tableau))
 
 # %% [markdown]
 # Puis le tableau récapitulatif à colonnes A à M (imprimé pour 2025, lignes 4955-5235) : A à E et le montant total
@@ -115,7 +115,7 @@ for tableau in run.tables(bilan, "Annexe 11"):
 
 # %%
 for tableau in run.tables(bilan, "Tableau A-M"):
-    display(Markdown(f"### {tableau.titles[-1]}"), for_reading(tableau))
+    display(Markdown(f"### {affichage.escape_markdown(tableau.titles[-1])}"), for_reading(tableau))
 
 # %% [markdown]
 # ## Matrice des indicateurs (annexe 10)

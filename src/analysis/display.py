@@ -611,7 +611,7 @@ def _flag_item(row) -> str:
         parts.append(f"exposé : {eur(row['amount_at_risk'])}")
     if not is_missing(row["amount_under_review"]) and row["amount_under_review"] > 0:
         parts.append(f"à apprécier : {eur(row['amount_under_review'])}")
-    return f"{row['action']} ({' ; '.join(parts)})"
+    return f"{escape_markdown(row['action'])} ({' ; '.join(parts)})"
 
 
 def flag_summary(frame: pd.DataFrame) -> str:
@@ -921,9 +921,10 @@ def scenario_summary(comparison, name: str | None = None) -> str:
         share = default("reduction_share")
     e = comparison.exposure
     years = sorted({int(y) for y in e.loc[(e["scenario"] == name) & e["year"].notna(), "year"]})
-    text = (f"Dans le scénario « {name} », le **montant exposé** du CLS ({years[0]}-{years[-1]}) est de **{eur(at_risk)}**, "
-            f"contre {eur(base)} dans « {base_name} » ({_signed_eur(at_risk - base)}). Le montant **à apprécier par "
-            f"l'État** (justifications) est de {eur(review)} (contre {eur(review_base)}). Si l'État réduit "
+    text = (f"Dans le scénario « {escape_markdown(name)} », le **montant exposé** du CLS ({years[0]}-{years[-1]}) est de "
+            f"**{eur(at_risk)}**, contre {eur(base)} dans « {escape_markdown(base_name)} » ({_signed_eur(at_risk - base)}). "
+            f"Le montant **à apprécier par l'État** (justifications) est de {eur(review)} (contre {eur(review_base)}). "
+            "Si l'État réduit "
             f"{percent(share, 0)} du montant exposé à une réduction en n+1 ({assumption_id('reduction_share')}), la "
             f"réduction serait de {eur(reduction)}.")
     last = e[(e["scenario"] == name) & e["axis"].isna() & (e["year"] == domain.CLS.end.year)]
