@@ -92,14 +92,19 @@ def write_pack(pack: Pack, folder) -> Path:
     )
 
 
+#: Columns of a pack's sheet a notebook page leaves out: the spreadsheet keeps them (an evaluator may sort or
+#: match on them), a reader knows an indicator by its label.
+READER_HIDDEN = ("Identifiant",)
+
+
 def for_reading(table: Table) -> pd.DataFrame:
     """A table as a person reads it in a notebook: money as ``1 234,50 €``, rates as ``77,3 %``, numbers
-    the French way, empty cells for what is not reported."""
+    the French way, empty cells for what is not reported, no identifier column."""
     from decimal import Decimal
 
     from analysis import display
 
-    shown = table.shown.copy()
+    shown = table.shown.drop(columns=[c for c in READER_HIDDEN if c in table.shown.columns])
     for column in shown.columns:
         if column in table.percent:
             shown[column] = [display.percent(v) for v in shown[column]]
