@@ -17,6 +17,8 @@ from analysis.xlsx import column_letter, header_row, write_tables
 
 #: Column of a table frame telling the export which rows are sub-totals or totals (never written).
 ROW_TYPE = "row_type"
+#: Numeric columns that hold years or line numbers (written ``2024``, never ``2 024``).
+IDENTIFIER_COLUMNS = ("Année", "N° de ligne", "Ligne", "Exercice")
 #: The notice every table of a pack built on the fictitious example carries.
 FICTITIOUS_NOTICE = ("DONNÉES FICTIVES — bilan produit sur l'exemple généré par analysis.example : aucun chiffre "
                      "d'exécution de ce classeur n'est réel.")
@@ -95,18 +97,26 @@ def write_pack(pack: Pack, folder) -> Path:
 def for_reading(table: Table) -> pd.DataFrame:
     """A table as a person reads it in a notebook: money as ``1 234,50 €``, rates as ``77,3 %``, numbers
     the French way, empty cells for what is not reported."""
-    from decimal import Decimal
-
     from analysis import display
 
     shown = table.shown.copy()
+    write = {"percent": display.percent, "money": display.eur, "number": display.number, "identifier": display.identifier,
+             "text": lambda v: "" if display.is_missing(v) else str(v)}
     for column in shown.columns:
-        if column in table.percent:
-            shown[column] = [display.percent(v) for v in shown[column]]
-        elif column in table.money or any(isinstance(v, Decimal) for v in shown[column]):
-            shown[column] = [display.eur(v) for v in shown[column]]
-        elif shown[column].dtype.kind in "fi" or str(shown[column].dtype) in ("Int64", "Float64"):
-            shown[column] = [display.number(v) for v in shown[column]]
-        else:
-            shown[column] = ["" if display.is_missing(v) else str(v) for v in shown[column]]
+        shown[column] = [write[column_kind(table, column)](v) for v in shown[column]]
     return shown
+
+
+def column_kind(table: Table, column: str) -> str:
+    """How a column of ``table`` reads: 'percent', 'money', 'number', 'identifier' (a year, a line number: no
+    thousands separator) or 'text'."""
+    from decimal import Decimal
+
+    values = table.frame[column]
+    if column in table.percent:
+        return "percent"
+    if column in table.money or any(isinstance(v, Decimal) for v in values):
+        return "money"
+    if values.dtype.kind in "fi" or str(values.dtype) in ("Int64", "Float64"):
+        return "identifier" if column in IDENTIFIER_COLUMNS else "number"
+    return "text"

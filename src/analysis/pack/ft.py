@@ -199,4 +199,5 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame, straddl
     ]
     tables = tuple(Table(t.sheet, t.frame, t.titles, t.notes, t.money or _money(t.frame), t.percent) for t in frames)
     return Pack(PACK_FILES["ft"].format(year=FT.start.year), PACK_TITLES["ft"].format(year=FT.start.year), tables,
-                bool(assessment.fictitious))
+                bool(assessment.fictitious), {"years": [FT.start.year], "convention": "ft",
+                                              "period": (FT.start.year, FT.end.year)})

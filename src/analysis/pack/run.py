@@ -3,8 +3,9 @@
 :func:`load_inputs` reads the contract and the execution workbooks (the embedded fictitious example by
 default, or the analyst's folders and files) and rejects bad input with the reader's French error before
 anything is computed. :func:`mid_term` and :func:`ft_final` assess the execution by each contract's rules,
-build the pack, write it under the output folder with its figures (PNG and SVG), and return what the
-notebook shows.
+build the pack, write it under the output folder with its figures (PNG and SVG) and its printed report
+(``<pack>.html``, :mod:`analysis.pack.printed`, which ``python -m analysis report`` prints to PDF), and return
+what the notebook shows.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from analysis.pack.cls import SHEETS as CLS_SHEETS
 from analysis.pack.cls import mid_term_pack
 from analysis.pack.figures import plot_cls_execution, plot_ft_eligibility
 from analysis.pack.ft import ft_final_pack
+from analysis.pack.printed import write_pack_html
 from analysis.reconciliation import reconcile
 from analysis.workbooks import Execution, WorkbookError, WorkbookProblem, load_execution
 from analysis.workbooks.expenses import expense_eligibility, ineligible_expenses
@@ -110,6 +112,7 @@ def mid_term(execution=None, first: int = 2024, last: int = 2025, out=None, **pa
         f"cls_indicateurs_nationaux_{first}-{last}": plot_indicators(assessment, "cls"),
     }
     files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
+    files += (write_pack_html(pack, out, [p for p in files if p.suffix == ".svg"]),)
     return Result(pack, assessment, inputs, files, dict(zip(("execution", "consumption", "national"), figures.values())))
 
 
@@ -137,6 +140,7 @@ def ft_final(execution=None, out=None, **params) -> Result:
     figures = {"ft_eligibilite_des_depenses_2024": plot_ft_eligibility(lines, pack.fictitious),
                "ft_solde_2024": plot_settlement(assessment)}
     files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
+    files += (write_pack_html(pack, out, [p for p in files if p.suffix == ".svg"]),)
     return Result(pack, assessment, inputs, files, dict(zip(("eligibility", "settlement"), figures.values())))
 
 
