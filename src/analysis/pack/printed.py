@@ -16,8 +16,9 @@ pack is fictitious), then each table of the pack with its titles and notes, and 
 - **No script**: the page declares a Content-Security-Policy that forbids every script and every fetch
   (Chromium's ``--blink-settings=scriptEnabled=false`` stops ``--print-to-pdf`` from writing anything);
   figures are embedded as data URIs, so the page prints the same anywhere.
-- **Deterministic**: no date of printing; two renderings of the same pack give the same bytes, and the PDF's
-  dates are fixed (:func:`fixed_pdf_dates`).
+- **Deterministic**: no date of printing; two renderings of the same pack give the same bytes, and so do two
+  prints: the PDF's dates are fixed (:func:`fixed_pdf_dates`) and its structure ids renumbered
+  (:func:`stable_node_ids`).
 
 :func:`pack_html` renders the page, :func:`write_pack_html` writes it next to the workbook (``<pack>.html``),
 :func:`write_pack_pdf` prints it; :func:`print_pdf` prints any HTML file with Chromium (used by
@@ -76,8 +77,9 @@ class Column:
     want: float
 
 
-#: Where a line may break: spaces, and after « / » and « _ » (identifiers such as ``croisement/cls/total``).
-_BREAKS = re.compile(r"[ \t\n]+|(?<=[/_])")
+#: Where a line may break: spaces, and after « / » or « _ » before a letter (identifiers such as
+#: ``croisement/cls/total``; never inside a date such as 31/12/2024).
+_BREAKS = re.compile(r"[ \t\n]+|(?<=[/_])(?=[^\W\d_])")
 
 
 def column(header: str, cells: list[str], numeric: bool) -> Column:
@@ -140,13 +142,17 @@ def layout(columns: list[Column]) -> tuple[float, list[list[int]]]:
 # --------------------------------------------------------------------------------------------------
 
 
+def columns_of(table: Table) -> list[Column]:
+    """The columns of ``table`` as printed (French text, money and numbers aligned right)."""
+    shown = for_reading(table)
+    return [column(str(c), [printable(v) for v in shown[c]], column_kind(table, c) != "text") for c in shown.columns]
+
+
 def table_view(table: Table, number: int) -> dict:
     """What the template prints of one table: its size, its blocks (columns with widths, rows with classes)."""
-    shown = for_reading(table)
-    kinds = {c: column_kind(table, c) for c in shown.columns}
-    columns = [column(str(c), [printable(v) for v in shown[c]], kinds[c] != "text") for c in shown.columns]
+    columns = columns_of(table)
     size, blocks = layout(columns)
-    row_types = list(table.frame[ROW_TYPE]) if ROW_TYPE in table.frame.columns else ["line"] * len(shown)
+    row_types = list(table.frame[ROW_TYPE]) if ROW_TYPE in table.frame.columns else ["line"] * len(table.frame)
     views = []
     for block in blocks:
         chosen = [columns[i] for i in block]
@@ -165,10 +171,10 @@ def printable(text) -> str:
 
 
 def breakable(text) -> str:
-    """Escaped ``text`` with a line-break opportunity after each « / » and « _ » (template filter)."""
+    """Escaped ``text`` with a line-break opportunity after « / » or « _ » before a letter (template filter)."""
     from markupsafe import Markup, escape
 
-    return Markup(re.sub(r"([/_])", r"\1<wbr>", str(escape(text))))
+    return Markup(re.sub(r"([/_])(?=[^\W\d_])", r"\1<wbr>", str(escape(text))))
 
 
 def figure_uri(path) -> str:
@@ -271,7 +277,7 @@ def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 180) -> Path:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["aucun message"]
             raise RuntimeError(f"impression PDF de {Path(html).name} impossible (Chromium, code {done.returncode}) : "
                                f"{detail[0]}")
-        write_atomic(pdf, fixed_pdf_dates(temporary.read_bytes()))
+        write_atomic(pdf, stable_node_ids(fixed_pdf_dates(temporary.read_bytes())))
     return pdf
 
 
@@ -283,3 +289,15 @@ def fixed_pdf_dates(data: bytes) -> bytes:
     offsets stay valid): two prints of the same page give the same bytes."""
     day = DELIBERATION_DATE.strftime("%Y%m%d000000").encode()
     return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + day, data)
+
+
+_NODE_ID = re.compile(rb"\(node(\d{8,})\)")
+
+
+def stable_node_ids(data: bytes) -> bytes:
+    """The ids Chromium gives the page's elements in the PDF's structure tree (``(node00000043)``, counted from
+    the browser's start, so they shift from one print to the next) renumbered 1, 2, 3… in the same order and
+    with the same number of digits: offsets stay valid, two prints give the same bytes."""
+    found = sorted({m.group(1) for m in _NODE_ID.finditer(data)}, key=int)
+    rank = {n: str(i).zfill(len(n)).encode() for i, n in enumerate(found, start=1)}
+    return _NODE_ID.sub(lambda m: b"(node" + rank[m.group(1)] + b")", data)
