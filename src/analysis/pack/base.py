@@ -17,6 +17,9 @@ from analysis.xlsx import column_letter, header_row, write_tables
 
 #: Column of a table frame telling the export which rows are sub-totals or totals (never written).
 ROW_TYPE = "row_type"
+#: The columns that identify a row of a table (repeated by a printed page or a column block of a wide table).
+KEY_COLUMNS = ("Axe", "Volet", "Axes de la contractualisation", "Action", "Fiche action N°", "Fiche action",
+               "Intitulé de l'action", "Année", "Identifiant", "N° de ligne", "Ligne", "Hypothèse")
 #: Numeric columns that hold years or line numbers (written ``2024``, never ``2 024``).
 IDENTIFIER_COLUMNS = ("Année", "N° de ligne", "Ligne", "Exercice")
 #: The notice every table of a pack built on the fictitious example carries.
@@ -85,13 +88,26 @@ class Pack:
 def write_pack(pack: Pack, folder) -> Path:
     """Write ``pack`` as ``folder/pack.file_name`` (one sheet per table); returns the path written."""
     tables = pack.tables
-    money = sorted({c for t in tables for c in t.money})
-    percent = sorted({c for t in tables for c in t.percent})
+    money = sorted({c for t in tables for c in t.shown.columns if column_kind(t, c) == "money"})
+    percent = sorted({c for t in tables for c in t.shown.columns if column_kind(t, c) == "percent"})
     return write_tables(
         {t.sheet: t.shown for t in tables}, Path(folder) / pack.file_name, money_columns=money, percent_columns=percent,
         titles={t.sheet: pack.titles_of(t) for t in tables}, notes={t.sheet: t.notes for t in tables},
         bold_rows={t.sheet: t.bold_rows for t in tables}, print_setup=True,
+        repeat_columns={t.sheet: repeated_columns(t) for t in tables},
     )
+
+
+def repeated_columns(table: Table) -> int:
+    """How many leading columns identify a row (axis, action, title…): the columns a printed page repeats when
+    the table spans several pages wide. Counted up to the last identifying column before the first figure."""
+    count = 0
+    for position, column in enumerate(table.shown.columns, start=1):
+        if column_kind(table, column) in ("money", "percent", "number"):
+            break
+        if column in KEY_COLUMNS:
+            count = position
+    return count
 
 
 def for_reading(table: Table) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from pathlib import Path
 
 from analysis.domain import CONVENTIONS, DELIBERATION_DATE
 from analysis.formatting import format_date, format_list
-from analysis.pack.base import FICTITIOUS_NOTICE, ROW_TYPE, Pack, Table, column_kind, for_reading
+from analysis.pack.base import FICTITIOUS_NOTICE, KEY_COLUMNS, ROW_TYPE, Pack, Table, column_kind, for_reading
 
 #: Width of the page's text block in points: A4 landscape (297 mm) less two margins of 12 mm.
 PAGE_WIDTH_PT = (297 - 2 * 12) / 25.4 * 72
@@ -49,9 +49,6 @@ FONT_SIZES = (8.0, 7.5, 7.0)
 WORD_EM, TEXT_EM, BOLD, CELL_PAD_PT = 0.62, 0.53, 1.1, 5.0
 #: A column of long text gets at least LONG_MIN em and wants up to LONG_WANT em; an empty column EMPTY em.
 LONG_MIN, LONG_WANT, EMPTY = 9.0, 30.0, 6.0
-#: The identifying columns a column block repeats when a table is split.
-KEY_COLUMNS = ("Axe", "Volet", "Axes de la contractualisation", "Action", "Fiche action N°", "Fiche action",
-               "Intitulé de l'action", "Année", "Identifiant", "N° de ligne", "Ligne", "Hypothèse")
 #: Every script and every fetch forbidden: only the page's own style and embedded images.
 CONTENT_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
