@@ -122,7 +122,20 @@ def split(columns: list[Column], size: float) -> list[list[int]]:
             current = list(keys)
         current.append(i)
     blocks.append(current)
-    return [sorted(b) for b in blocks]
+    return balanced(columns, keys, len(blocks), size) or [sorted(b) for b in blocks]
+
+
+def balanced(columns: list[Column], keys: list[int], count: int, size: float) -> list[list[int]] | None:
+    """The other columns shared in order among ``count`` blocks of about the same width (the greedy split can
+    leave a last block of one column), or None when such blocks do not all fit the page."""
+    others = [i for i in range(len(columns)) if i not in keys]
+    total = sum(columns[i].need for i in others)
+    groups, running = [[] for _ in range(count)], 0.0
+    for i in others:
+        groups[min(count - 1, int(running / total * count)) if total else 0].append(i)
+        running += columns[i].need
+    blocks = [sorted([*keys, *g]) for g in groups if g]
+    return blocks if all(fits([columns[i] for i in b], size) for b in blocks) else None
 
 
 def layout(columns: list[Column]) -> tuple[float, list[list[int]]]:
