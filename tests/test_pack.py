@@ -113,8 +113,10 @@ def test_the_export_prints_landscape_fitted_with_repeated_headers(cls_pack, ft_p
     assert write_pack(cls_pack, tmp_path / "bis").read_bytes() == path.read_bytes()
     wb = openpyxl.load_workbook(path)
     ws = wb["Annexe 11 - 2024"]
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    # too wide for one legible page: fitted to two pages wide, each repeating the axis, the action and its title
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 2 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.print_title_cols == "$A:$C"
+    assert wb["Synthèse"].page_setup.fitToWidth == 1 and wb["Synthèse"].print_title_cols is None
     header = len(cls_pack.titles_of(cls_pack.table("Annexe 11 - 2024"))) + 1
     assert ws.print_title_rows == f"$1:${header}" and ws.freeze_panes == f"A{header + 1}"
     assert ws.cell(header, 2).value == "Fiche action N°" and FICTITIOUS_NOTICE in [ws.cell(r, 1).value for r in range(1, header)]

@@ -106,15 +106,17 @@ def test_the_analysts_figures_land_in_the_right_cells_of_the_ft_pack(packs):
 
 def test_the_run_writes_every_file_and_says_so(packs):
     out, done = packs
-    for name in ("bilan_mi_parcours_cls_2024-2025.xlsx", "bilan_final_ft_2024.xlsx", "05_bilan_mi_parcours.html",
+    for name in ("bilan_mi_parcours_cls_2024-2025.xlsx", "bilan_final_ft_2024.xlsx", "bilan_mi_parcours_cls_2024-2025.html",
+                 "bilan_final_ft_2024.html", "05_bilan_mi_parcours.html",
                  "06_bilan_final_france_travail.html", "figures/cls_execution_par_action_2024-2025.png",
                  "figures/cls_execution_par_action_2024-2025.svg", "figures/ft_eligibilite_des_depenses_2024.svg"):
         assert (out / name).is_file(), name
         assert name.split("/")[-1] in done.stdout
     assert "[1/2] 05_bilan_mi_parcours : exécution" in done.stdout and "HTML écrit (" in done.stdout
     assert "WARNING" not in done.stderr and "Traceback" not in done.stderr
-    if report.chromium():
+    if report.chromium():  # printed from the pack's own report page, not from the notebook's
         assert (out / "bilan_final_ft_2024.pdf").read_bytes().startswith(b"%PDF")
+        assert "bilan_final_ft_2024.pdf" in done.stdout and "PDF imprimé" in done.stdout
     # the analyst's workbooks are not fictitious: no notice; the notebook names what it read
     ws = openpyxl.load_workbook(out / "bilan_final_ft_2024.xlsx")["Synthèse"]
     assert FICTITIOUS_NOTICE not in [c.value for c in ws["A"]]
@@ -182,10 +184,24 @@ def test_without_chromium_the_run_says_how_to_get_the_pdf(tmp_path, monkeypatch,
 
 
 @pytest.mark.skipif(report.chromium() is None, reason="Chromium absent")
-def test_with_chromium_the_pack_is_printed_to_pdf(tmp_path):
-    written = report.run_notebook(_tiny(tmp_path), tmp_path / "sortie", {}, False, "[1/1]")
-    pdf = tmp_path / "sortie" / "bilan_mi_parcours_cls_2024-2025.pdf"
+def test_with_chromium_the_packs_report_page_is_printed_to_pdf(tmp_path, capsys):
+    """The PDF is the pack's report page (written by the pack run next to the workbook), not the notebook's page."""
+    out = tmp_path / "sortie"
+    out.mkdir()
+    (out / "bilan_mi_parcours_cls_2024-2025.html").write_text(
+        '<!DOCTYPE html><html lang="fr"><meta charset="utf-8"><p>Rapport imprimable</p></html>', encoding="utf-8")
+    written = report.run_notebook(_tiny(tmp_path), out, {}, False, "[1/1]")
+    pdf = out / "bilan_mi_parcours_cls_2024-2025.pdf"
     assert pdf in written and pdf.read_bytes().startswith(b"%PDF")
+    assert "PDF imprimé" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(report.chromium() is None, reason="Chromium absent")
+def test_without_the_report_page_no_pdf_is_printed_and_the_run_says_so(tmp_path, capsys):
+    written = report.run_notebook(_tiny(tmp_path), tmp_path / "sortie", {}, False, "[1/1]")
+    assert [p.name for p in written] == ["05_bilan_mi_parcours.html"]
+    assert "PDF non produit : le notebook n'a pas écrit le rapport imprimable bilan_mi_parcours_cls_2024-2025.html" in (
+        capsys.readouterr().out)
 
 
 def test_random_widget_ids_are_numbered_in_order_of_appearance():

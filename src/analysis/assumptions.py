@@ -51,6 +51,10 @@ class Assumption:
         """Whether the library still applies it (a retired entry keeps its ID, never reused)."""
         return self.retired is None
 
+    def value_text(self) -> str:
+        """The value as a person reads it (« oui », « 85 % », « 12 000 € », a date the French way)."""
+        return _display_value(self)
+
     def cite(self) -> str:
         """A short French citation for a notebook or a label: ``H01 (seuil de sous-consommation : 0,9)``."""
         return f"{self.id} ({self.title[0].lower()}{self.title[1:]})"

@@ -10,8 +10,8 @@ EXECUTION=... OUT=...``; also ``python -m analysis.report``):
   folder): every page reads the same workbooks and writes only under ``--out``;
 - progress per notebook (name, step, elapsed time), then a summary of every file written: the HTML of each
   notebook, the packs (``bilan_mi_parcours_cls_2024-2025.xlsx``, ``bilan_final_ft_2024.xlsx``), their figures
-  (PNG and SVG) and, where Debian's ``chromium`` is installed, a PDF of each pack printed from its HTML
-  (otherwise a French line says how to get it);
+  (PNG and SVG), their printed reports (``<pack>.html``) and, where Debian's ``chromium`` is installed, a PDF
+  of each pack printed from that report (otherwise a French line says how to get it);
 - the kernel runs over IPC (no transport warning), the HTML carries no date: two runs on the same inputs
   give the same bytes; the HTML pages are for readers: code cells are left out (the notebooks keep them).
 
@@ -25,8 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,16 +32,16 @@ from pathlib import Path
 
 from analysis.domain import NOTEBOOKS_DIR, PACK_FILES, PROCESSED_DIR, ROOT
 from analysis.formatting import format_number
+from analysis.pack.printed import CHROMIUM_FLAGS, chromium, fixed_pdf_dates, print_pdf  # noqa: F401 (the report's API)
 
 NOTEBOOKS = NOTEBOOKS_DIR
 PROCESSED = PROCESSED_DIR
-#: The notebooks that produce a pack: their HTML is printed to PDF under the pack's name, without code.
+#: The notebooks that produce a pack, and the pack's PDF: printed from the pack's report page written next to the
+#: workbook (same name, ``.html``), not from the notebook's page.
 PACK_NOTEBOOKS = {
     "05_bilan_mi_parcours": Path(PACK_FILES["cls"].format(first=2024, last=2025)).with_suffix(".pdf").name,
     "06_bilan_final_france_travail": Path(PACK_FILES["ft"].format(year=2024)).with_suffix(".pdf").name,
 }
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run", "--no-pdf-header-footer"]
 NO_CHROMIUM = ("PDF non produit : Chromium est introuvable. Pour l'obtenir, installer le paquet Debian « chromium » "
                "(apt-get install chromium) puis relancer make report, ou ouvrir {html} dans un navigateur et "
                "l'imprimer en PDF (paysage).")
@@ -159,46 +157,25 @@ def write_notebook(nb, path: Path) -> Path:
 
 
 # --------------------------------------------------------------------------------------------------
-# PDF through headless Chromium
+# PDF: each pack's printed report (its own page, :mod:`analysis.pack.printed`) through headless Chromium
 # --------------------------------------------------------------------------------------------------
 
 
-def chromium() -> str | None:
-    """The Chromium executable (Debian's ``chromium``), or None when it is not installed."""
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def print_pdf(html: Path, pdf: Path, browser: str, timeout: int = 180) -> Path:
-    """Print ``html`` to ``pdf`` with headless Chromium (fresh profile, no header or footer); the PDF is
-    printed to a temporary file then moved into place. Raises ``RuntimeError`` (French) on failure."""
-    with tempfile.TemporaryDirectory(prefix="analysis-chromium-") as profile:
-        temporary = Path(profile) / "page.pdf"
-        command = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}/profil", f"--print-to-pdf={temporary}",
-                   Path(html).resolve().as_uri()]
-        done = subprocess.run(command, capture_output=True, timeout=timeout, check=False)
-        if not temporary.is_file() or temporary.stat().st_size == 0:
-            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["aucun message"]
-            raise RuntimeError(f"impression PDF de {shown(html)} impossible (Chromium, code {done.returncode}) : {detail[0]}")
-        from analysis.xlsx import write_atomic
-
-        write_atomic(pdf, fixed_pdf_dates(temporary.read_bytes()))
-    return pdf
-
-
-_PDF_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:(\d{14})")
-
-
-def fixed_pdf_dates(data: bytes) -> bytes:
-    """The PDF's creation and modification dates set to the deliberation day (same length, so the cross-reference
-    offsets stay valid): two prints of the same page give the same bytes."""
-    from analysis.domain import DELIBERATION_DATE
-
-    day = DELIBERATION_DATE.strftime("%Y%m%d000000").encode()
-    return _PDF_DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + day, data)
+def print_pack(stem: str, out: Path, position: str, start: float) -> list[Path]:
+    """Print the report page the pack's notebook wrote next to its workbook (``<pack>.html``) to ``<pack>.pdf``;
+    without Chromium, or without that page, say so (in French) and print nothing."""
+    pdf = out / PACK_NOTEBOOKS[stem]
+    page = pdf.with_suffix(".html")
+    browser = chromium()
+    if browser is None:
+        print(f"{position} {stem} : " + NO_CHROMIUM.format(html=shown(page)), flush=True)
+        return []
+    if not page.is_file():
+        print(f"{position} {stem} : PDF non produit : le notebook n'a pas écrit le rapport imprimable {page.name}", flush=True)
+        return []
+    print_pdf(page, pdf, browser)
+    print(f"{position} {stem} : PDF imprimé ({seconds(time.monotonic() - start)})", flush=True)
+    return [pdf]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -269,12 +246,7 @@ def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, positio
     written.append(html)
     print(f"{position} {path.stem} : HTML écrit ({seconds(time.monotonic() - start)})", flush=True)
     if pack:
-        browser = chromium()
-        if browser is None:
-            print(f"{position} {path.stem} : " + NO_CHROMIUM.format(html=shown(html)), flush=True)
-        else:
-            written.append(print_pdf(html, out / PACK_NOTEBOOKS[path.stem], browser))
-            print(f"{position} {path.stem} : PDF imprimé ({seconds(time.monotonic() - start)})", flush=True)
+        written += print_pack(path.stem, out, position, start)
     return written
 
 

@@ -22,11 +22,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import math
 import os
 import re
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -51,6 +53,20 @@ FIXED_TIMESTAMP = datetime.datetime.combine(DELIBERATION_DATE, datetime.time(0, 
 HEADER_COLOR = "1F3864"
 #: Width bounds (in characters) of an automatic column width in :func:`write_tables`.
 MIN_WIDTH, MAX_WIDTH = 12, 60
+#: Printing (``print_setup``): A4 landscape with 12,7 mm side margins holds about PAGE_UNITS column-width units
+#: at 100 % (measured with LibreOffice, whose unit is wider than Excel's: the stricter of the two). A sheet is
+#: fitted to as many pages wide as keep its scale at MIN_PRINT_SCALE or more: 11 pt text prints at 7,9 pt or more.
+PAGE_UNITS, MIN_PRINT_SCALE = 100, 0.72
+#: Printed width of a column of long text (wrapped), and the narrowest it may be squeezed to.
+TEXT_PRINT_WIDTH, TEXT_MIN_PRINT_WIDTH = 40, 25
+#: A column whose text runs to LONG_TEXT characters or more (statements, explanations) prints wider.
+LONG_TEXT, LONG_TEXT_PRINT_WIDTH = 200, 55
+#: Widest a repeated (identifying) text column prints when a sheet spans several pages wide.
+REPEAT_PRINT_WIDTH = 20
+#: Characters of running text per unit of column width, estimated low (LibreOffice and Excel fit about 1,3).
+CHARS_PER_UNIT = 1.2
+#: Height in points of one line of 11 pt text, of the 13 pt title, and the room around a cell's lines.
+LINE_POINTS, TITLE_LINE_POINTS, ROW_PADDING = 14.5, 18.0, 3.0
 #: Longest text a spreadsheet cell holds.
 MAX_CELL_TEXT = 32_767
 #: Characters XML 1.0 cannot carry (control characters, lone surrogates, non-characters).
@@ -147,6 +163,7 @@ def write_tables(
     notes: Mapping[str, Sequence[str]] | None = None,
     bold_rows: Mapping[str, Iterable[int]] | None = None,
     print_setup: bool = False,
+    repeat_columns: Mapping[str, int] | None = None,
 ) -> Path:
     """Write DataFrames as sheets (one per key, name cut to 31 characters); returns the path written.
 
@@ -159,7 +176,10 @@ def write_tables(
     row is then ``len(titles) + 1``, see :func:`header_row`), ``notes`` (lines written below the table, after
     a blank row) and ``bold_rows`` (0-based row positions of the frame shown in bold on grey: sub-totals and
     totals). ``print_setup`` prints every sheet landscape, fitted to the page width, with the title and
-    header rows repeated on each page.
+    header rows repeated on each page, and legibly (:func:`print_layout`): columns sized for print, long text
+    wrapped in its column, rows as high as their lines, titles and notes wrapped over the table's width, and a
+    sheet too wide for one page at :data:`MIN_PRINT_SCALE` fitted to several pages wide, its first
+    ``repeat_columns[sheet]`` columns (the identifying ones) repeated on each.
     """
     from openpyxl import Workbook
 
@@ -174,7 +194,9 @@ def write_tables(
         _style_rows(ws, len(frame.columns), [len(lines) + 2 + i for i in (bold_rows or {}).get(name, ())])
         _write_notes(ws, (notes or {}).get(name, ()), len(lines) + len(frame) + 3)
         if print_setup:
-            set_print_setup(ws, len(lines) + 1)
+            layout = print_layout(frame, formats, (repeat_columns or {}).get(name, 0), widths or {})
+            apply_print_layout(ws, frame, layout, lines, (notes or {}).get(name, ()))
+            set_print_setup(ws, len(lines) + 1, layout.pages_wide, layout.repeat)
     return save_workbook(wb, path)
 
 
@@ -183,15 +205,136 @@ def header_row(titles: Sequence[str] = ()) -> int:
     return len(titles) + 1
 
 
-def set_print_setup(ws, header: int) -> None:
-    """Landscape, fitted to the page width (as many pages high as needed), rows 1 to ``header`` repeated."""
+def set_print_setup(ws, header: int, pages_wide: int = 1, repeat: int = 0) -> None:
+    """Landscape, fitted to ``pages_wide`` pages wide (as many pages high as needed), rows 1 to ``header``
+    repeated, and the first ``repeat`` columns too when the sheet spans several pages wide; narrow side margins,
+    « sheet — page N / M » at the foot of each page."""
+    from openpyxl.worksheet.page import PageMargins
+
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.6, bottom=0.6, header=0.3, footer=0.3)
     ws.print_title_rows = f"1:{header}"
+    if pages_wide > 1 and repeat:
+        ws.print_title_cols = f"A:{column_letter(repeat)}"
+    ws.oddFooter.center.text = "&A — page &P / &N"
     ws.print_options.gridLines = False
+
+
+@dataclass(frozen=True)
+class PrintLayout:
+    """How a table prints: column widths (characters, in column order), which columns wrap, how many pages
+    wide the sheet is fitted to, and how many leading columns each page repeats."""
+
+    widths: tuple
+    wrapped: tuple
+    pages_wide: int
+    repeat: int
+
+
+def shown_length(value, number_format: str | None) -> int:
+    """Characters a spreadsheet shows for ``value`` in ``number_format`` (``1 234 567,00 €``: 14)."""
+    from analysis.formatting import format_eur, format_percent
+
+    value = cell_value(value)
+    if value is None:
+        return 0
+    if number_format == MONEY_FORMAT and isinstance(value, (int, float)):
+        return len(format_eur(value))
+    if number_format == PERCENT_FORMAT and isinstance(value, (int, float)):
+        return len(format_percent(value, 1))
+    return len(str(value))
+
+
+def print_layout(frame: pd.DataFrame, formats: Mapping[str, str], repeat: int = 0,
+                 widths: Mapping[str, float] | None = None) -> PrintLayout:
+    """Column widths for print: a number its longest value, a text at most :data:`TEXT_PRINT_WIDTH` (wrapped
+    beyond), a header by its longest word (headers wrap). Text columns give up width (down to
+    :data:`TEXT_MIN_PRINT_WIDTH`) so that the sheet fits one page at :data:`MIN_PRINT_SCALE`; a sheet still too
+    wide keeps its widths and is fitted to as many pages wide as that scale needs, each page repeating the first
+    ``repeat`` columns (narrowed to :data:`REPEAT_PRINT_WIDTH` when they are text)."""
+    budget = PAGE_UNITS / MIN_PRINT_SCALE
+    sizes, floors, texts = [], [], []
+    for column in frame.columns:
+        number_format = formats.get(column)
+        longest = max((shown_length(v, number_format) for v in frame[column]), default=0)
+        word = max((len(w) for w in str(column).split()), default=0) + 2
+        is_text = number_format is None and all(isinstance(cell_value(v), (str, type(None))) for v in frame[column])
+        widest = (LONG_TEXT_PRINT_WIDTH if longest >= LONG_TEXT else TEXT_PRINT_WIDTH) if is_text else MAX_WIDTH
+        wanted = (widths or {}).get(column) or max(word, min(longest + 2, widest), 8)
+        sizes.append(float(wanted))
+        floors.append(float(max(word, min(wanted, TEXT_MIN_PRINT_WIDTH))) if is_text else float(wanted))
+        texts.append(is_text)
+    excess, room = sum(sizes) - budget, sum(s - f for s, f in zip(sizes, floors))
+    if 0 < excess <= room:
+        sizes = [s - (s - f) * excess / room for s, f in zip(sizes, floors)]
+    pages = 1
+    if sum(sizes) > budget + 0.01:
+        sizes[:repeat] = [min(s, max(f, REPEAT_PRINT_WIDTH)) if t else s
+                          for s, f, t in zip(sizes[:repeat], floors[:repeat], texts[:repeat])]
+        per_page = max(budget - sum(sizes[:repeat]), budget / 3) * 0.9  # pages break between columns: some slack
+        pages = math.ceil((sum(sizes) - sum(sizes[:repeat])) / per_page)
+    return PrintLayout(tuple(round(s, 1) for s in sizes), tuple(texts), pages, repeat if pages > 1 else 0)
+
+
+def text_lines(text: str, capacity: float) -> int:
+    """Lines ``text`` takes when wrapped at word boundaries in ``capacity`` characters (a longer word is cut)."""
+    capacity, count = max(1, int(capacity)), 0
+    for paragraph in str(text).split("\n"):
+        lines, used = 1, 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) <= capacity:
+                used += 1 + len(word)
+                continue
+            extra = (len(word) - 1) // capacity
+            lines += extra + (1 if used else 0)
+            used = len(word) - extra * capacity
+        count += lines
+    return count
+
+
+def apply_print_layout(ws, frame: pd.DataFrame, layout: PrintLayout, titles: Sequence[str], notes: Sequence[str]) -> None:
+    """Column widths and wrapped cells of ``layout``; each row as high as its wrapped lines (spreadsheet programs
+    do not grow a row for wrapped text by themselves); titles and notes wrapped over the columns of the first page."""
+    from openpyxl.styles import Alignment
+
+    header = len(titles) + 1
+    for j, width in enumerate(layout.widths, start=1):
+        ws.column_dimensions[column_letter(j)].width = width
+    _set_height(ws, header, max(text_lines(c, capacity(w, bold=True)) for c, w in zip(map(str, frame.columns), layout.widths)))
+    align, top = wrap_alignment(), Alignment(vertical="top")
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=header + 1):
+        lines = 1
+        for j, (value, wrap, width) in enumerate(zip(row, layout.wrapped, layout.widths), start=1):
+            ws.cell(i, j).alignment = align if wrap else top
+            if wrap and isinstance(value, str):
+                lines = max(lines, text_lines(value, capacity(width)))
+        _set_height(ws, i, lines)
+    span, total, page = 0, 0.0, PAGE_UNITS if layout.pages_wide > 1 else sum(layout.widths)
+    while span < len(layout.widths) and (span == 0 or total + layout.widths[span] <= page):
+        total += layout.widths[span]
+        span += 1
+    rows = [(r, text, 1.3 if r == 1 else 1.1) for r, text in enumerate(titles, start=1)]
+    rows += [(header + len(frame) + 1 + k, text, 1.0) for k, text in enumerate(notes, start=1)]
+    for r, text, factor in rows:
+        if span > 1:
+            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=span)
+        ws.cell(r, 1).alignment = align
+        _set_height(ws, r, text_lines(text, capacity(total) / factor), TITLE_LINE_POINTS if r == 1 else LINE_POINTS)
+
+
+def capacity(width: float, bold: bool = False) -> float:
+    """Characters of running text a line of a column ``width`` wide holds, estimated low (a width unit is the
+    width of a digit; text averages narrower, bold wider): a row is never made too short for its text."""
+    return (width - 1) * (1.0 if bold else CHARS_PER_UNIT)
+
+
+def _set_height(ws, row: int, lines: int, points: float = LINE_POINTS) -> None:
+    if lines > 1 or points != LINE_POINTS:
+        ws.row_dimensions[row].height = round(lines * points + ROW_PADDING, 1)
 
 
 def _write_titles(ws, lines: Sequence[str]) -> None:

@@ -17,6 +17,11 @@ from analysis.xlsx import column_letter, header_row, write_tables
 
 #: Column of a table frame telling the export which rows are sub-totals or totals (never written).
 ROW_TYPE = "row_type"
+#: The columns that identify a row of a table (repeated by a printed page or a column block of a wide table).
+KEY_COLUMNS = ("Axe", "Volet", "Axes de la contractualisation", "Action", "Fiche action N°", "Fiche action",
+               "Intitulé de l'action", "Année", "Identifiant", "N° de ligne", "Ligne", "Hypothèse")
+#: Numeric columns that hold years or line numbers (written ``2024``, never ``2 024``).
+IDENTIFIER_COLUMNS = ("Année", "N° de ligne", "Ligne", "Exercice")
 #: The notice every table of a pack built on the fictitious example carries.
 FICTITIOUS_NOTICE = ("DONNÉES FICTIVES — bilan produit sur l'exemple généré par analysis.example : aucun chiffre "
                      "d'exécution de ce classeur n'est réel.")
@@ -83,12 +88,13 @@ class Pack:
 def write_pack(pack: Pack, folder) -> Path:
     """Write ``pack`` as ``folder/pack.file_name`` (one sheet per table); returns the path written."""
     tables = pack.tables
-    money = sorted({c for t in tables for c in t.money})
-    percent = sorted({c for t in tables for c in t.percent})
+    money = sorted({c for t in tables for c in t.shown.columns if column_kind(t, c) == "money"})
+    percent = sorted({c for t in tables for c in t.shown.columns if column_kind(t, c) == "percent"})
     return write_tables(
         {t.sheet: t.shown for t in tables}, Path(folder) / pack.file_name, money_columns=money, percent_columns=percent,
         titles={t.sheet: pack.titles_of(t) for t in tables}, notes={t.sheet: t.notes for t in tables},
         bold_rows={t.sheet: t.bold_rows for t in tables}, print_setup=True,
+        repeat_columns={t.sheet: repeated_columns(t) for t in tables},
     )
 
 
@@ -97,21 +103,41 @@ def write_pack(pack: Pack, folder) -> Path:
 READER_HIDDEN = ("Identifiant",)
 
 
+def repeated_columns(table: Table) -> int:
+    """How many leading columns identify a row (axis, action, title…): the columns a printed page repeats when
+    the table spans several pages wide. Counted up to the last identifying column before the first figure."""
+    count = 0
+    for position, column in enumerate(table.shown.columns, start=1):
+        if column_kind(table, column) in ("money", "percent", "number"):
+            break
+        if column in KEY_COLUMNS:
+            count = position
+    return count
+
+
 def for_reading(table: Table) -> pd.DataFrame:
     """A table as a person reads it in a notebook: money as ``1 234,50 €``, rates as ``77,3 %``, numbers
     the French way, empty cells for what is not reported, no identifier column."""
-    from decimal import Decimal
-
     from analysis import display
 
     shown = table.shown.drop(columns=[c for c in READER_HIDDEN if c in table.shown.columns])
+    write = {"percent": display.percent, "money": display.eur, "number": display.number, "identifier": display.identifier,
+             "text": lambda v: "" if display.is_missing(v) else str(v)}
     for column in shown.columns:
-        if column in table.percent:
-            shown[column] = [display.percent(v) for v in shown[column]]
-        elif column in table.money or any(isinstance(v, Decimal) for v in shown[column]):
-            shown[column] = [display.eur(v) for v in shown[column]]
-        elif shown[column].dtype.kind in "fi" or str(shown[column].dtype) in ("Int64", "Float64"):
-            shown[column] = [display.number(v) for v in shown[column]]
-        else:
-            shown[column] = ["" if display.is_missing(v) else str(v) for v in shown[column]]
+        shown[column] = [write[column_kind(table, column)](v) for v in shown[column]]
     return shown
+
+
+def column_kind(table: Table, column: str) -> str:
+    """How a column of ``table`` reads: 'percent', 'money', 'number', 'identifier' (a year, a line number: no
+    thousands separator) or 'text'."""
+    from decimal import Decimal
+
+    values = table.frame[column]
+    if column in table.percent:
+        return "percent"
+    if column in table.money or any(isinstance(v, Decimal) for v in values):
+        return "money"
+    if values.dtype.kind in "fi" or str(values.dtype) in ("Int64", "Float64"):
+        return "identifier" if column in IDENTIFIER_COLUMNS else "number"
+    return "text"

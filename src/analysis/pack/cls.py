@@ -149,4 +149,4 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
         Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]
     return Pack(PACK_FILES["cls"].format(first=first, last=last), PACK_TITLES["cls"].format(first=first, last=last),
-                tuple(tables), bool(assessment.fictitious), {"years": years})
+                tuple(tables), bool(assessment.fictitious), {"years": years, "convention": "cls", "period": (first, last)})

@@ -180,7 +180,8 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
                "débordant 2024 : éligible au prorata des jours de 2024 (H41).",)),
         Table(SHEETS["eligible"], eligible_table(contract, execution, lines), ("Dépenses éligibles par volet et par action",),
               ("L'action 2.4 (fonds FIPE, hors convention, H05) est écartée.",)),
-        Table(SHEETS["settlement"], display.settlement(assessment.settlement, numbers=False),
+        Table(SHEETS["settlement"], display.settlement(assessment.settlement, numbers=False).assign(
+                  row_type=["total" if kind == "total" else "line" for kind in assessment.settlement["row_type"]]),
               ("Solde de la convention : avance, dû, solde ou trop-perçu (article 6)",),
               ("Le solde se calcule une fois, sur le total ; la part de l'avance par volet n'est qu'un affichage (H24 : "
                "part État du volet 2, l'autre lecture est donnée à côté).",)),
@@ -199,4 +200,5 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
     ]
     tables = tuple(Table(t.sheet, t.frame, t.titles, t.notes, t.money or _money(t.frame), t.percent) for t in frames)
     return Pack(PACK_FILES["ft"].format(year=FT.start.year), PACK_TITLES["ft"].format(year=FT.start.year), tables,
-                bool(assessment.fictitious))
+                bool(assessment.fictitious), {"years": [FT.start.year], "convention": "ft",
+                                              "period": (FT.start.year, FT.end.year)})

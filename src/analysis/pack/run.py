@@ -3,8 +3,9 @@
 :func:`load_inputs` reads the contract and the execution workbooks (the embedded fictitious example by
 default, or the analyst's folders and files) and rejects bad input with the reader's French error before
 anything is computed. :func:`mid_term` and :func:`ft_final` assess the execution by each contract's rules,
-build the pack, write it under the output folder with its figures (PNG and SVG), and return what the
-notebook shows.
+build the pack, write it under the output folder with its figures (PNG and SVG) and its printed report
+(``<pack>.html``, :mod:`analysis.pack.printed`, which ``python -m analysis report`` prints to PDF), and return
+what the notebook shows.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from analysis.loading import load_contract
 from analysis.pack.base import Pack, write_pack
 from analysis.pack.cls import mid_term_pack
 from analysis.pack.ft import ft_final_pack
+from analysis.pack.printed import write_pack_html
 from analysis.reconciliation import reconcile
 from analysis.workbooks import Execution, load_executions
 
@@ -81,6 +83,7 @@ def mid_term(execution=None, first: int = 2024, last: int = 2025, out=None, **pa
         f"cls_indicateurs_nationaux_{first}-{last}": plot_indicators(assessment, "cls"),
     }
     files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
+    files += (write_pack_html(pack, out, [p for p in files if p.suffix == ".svg"]),)
     return Result(pack, assessment, inputs, files, dict(zip(("execution", "consumption", "national"), figures.values())))
 
 
@@ -105,6 +108,7 @@ def ft_final(execution=None, out=None, **params) -> Result:
     figures = {"ft_eligibilite_des_depenses_2024": plot_ft_eligibility(assessment),
                "ft_solde_2024": plot_settlement(assessment)}
     files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
+    files += (write_pack_html(pack, out, [p for p in files if p.suffix == ".svg"]),)
     return Result(pack, assessment, inputs, files, dict(zip(("eligibility", "settlement"), figures.values())))
 
 

@@ -85,7 +85,7 @@ def assumptions_table(ids: list[str]) -> pd.DataFrame:
     rows = []
     for ident in ids:
         item = get(ident)
-        rows.append({"Hypothèse": item.id, "Intitulé": item.title, "Valeur retenue": str(item.value),
+        rows.append({"Hypothèse": item.id, "Intitulé": item.title, "Valeur retenue": item.value_text(),
                      "Lignes du texte source": item.source_lines or "", "Qualité": item.quality, "Impact": item.impact})
     return pd.DataFrame(rows)
 
