@@ -364,8 +364,9 @@ def test_status_counts_add_up(assessment):
 def test_achievement_summary(assessment):
     text = affichage.achievement_summary(assessment, "cls", 2025)
     a = assessment.achievement
-    critical = a[(a["convention"] == "cls") & (a["year"] == 2025) & (a["status"] == "critique")]["indicator_id"]
-    assert text.startswith("CLS 2025 : 57 indicateurs") and all(i in text for i in critical)
+    critical = a[(a["convention"] == "cls") & (a["year"] == 2025) & (a["status"] == "critique")]["label"]
+    assert len(critical) and text.startswith("CLS 2025 : 57 indicateurs")
+    assert all(affichage.escape_markdown(label) in text for label in critical)  # named by their label, as text
     assert "jamais comptés comme zéro" in text
 
 
