@@ -157,6 +157,22 @@ def percent(value, decimals: int = 1) -> str:
     return "" if is_missing(value) else format_percent(float(value), decimals)
 
 
+def share(value, minimum) -> str:
+    """A share read against a minimum (the Département's 50 %): two decimals within one point of it, so that
+    49,96 % never reads « 50,0 % »; one decimal elsewhere."""
+    if is_missing(value):
+        return ""
+    return format_percent(float(value), 2 if abs(float(value) - float(minimum)) < 0.01 else 1)
+
+
+def minimum_share(value, minimum) -> str:
+    """« conforme » or « non conforme (article 2.2, lignes 348-350) » for the Département's share; empty when unknown."""
+    from analysis.assessment.consumption import meets_minimum_share
+
+    verdict = meets_minimum_share(value, minimum)
+    return "" if verdict is None else domain.MINIMUM_SHARE_LABELS[verdict]
+
+
 def number(value) -> str:
     """A measured quantity: ``4.0`` → ``4``, ``12.5`` → ``12,5``, ``1250`` → ``1 250``; empty when missing."""
     if is_missing(value):

@@ -34,6 +34,7 @@ REGISTER_NAMES = {
     "cls_state_includes_erbm": "cls_state_share_includes_erbm",  # H04
     "ft_state_excludes_fipe": "ft_state_share_excludes_fipe",  # H05
     "straddling": "ft_expense_period_straddling",  # H41
+    "period_cap": "period_exposure_cap",  # H45
 }
 
 #: Allowed values of the parameters that name a method or a reading.
@@ -47,6 +48,7 @@ CHOICES = {
     "ft_state_share": ("moitie_cout", "cout_moins_cofinancements"),
     "time_basis_default": ("flux_annuel", "stock_31_12", "cumul_depuis_2024"),
     "straddling": ("prorata", "exclue", "incluse"),
+    "period_cap": ("plafond_non_consomme", "somme_des_annees"),
 }
 
 
@@ -92,6 +94,8 @@ class Parameters:
     ft_state_excludes_fipe: bool
     #: H41: an expense whose period straddles the convention's: 'prorata', 'exclue' or 'incluse'.
     straddling: str
+    #: H45: amounts at stake over a period capped by what is unconsumed over it, or the sum of the years.
+    period_cap: str
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -121,7 +125,7 @@ def resolve_parameters(**overrides) -> Parameters:
     ``end_of_contract_claim``, ``ft_available_basis``, ``ft_state_share``, ``near_band``, ``late_band``,
     ``attainment_cap``, ``time_basis_default``, ``twin_indicators`` (H17-H29); ``signature_date`` (H03),
     ``cls_state_share_includes_erbm`` (H04), ``ft_state_share_excludes_fipe`` (H05),
-    ``ft_expense_period_straddling`` (H41).
+    ``ft_expense_period_straddling`` (H41), ``period_exposure_cap`` (H45).
     """
     fields = Parameters.__dataclass_fields__
     unknown = sorted(set(overrides) - set(fields))
