@@ -11,7 +11,7 @@ also moves the threshold slider and waits for the recomputed scenario, to check 
 Prints each load and their median. Target (issue 14): under 3 s. A benchmark, not a test: it prints, it asserts
 nothing. Voilà is stopped by its process group (the make process, Voilà and its kernels) whatever happens.
 
-    python bench/bench_app.py [--runs 5] [--pause 3]
+    python bench/bench_app.py [--runs 5] [--pause 3] [APP_KERNELS=0 …]   (make variables, to compare)
 """
 
 from __future__ import annotations
@@ -50,11 +50,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, log: Path) -> subprocess.Popen:
-    """``make app`` on the embedded example, in its own process group (stopped with :func:`stop`)."""
+def start_app(port: int, log: Path, variables: list[str]) -> subprocess.Popen:
+    """``make app`` on the embedded example (with make ``variables``), in its own process group (stopped with
+    :func:`stop`); -o: the project is never (re)installed by a benchmark."""
     env = {k: v for k, v in os.environ.items() if k not in ("ANALYSIS_EXECUTION", "EXECUTION", "MAKEFLAGS", "MAKELEVEL")}
-    return subprocess.Popen(["make", "--no-print-directory", "app", f"APP_PORT={port}", "EXECUTION="], cwd=ROOT, env=env,
-                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    command = ["make", "--no-print-directory", "-o", ".venv/.installed-stamp", "app", f"APP_PORT={port}", "EXECUTION=",
+               *variables]
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
 
 
 def stop(process: subprocess.Popen) -> None:
@@ -113,12 +116,13 @@ def wait_until_ready(url: str, process: subprocess.Popen, log: Path) -> float:
     raise TimeoutError(f"Voilà n'est pas prêt sur {url} après {START_TIMEOUT} s")
 
 
-def open_panel(context, url: str) -> tuple[float, object]:
-    """Seconds from navigation start until the panel is interactive, and the page."""
+def open_panel(context, url: str) -> tuple[float, float, object]:
+    """Seconds from navigation start until the panel is interactive and until the page was received, and the page."""
     page = context.new_page()
     page.goto(url, wait_until="commit", timeout=PAGE_TIMEOUT)
     ready = page.wait_for_function(INTERACTIVE, polling=50, timeout=PAGE_TIMEOUT)
-    return ready.json_value() / 1000, page
+    received = page.evaluate("() => performance.getEntriesByType('navigation')[0].responseEnd")
+    return ready.json_value() / 1000, received / 1000, page
 
 
 def recompute(page) -> float:
@@ -144,9 +148,9 @@ def measure(url: str, runs: int, pause: float) -> tuple[list[float], float]:
         try:
             context = browser.new_context(viewport={"width": 1500, "height": 1250})
             for run in range(runs):
-                elapsed, page = open_panel(context, url)
+                elapsed, received, page = open_panel(context, url)
                 times.append(elapsed)
-                print(f"  chargement {run + 1} : {seconds(elapsed)}", flush=True)
+                print(f"  chargement {run + 1} : {seconds(elapsed)} (page reçue du serveur en {seconds(received)})", flush=True)
                 if run == runs - 1:
                     answer = recompute(page)
                 page.close(run_before_unload=True)
@@ -160,6 +164,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="pages ouvertes l'une après l'autre")
     parser.add_argument("--pause", type=float, default=3.0, help="secondes entre la fermeture d'une page et la suivante")
+    parser.add_argument("variables", nargs="*", metavar="VARIABLE=VALEUR",
+                        help="variables de make app, pour comparer (APP_KERNELS=0 : sans noyau préchauffé)")
     args = parser.parse_args()
     if not Path(CHROMIUM).exists():
         sys.exit("Chromium absent (paquet Debian « chromium ») : mesure impossible")
@@ -168,10 +174,11 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory() as folder:
         log = Path(folder) / "voila.log"
-        process = start_app(port, log)
+        process = start_app(port, log, args.variables)
         try:
             ready = wait_until_ready(url, process, log)
-            print(f"make app : serveur prêt en {seconds(ready)} (noyaux préchauffés compris)", flush=True)
+            print(f"make app : serveur prêt en {seconds(ready)} (noyaux préchauffés compris) ; {args.runs} pages ouvertes "
+                  f"l'une après l'autre, {seconds(args.pause)} après la fermeture de la précédente", flush=True)
             times, answer = measure(url, args.runs, args.pause)
         finally:
             stop(process)
