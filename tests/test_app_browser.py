@@ -36,7 +36,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 MAKE = shutil.which("make")
 SCREENSHOT = PROCESSED_DIR / "app_scenarios.png"
-START_TIMEOUT, PAGE_TIMEOUT, UPDATE_TIMEOUT = 90, 180_000, 60_000
+START_TIMEOUT, PAGE_TIMEOUT, UPDATE_TIMEOUT, STOP_TIMEOUT = 90, 180_000, 60_000, 60
 
 #: A scenario saved by the test (and removed after it).
 SAVED_NAME = "Essai du navigateur"
@@ -82,9 +82,14 @@ def app_url(tmp_path_factory):
         wait_for_http(url, process, START_TIMEOUT)
         yield url
     finally:
+        deadline = time.monotonic() + STOP_TIMEOUT
         try:
             os.killpg(process.pid, signal.SIGTERM)  # make and Voilà, which stops its kernels
-            process.wait(timeout=20)
+            process.wait(timeout=STOP_TIMEOUT)
+            while time.monotonic() < deadline:  # until no process of the group is left
+                os.killpg(process.pid, 0)
+                time.sleep(0.2)
+            os.killpg(process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
         except subprocess.TimeoutExpired:
