@@ -14,7 +14,7 @@ from analysis.workbooks import SHEET_FINANCE, export_template
 
 #: A workbook's name (a valid one: it is read) and a file that is not a workbook (it is named as not read).
 HOSTILE_NAME = """<img src=x onerror="document.body.innerHTML='PWNED'"> *bilan* [x](y).xlsx"""
-SKIPPED_NAME = """<script>document.title='PWNED'</script>.xls"""
+SKIPPED_NAME = """<svg onload="document.title='PWNED'"> `code`.xls"""
 #: What the Département typed as its justification of action 3.3 in 2024.
 HOSTILE_TEXT = """<script>document.body.innerHTML='PWNED'</script> **gras** [lien](javascript:alert(1)) <b>fort</b>"""
 
@@ -47,7 +47,7 @@ def visible_text(html: str) -> str:
 def test_names_and_justifications_are_text_in_every_page(run):
     for stem in ("00_prise_en_main", "03_consommation_et_risques", "05_bilan_mi_parcours"):
         html = (run / f"{stem}.html").read_text(encoding="utf-8")
-        assert '<img src=x onerror' not in html and "<script>document" not in html, stem  # never an element
+        assert '<img src=x onerror' not in html and "<script>document" not in html and "<svg onload" not in html, stem
         assert "<b>fort</b>" not in html, stem
         text = visible_text(html)
         assert HOSTILE_NAME in text and SKIPPED_NAME in text, stem  # the names, as typed, shown as text
