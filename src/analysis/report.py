@@ -227,7 +227,7 @@ def check_inputs(execution: list[str] | None) -> dict:
         missing = [n for n in needs if not any(c == n[0] and (n[1] is None or y in n[1]) for c, y in have)]
         if missing:
             labels = " ni ".join(f"bilan d'exécution {_NEEDED_LABELS[n]}" for n in missing)
-            skipped[name] = f"aucun {labels} dans les classeurs fournis ({what} ne peut être établi)"
+            skipped[name] = f"aucun {labels} dans les classeurs fournis (cette page porte sur {what})"
     return skipped
 
 
