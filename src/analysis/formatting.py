@@ -1,7 +1,8 @@
-"""French number formatting for everything a user reads (1 234 567,00 €)."""
+"""French number formatting for everything a user reads (1 234 567,00 €), and text made safe to print."""
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 #: Thousands separator: a no-break space, as French typography and LibreOffice's fr-FR locale use.
@@ -46,3 +47,15 @@ def format_list(items) -> str:
     """Items joined the French way: ``[1, 3, 4]`` -> ``'1, 3 et 4'``."""
     items = [str(i) for i in items]
     return " et ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
+#: Characters never written raw into a message: C0 and C1 controls (a terminal would obey escape sequences, a
+#: tab or a line break would break a message's layout), the bidirectional marks, overrides and isolates (they
+#: reorder what a reader sees), the line and paragraph separators, and lone surrogates (they cannot be printed).
+_SHOWN_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``, ``\\u202e``): the one
+    escaping of every message that quotes a file's content (contract CSV files and execution workbooks)."""
+    return _SHOWN_CONTROL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)

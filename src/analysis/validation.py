@@ -60,6 +60,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from analysis.formatting import printable
+
 DESCRIPTOR = "datapackage.json"
 
 #: Largest CSV file read (bytes): 10 Mio, some 80 times the largest table of the contracts (such a
@@ -114,15 +116,10 @@ class Problem:
         return printable(f"{', '.join(where)} : {value}{self.reason}")
 
 
-#: Characters never written raw into a message: C0 and C1 controls (a terminal would obey escape
-#: sequences), and the bidirectional overrides and isolates (they reorder what a reader sees).
+#: Characters refused anywhere in a file: C0 and C1 controls but tab and line ends (a terminal would obey
+#: escape sequences), and the bidirectional overrides and isolates (they reorder what a reader sees).
+#: Messages escape them (and more) with :func:`analysis.formatting.printable`.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SHOWN_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
-    return _SHOWN_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def shown_value(value: str) -> str:
