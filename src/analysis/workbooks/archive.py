@@ -26,7 +26,6 @@ The sheets themselves are read by :mod:`analysis.workbooks.grid`.
 from __future__ import annotations
 
 import datetime
-import os
 import posixpath
 import pyexpat
 import re
