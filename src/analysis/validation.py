@@ -84,6 +84,8 @@ MAX_CELL_CHARS = 10_000
 MAX_PROBLEMS_SHOWN = int(default("contract_problems_listed"))
 #: Longest cell read as a number before its reason is looked for (a number has at most 31 characters).
 MAX_NUMBER_CHARS = 64
+#: Records (lines) of a CSV file, blank ones included (H47): beyond, the file is refused without reading on.
+MAX_ROWS = int(default("contract_max_rows"))
 #: Longest value quoted in a problem (characters).
 MAX_VALUE_SHOWN = 80
 
@@ -160,6 +162,13 @@ class Problems(list):
         if len(self) < MAX_PROBLEMS_SHOWN:
             super().append(problem)
         else:
+            self.omitted += 1
+
+    def first(self, problem: Problem) -> None:
+        """Keep ``problem`` at the head of the list whatever came before (a file refused as a whole)."""
+        self.insert(0, problem)
+        if len(self) > MAX_PROBLEMS_SHOWN:
+            self.pop()
             self.omitted += 1
 
 
@@ -691,7 +700,7 @@ def decode_text(data: bytes, label: str, problems: list[Problem], bom: bool) -> 
     return text
 
 
-def parse_csv(text: str, spec: TableSpec, problems: list[Problem]) -> tuple[list | None, list, list[int], int] | None:
+def parse_csv(text: str, spec: TableSpec, problems: Problems) -> tuple[list | None, list, list[int], int] | None:
     """The records of a CSV text, read one by one: (header, rows, the file line where each row starts, how many
     data records were read). Only rows as wide as the header are kept: a blank or malformed row is a problem
     (counted beyond :data:`MAX_PROBLEMS_SHOWN`), never kept. None (and a problem) on a syntax error, a cell
@@ -702,20 +711,25 @@ def parse_csv(text: str, spec: TableSpec, problems: list[Problem]) -> tuple[list
     header, rows, lines, start, count = None, [], [], 1, 0
     try:
         for record in reader:
-            if long_cells and any(len(cell) > MAX_CELL_CHARS for cell in record):
+            if long_cells and record and max(map(len, record)) > MAX_CELL_CHARS:
                 problems.append(Problem(label, start, None, None, _too_long()))
                 return None
             if header is None:
                 header = record
                 if not _check_header(spec, header, problems):
                     return None
-            elif len(record) == width:
-                rows.append(record)
-                lines.append(start)
-                count += 1
+            elif count == MAX_ROWS:
+                problems.first(Problem(label, start, None, None, f"plus de {_count(MAX_ROWS)} lignes (limite du chargeur, H47) : "
+                                                                 "fichier refusé sans lire la suite"))
+                return None
             else:
-                problems.append(Problem(label, start, None, None, "ligne vide" if not record else _width_reason(record, width)))
                 count += 1
+                if len(record) == width:
+                    rows.append(record)
+                    lines.append(start)
+                else:
+                    reason = "ligne vide" if not record else _width_reason(record, width)
+                    problems.append(Problem(label, start, None, None, reason))
             start = reader.line_num + 1
     except csv.Error as exc:
         problems.append(_syntax_problem(str(exc), start, reader.line_num, label))
@@ -764,7 +778,7 @@ class Table(NamedTuple):
         return not any(index in self.bad[f] for f in fields)
 
 
-def _read_csv(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> tuple[list, list, int] | None:
+def _read_csv(data_dir: Path, spec: TableSpec, problems: Problems) -> tuple[list, list, int] | None:
     """The rows as wide as the header, the file line where each starts and how many data records the file
     has; None (and a problem) if the file is unusable."""
     data = read_bounded(Path(data_dir) / spec.path, spec.label, MAX_FILE_BYTES, problems)
@@ -963,7 +977,7 @@ def _check_foreign_keys(table: Table, tables: dict[str, Table], problems: list[P
             problems.append(Problem(table.spec.label, table.lines[index], ", ".join(fk.fields), shown, reason))
 
 
-def _read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Table | None:
+def _read_table(data_dir: Path, spec: TableSpec, problems: Problems) -> Table | None:
     if spec.data is not None:
         if not _check_header(spec, spec.data[0], problems):
             return None
