@@ -93,7 +93,7 @@ MAX_VALUE_SHOWN = 80
 # an int64 or a float64 (nor Python's limit on converting long digit strings).
 _INTEGER = re.compile(r"-?[0-9]{1,15}")
 _NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
-_CENTS = re.compile(r"-?[0-9]+\.[0-9]{2}")
+_CENTS = re.compile(r"\A-?[0-9]+\.[0-9]{2}")  # \A: bounded time whatever the method (fullmatch here)
 _TEXT = pd.api.types.pandas_dtype("str")  # resolved once: looking a dtype up by name is slow
 
 
@@ -866,7 +866,7 @@ def _same_width(spec: TableSpec, rows: list, lines: list[int], problems: list[Pr
 _TYPE_REASONS = {"integer": "nombre entier attendu", "number": "nombre attendu"}
 _CONVERTERS = {"integer": (_INTEGER, int), "number": (_NUMBER, Decimal)}
 _UNBOUNDED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_SCIENTIFIC = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
+_SCIENTIFIC = re.compile(r"\A[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
 #: Characters that betray a number written for a person, and what to write instead (first found wins).
 _NUMBER_HINTS = (
     ("€", "sans symbole €"),

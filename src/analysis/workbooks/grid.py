@@ -38,9 +38,9 @@ from analysis.workbooks.parsing import EMPTY, CellContent, Damaged
 from analysis.xlsx import column_letter
 
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
-#: A number as a spreadsheet stores it (ASCII digits, one way only to split the digits: no backtracking).
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+_REF = re.compile(r"\A\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+#: A number as a spreadsheet stores it (ASCII digits, one way only to split the digits, possessive: no backtracking).
+_NUMBER = re.compile(r"\A[+-]?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)(?:[eE][+-]?[0-9]{1,4})?")
 #: Longest number (characters) and longest date (ISO 8601 text) a file may store in a cell.
 MAX_NUMBER_TEXT, MAX_DATE_TEXT = 400, 40
 DAMAGED = "fichier endommagé ou fabriqué"

@@ -117,12 +117,13 @@ def _refuse_formula_text(text: str, wanted: str) -> None:
 # Parsing cell values (numbers may be typed as French text)
 # --------------------------------------------------------------------------------------------------
 
-# Numbers typed as text: ASCII digits only, matched whole (``fullmatch``), each without ambiguous repetition.
+# Numbers typed as text: ASCII digits only, matched whole (``fullmatch``), each without ambiguous repetition and
+# anchored (``\A``), so that no way of running them can take more than linear time.
 _SPACES = re.compile("[ \u00a0\u202f\u2009]+")
-_FRENCH = re.compile(r"[0-9]{1,3}(?: [0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?")
-_DOT_THOUSANDS = re.compile(r"[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
-_DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+|[0-9]{1,3}(?: [0-9]{3})+\.[0-9]+")
-_AMBIGUOUS = re.compile(r"[0-9]{1,3}\.[0-9]{3}")
+_FRENCH = re.compile(r"\A(?:[0-9]{1,3}(?: [0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)")
+_DOT_THOUSANDS = re.compile(r"\A[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
+_DOT_DECIMAL = re.compile(r"\A(?:[0-9]+\.[0-9]+|[0-9]{1,3}(?: [0-9]{3})+\.[0-9]+)")
+_AMBIGUOUS = re.compile(r"\A[0-9]{1,3}\.[0-9]{3}")
 
 
 def _number_text(s: str) -> str:
@@ -293,7 +294,7 @@ def _parse_choice(value, choices=()) -> str | None:
 
 #: Dates accepted in a date cell: a few years around the contracts (anything else is a typing error).
 DATE_RANGE = (datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))
-_DATE_TEXT = (re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"), re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})"))
+_DATE_TEXT = (re.compile(r"\A([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"), re.compile(r"\A([0-9]{4})-([0-9]{2})-([0-9]{2})"))
 
 
 def _date_of_text(text: str) -> datetime.date:
