@@ -335,7 +335,7 @@ def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"longueur {value!r} non entière")
         compare = operator.ge if name == "minLength" else operator.le
-        word = "courte" if name == "minLength" else "longue"
+        word = "court" if name == "minLength" else "long"
         return (lambda t: compare(len(t), value)), lambda _t: f"texte trop {word} ({name} = {value})"
     compare, template = _BOUNDS[name]
     bound = _parse(kind, value)
