@@ -36,7 +36,7 @@ forbids it; so does Frictionless). Line ends may be LF, CRLF or CR.
 Every per-cell and per-row cost is bounded: a CSV file is read record by record (a blank or malformed
 row is counted, never kept), lengths are checked before any pattern runs, and the loader's own patterns
 have no ambiguous repetition. The descriptor's ``pattern`` constraints run as written, after the length
-constraints and within the cell limit; a pattern with nested repetition (« (a+)+ », « (a|b)* »), whose
+constraints and within the cell limit; a pattern with nested repetition (« (a+)+ », « (a|ab)* »), whose
 time can explode on one crafted cell, is refused: a descriptor from elsewhere must still be reviewed
 like code (adjacent repetitions such as « [0-9]+[0-9]* » cost up to about a second per 10 000-character
 cell).
@@ -327,7 +327,7 @@ def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
         # "^a|b$" accepts anything that starts with a or ends with b, in both tools.
         regex = re.compile(f"^{value}$")
         if nested_repetition(value):
-            raise ValueError(f"motif « {value[:80]} » refusé : répétition imbriquée (comme « (a+)+ » ou « (a|b)* »), dont "
+            raise ValueError(f"motif « {value[:80]} » refusé : répétition imbriquée (comme « (a+)+ » ou « (a|ab)* »), dont "
                              "le temps de vérification peut exploser sur une seule cellule piégée ; écrire une classe de "
                              "caractères (« [ab]* ») ou une répétition simple")
         return (lambda t: regex.match(t) is not None), lambda _t: f"format invalide (motif attendu : {value})"
