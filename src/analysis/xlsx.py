@@ -303,8 +303,8 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     except BaseException as exc:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:
-            exc.filename = str(path)
+        if isinstance(exc, OSError) and exc.errno is not None and exc.filename is None:
+            exc.filename = str(path)  # (an error without errno would print as « [Errno None] None »)
         raise
     return path
 
