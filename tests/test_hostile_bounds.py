@@ -427,3 +427,16 @@ def test_the_examples_still_load_without_any_note(contract):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert load_execution(contract).warnings.empty
+
+
+def test_rows_written_in_the_descriptor_are_bounded_too(raw):
+    import json
+
+    path = raw / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    rules = next(r for r in descriptor["resources"] if r["name"] == "rules")
+    del rules["path"]
+    rules["data"] = [[f["name"] for f in rules["schema"]["fields"]]] + [[]] * 200_000
+    path.write_text(json.dumps(descriptor, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(UnsupportedDescriptorError, match="« data » de plus de 100\u00a0000 lignes"):
+        analysis.load_contract(raw)

@@ -221,3 +221,23 @@ def test_ctrl_c_while_the_files_are_moved_finishes_the_move_then_says_so(tmp_pat
     said = capsys.readouterr().err
     assert "menée à son terme" in said and "contient les résultats complets" in said
     assert (out / "a.txt").read_text(encoding="utf-8") == "nouveau" and leftovers(out) == []
+
+
+def test_the_up_front_check_of_a_hostile_workbook_is_quick(contract, tmp_path):
+    """The reading before the first notebook hung with the reader on a 40 000-digit number (62 s per cell)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from hostile import long_numbers
+
+    from analysis.example import scenario_entries
+    from analysis.workbooks import export_template
+
+    folder = tmp_path / "bilans"
+    folder.mkdir()
+    valid = export_template(contract, "cls", 2024, tmp_path / "valide.xlsx", prefill=scenario_entries(contract, "cls", 2024))
+    long_numbers(valid, folder / "bilan_cls_2024.xlsx", ["I5", "I6", "I7", "I8", "I9"])
+    start = time.monotonic()
+    done = run_report("--execution", folder, "--out", tmp_path / "sortie")
+    assert time.monotonic() - start < 60
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "aucun notebook exécuté" in done.stderr
+    assert "bilan_cls_2024.xlsx, feuille « Exécution financière », cellule I5" in done.stderr
+    assert "nombre illisible dans le fichier" in done.stderr and not (tmp_path / "sortie").exists()

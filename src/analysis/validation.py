@@ -457,6 +457,9 @@ def _source(name: str, resource: dict, refusals: _Refusals) -> tuple[str | None,
     path, data = resource.get("path"), resource.get("data")
     if isinstance(path, str) and data is None and path and not Path(path).is_absolute() and ".." not in Path(path).parts:
         return path, None
+    if path is None and isinstance(data, list) and len(data) > MAX_ROWS + 1:
+        refusals.add(_where(name), f"« data » de plus de {_count(MAX_ROWS)} lignes (limite du chargeur, H47)")
+        return None, None
     if path is None and isinstance(data, list) and data and all(isinstance(row, list) for row in data):
         return None, tuple(tuple("" if cell is None else str(cell) for cell in row) for row in data)
     refusals.add(_where(name), "« path » (un fichier CSV du dossier, unique) ou « data » (lignes, en-tête d'abord) attendu")
