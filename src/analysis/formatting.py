@@ -71,3 +71,10 @@ def escape_markdown(text) -> str:
     if text is None or text != text:
         return ""
     return html.escape(_MARKDOWN.sub(r"\\\1", printable(str(text))), quote=True)
+
+
+def located(where, value, reason: str) -> str:
+    """A problem as every reader of a file says it: its place (the non-empty parts of ``where``, joined), the
+    value quoted when there is one, the reason; control characters escaped (:func:`printable`)."""
+    quoted = f"valeur « {value} » : " if value not in (None, "") else ""
+    return printable(f"{', '.join(p for p in where if p)} : {quoted}{reason}")

@@ -67,7 +67,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import default
-from analysis.formatting import printable
+from analysis.formatting import located, printable
 
 DESCRIPTOR = "datapackage.json"
 
@@ -118,13 +118,9 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column is not None:
-            where.append(f"colonne « {self.column} »")
-        value = f"valeur « {shown_value(self.value)} » : " if self.value not in (None, "") else ""
-        return printable(f"{', '.join(where)} : {value}{self.reason}")
+        line = None if self.line is None else f"ligne {self.line}"
+        column = None if self.column is None else f"colonne « {self.column} »"
+        return located((self.file, line, column), None if self.value in (None, "") else shown_value(self.value), self.reason)
 
 
 #: Characters refused anywhere in a file: C0 and C1 controls but tab and line ends (a terminal would obey

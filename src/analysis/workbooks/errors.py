@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from analysis.assumptions import default
-from analysis.formatting import format_number, printable
+from analysis.formatting import format_number, located
 from analysis.workbooks.parsing import show_value
 
 #: How many problems a rejection lists at most (H31); the others are counted.
@@ -36,13 +36,9 @@ class WorkbookProblem:
     reason: str
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.sheet is not None:
-            where.append(f"feuille « {self.sheet} »")
-        if self.cell is not None:
-            where.append(f"{'cellules' if ':' in self.cell else 'cellule'} {self.cell}")
-        value = f"valeur « {self.value} » : " if self.value not in (None, "") else ""
-        return printable(f"{', '.join(where)} : {value}{self.reason}")
+        sheet = None if self.sheet is None else f"feuille « {self.sheet} »"
+        cell = None if self.cell is None else f"{'cellules' if ':' in self.cell else 'cellule'} {self.cell}"
+        return located((self.file, sheet, cell), self.value, self.reason)
 
 
 class WorkbookError(ValueError):
