@@ -158,6 +158,15 @@ def write_html(nb, target: Path, without_code: bool = False) -> Path:
     return write_atomic(target, html_bytes(nb, without_code))
 
 
+def without_injected(nb):
+    """``nb`` without the cell of injected parameters: what ``--inplace`` stores (the run's folder is not kept)."""
+    import copy
+
+    stored = copy.deepcopy(nb)
+    stored.cells = [c for c in stored.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    return stored
+
+
 def write_notebook(nb, path: Path) -> Path:
     """Store ``nb`` (with its outputs) in ``path`` as ``nbformat.write`` would, but atomically."""
     import nbformat
@@ -260,7 +269,7 @@ def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, positio
         nb = execute_notebook(path, parameters) if injectable else execute_notebook(path)
     except CellExecutionError as exc:
         raise NotebookFailed(f"le notebook {path.stem} s'est arrêté sur une erreur ({exc.ename} : {exc.evalue})") from None
-    written = [write_notebook(nb, path)] if inplace else []
+    written = [write_notebook(without_injected(nb), path)] if inplace else []
     pack = path.stem in PACK_NOTEBOOKS
     html = write_html(nb, out / f"{path.stem}.html", without_code=True)
     written.append(html)
@@ -282,8 +291,7 @@ def build(notebooks: list[Path], out_dir: Path = PROCESSED, inplace: bool = Fals
         parameters = {}
         if execution:
             parameters["execution"] = [str(Path(p).resolve()) for p in execution]
-        if not inplace:  # the stored notebooks never keep a run's folder
-            parameters["sortie"] = str(staging)
+        parameters["sortie"] = str(staging)  # a stored notebook never keeps it (without_injected)
         written = []
         for i, path in enumerate(notebooks, start=1):
             if path.stem in (skipped or {}):
