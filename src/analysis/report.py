@@ -164,6 +164,14 @@ def without_injected(nb):
 
     stored = copy.deepcopy(nb)
     stored.cells = [c for c in stored.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    count = 0
+    for cell in stored.cells:  # the execution counts follow on, as if the cell had never been there
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if "execution_count" in output:
+                    output["execution_count"] = count
     return stored
 
 
