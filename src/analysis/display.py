@@ -92,6 +92,8 @@ HEADERS: dict[str, str] = {
     "n_groups": "Axes ou volets",
     "n_actions": "Actions",
     "n_indicators": "Indicateurs",
+    "n_fiche_copies": "Repris par une fiche action (non recomptés)",
+    "n_fiche_shares": "Parts par fiche action (non recomptées)",
     "first_year": "Première année",
     "last_year": "Dernière année",
     "planned_state": "Part État prévue",
@@ -131,7 +133,7 @@ PERCENT = {"rate": 1, "ramp_up_rate": 1, "attainment": 1, "threshold": 0, "share
 #: Identifiers written as plain integers (a year, a line number).
 IDENTIFIERS = frozenset({"year", "first_year", "last_year", "source_line", "template_version"})
 #: Counts (French thousands separator).
-COUNTS = frozenset({"n_groups", "n_actions", "n_indicators"})
+COUNTS = frozenset({"n_groups", "n_actions", "n_indicators", "n_fiche_copies", "n_fiche_shares"})
 #: Measured quantities: integers without decimals, other values with theirs (up to 2).
 QUANTITIES = frozenset({"gap_units", "value", "target", "result"})
 #: Yes / no columns.

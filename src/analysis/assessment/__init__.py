@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.assessment.achievement import ACHIEVEMENT_COLUMNS, achievement_frame, over_period
+from analysis.assessment.achievement import ACHIEVEMENT_COLUMNS, SHARE_COLUMNS, achievement_frame, over_period, share_frame
 from analysis.assessment.cofinancing import COFINANCING_COLUMNS, cofinancing_frame
 from analysis.assessment.consumption import CONSUMPTION_COLUMNS, consumption_frame
 from analysis.assessment.eligibility import ELIGIBILITY_COLUMNS, ineligible_of, statement_eligibility
@@ -43,6 +43,7 @@ __all__ = [
     "ELIGIBILITY_COLUMNS",
     "END_COLUMNS",
     "SETTLEMENT_COLUMNS",
+    "SHARE_COLUMNS",
     "Assessment",
     "Parameters",
     "assess",
@@ -74,7 +75,11 @@ class Assessment:
         once 2027 is reported (``final``), the credits exposed to a claim for undue sums.
     cofinancing : France Travail volet 2 co-financing (:data:`COFINANCING_COLUMNS`), planned and executed,
         without and with the valorised FSE+, and whether the 50 % rule holds.
-    achievement : one row per indicator and year, all 67 indicators (:data:`ACHIEVEMENT_COLUMNS`).
+    achievement : one row per indicator and year (:data:`ACHIEVEMENT_COLUMNS`), each indicator counted once:
+        the CLS's 45 (30 local, 15 national, l. 364-368) and France Travail's 10.
+    indicator_shares : the fiche indicators that repeat one of these or are one action's share of a national
+        one (H29; :data:`SHARE_COLUMNS`: ``counted_as``, ``link`` 'copie' or 'part'), with their own targets
+        and results but no status: shown under the indicator they are counted as, never counted again.
     expenses : each line of the France Travail expense statement with its eligibility (art. 4.2 category,
         dates within the convention's period, H41; :data:`ELIGIBILITY_COLUMNS`): what the settlement deducts.
     parameters : every parameter used (register defaults and overrides) and the contract figures the
@@ -87,6 +92,7 @@ class Assessment:
     end_of_contract: pd.DataFrame
     cofinancing: pd.DataFrame
     achievement: pd.DataFrame
+    indicator_shares: pd.DataFrame
     expenses: pd.DataFrame
     parameters: dict
     fictitious: bool
@@ -173,6 +179,7 @@ def assess_with(contract, execution, params: Parameters, *, time_bases=None, ine
         end_of_contract=end_of_contract_frame(consumption, planned_by_year(contract, execution, params, "cls"), axis_of),
         cofinancing=cofinancing_frame(contract, ledger, params),
         achievement=achievement_frame(contract, execution, params, time_bases),
+        indicator_shares=share_frame(contract, execution, params, time_bases),
         expenses=lines,
         parameters={**params.as_dict(), **facts},
         fictitious=bool(execution.workbooks["fictitious"].any()),

@@ -37,6 +37,21 @@ SHEETS = {"synthesis": "Synthèse", "actions": "Actions", "finance": "Bilan fina
           "indicators": "Indicateurs des actions", "findings": "Constats ouverts", "assumptions": "Hypothèses"}
 
 
+#: How the matrices show a fiche indicator counted as another (H29).
+SHARES_NOTE = ("Chaque indicateur est compté et reçoit un statut une seule fois. Sous un indicateur, une ligne « dont la "
+               "part de la fiche action » donne la part d'une fiche dans l'indicateur national, qui en est la somme ; une "
+               "ligne « repris par la fiche action » donne le même indicateur imprimé dans une fiche (mêmes libellé et "
+               "chiffres, H29). Ces lignes ne sont pas comptées à nouveau.")
+
+
+def _indicators_title(assessment) -> str:
+    """« Les 45 indicateurs du contrat : 30 locaux (annexe 1) et 15 nationaux (annexe 10) », from the assessment."""
+    cls = assessment.achievement[assessment.achievement["convention"] == "cls"].drop_duplicates("indicator_id")
+    local, national = int((cls["family"] == "local").sum()), int((cls["family"] == "national").sum())
+    return (f"Les {len(cls)} indicateurs du contrat, chacun compté une fois : {local} locaux (annexe 1) et {national} "
+            "nationaux (annexe 10), avec les indicateurs des fiches actions qui les reprennent")
+
+
 def annex11_sheet(year: int) -> str:
     return f"Annexe 11 - {year}"
 
@@ -140,11 +155,14 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
                "Justifications « à apprécier par l'État » : l'État juge si elles sont opérantes.",),
               tuple(MONEY), tuple(PERCENT)),
         *_tables_for(contract, execution, years, all_years),
-        Table(SHEETS["matrix"], indicator_matrix(contract, assessment.achievement, matrix_years),
+        Table(SHEETS["matrix"], indicator_matrix(contract, assessment.achievement, matrix_years,
+                                                 shares=assessment.indicator_shares, links=("part",)),
               ("TABLEAU DES INDICATEURS NATIONAUX DES CONTRATS LOCAUX DES SOLIDARITÉS (annexe 10)",),
-              ("Statut : cible atteinte, proche (≥ 85 %, H25), en retard (≥ 65 %, H26), critique, non renseigné.",)),
-        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, table=None),
-              ("Indicateurs de toutes les actions (annexe 1, fiches et annexe 10)",)),
+              ("Statut : cible atteinte, proche (≥ 85 %, H25), en retard (≥ 65 %, H26), critique, non renseigné.",
+               SHARES_NOTE)),
+        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, table=None,
+                                                     shares=assessment.indicator_shares),
+              (_indicators_title(assessment),), (SHARES_NOTE,)),
         Table(SHEETS["findings"], findings, ("Constats du rapprochement encore ouverts",)),
         Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from analysis import display
 from analysis.assumptions import default, get
-from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, CONVENTION_LABELS
+from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, CONVENTION_LABELS, INDICATOR_FAMILY_LABELS
 from analysis.money import ZERO, total_or_none
 
 SYNTHESIS_COLUMNS = ["Rubrique", "Élément", "Montant", "Nombre"]
@@ -63,8 +63,14 @@ def main_gaps(consumption: pd.DataFrame, years: list[int], n: int | None = None)
 
 def critical_indicators(achievement: pd.DataFrame, label: str) -> list[dict]:
     crit = achievement[achievement["status"] == "critique"]
-    return [line("Indicateurs critiques", f"{r['indicator_id']} ({label}) : résultat {display.number(r['result'])} pour une "
-                 f"cible de {display.number(r['target'])}") for r in crit.to_dict("records")]
+    return [line("Indicateurs critiques", f"{_indicator_name(r)} ({label}) : résultat {display.number(r['result'])} pour "
+                 f"une cible de {display.number(r['target'])}") for r in crit.to_dict("records")]
+
+
+def _indicator_name(row: dict) -> str:
+    """« Action 3.2 : « Nombre de jeunes reçus » » or « Indicateur national : « … » », never an identifier."""
+    where = f"Action {row['action']}" if isinstance(row.get("action"), str) else INDICATOR_FAMILY_LABELS[row["family"]]
+    return f"{where} : « {row['label']} »"
 
 
 def open_findings(checks: pd.DataFrame, convention: str) -> pd.DataFrame:

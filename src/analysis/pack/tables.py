@@ -172,36 +172,66 @@ def indicator_theme(notes) -> tuple[str | None, str | None]:
     return (axis.group(1) if axis else None), (theme.group(1) if theme else None)
 
 
+#: The status cell of a fiche indicator counted as the indicator above it (H29): graded once, there.
+COUNTED_ABOVE = "compté ci-dessus"
+
+
 def matrix_columns(years: list[int]) -> list[str]:
     return [c for y in years for c in (f"Cible locale en {y}", f"Résultat atteint en {y}", f"Statut {y}")]
 
 
 def indicator_matrix(contract, achievement: pd.DataFrame, years: list[int], table: str | None = "cls_annexe10",
-                     convention: str = "cls") -> pd.DataFrame:
+                     convention: str = "cls", shares: pd.DataFrame | None = None,
+                     links: tuple = ("part", "copie")) -> pd.DataFrame:
     """Targets and results in the Annexe 10 layout: one row per indicator of the contract's ``table`` (the 15
-    national indicators of Annexe 10 by default; None for every indicator of the convention), then for each
-    year the local target, the result (empty when not reported) and its status."""
-    ind = contract.indicators[contract.indicators["convention"] == convention]
+    national indicators of Annexe 10 by default; None for every indicator of the convention) that
+    ``achievement`` counts (each indicator once, H29), its unit as printed, then for each year the local
+    target, the result (empty when not reported) and its status. Under an indicator, ``shares`` (the
+    assessment's :attr:`~analysis.assessment.Assessment.indicator_shares`) adds a row per fiche indicator
+    counted as it — a fiche's share of a national indicator ('part'), or the same indicator repeated by a
+    fiche ('copie'), as ``links`` keeps — with its own target and result but no status: it is not counted
+    again."""
+    counted = set(achievement["indicator_id"])
+    ind = contract.indicators
+    ind = ind[(ind["convention"] == convention) & ind["indicator_id"].isin(counted)]
     if table is not None:
         ind = ind[ind["table"] == table]
-    rows_of = {(i, int(y)): r for i, y, r in zip(achievement["indicator_id"], achievement["year"],
-                                                  achievement.to_dict("records"))}
+    shares = shares if shares is not None else pd.DataFrame(columns=["indicator_id", "year", "counted_as", "link"])
+    rows_of = {(i, int(y)): r for frame in (achievement, shares)
+               for i, y, r in zip(frame["indicator_id"], frame["year"], frame.to_dict("records"))}
+    under = {}
+    linked = shares[["indicator_id", "counted_as", "link"]].drop_duplicates("indicator_id")
+    for ident, counted_as, link in linked.itertuples(index=False):
+        if link in links:
+            under.setdefault(counted_as, []).append((ident, link))
+    fiche = contract.indicators.set_index("indicator_id")
     out = []
-    for ident, action, label, notes in zip(ind["indicator_id"], ind["action"], ind["label"], ind["notes"]):
-        axis, theme = indicator_theme(notes)
-        first = rows_of.get((ident, years[0]), {})
-        row = {"Axe": axis, "Action": action if isinstance(action, str) else None, "Identifiant": ident,
-               "Thématique": theme, "Indicateur": label, "Situation au 31 déc. 2023": _number(first.get("baseline"))}
-        for year in years:
-            got = rows_of.get((ident, year), {})
-            row.update({f"Cible locale en {year}": _number(got.get("target")),
-                        f"Résultat atteint en {year}": _number(got.get("result")),
-                        f"Statut {year}": ACHIEVEMENT_STATUS_LABELS.get(got.get("status"), "")})
-        out.append(row)
+    for ident, action, label, unit, notes, printed in zip(ind["indicator_id"], ind["action"], ind["label"], ind["unit"],
+                                                          ind["notes"], ind["table"]):
+        axis, theme = indicator_theme(notes) if printed == "cls_annexe10" else (None, None)
+        out.append(_matrix_row(rows_of, years, ident, action, label, unit, axis, theme, with_status=True))
+        for part, link in under.get(ident, []):
+            text = (f"dont la part de la fiche action {fiche.loc[part, 'action']}" if link == "part" else
+                    f"repris par la fiche action {fiche.loc[part, 'action']} (même indicateur)")
+            out.append(_matrix_row(rows_of, years, part, fiche.loc[part, "action"], text, fiche.loc[part, "unit"], axis, None,
+                                   with_status=False))
     frame = pd.DataFrame(out)
     keep = [c for c in frame.columns if not (c in ("Thématique", "Axe") and frame[c].isna().all())
             and not (c == "Action" and frame[c].isna().all())]
     return frame[keep]
+
+
+def _matrix_row(rows_of: dict, years: list[int], ident, action, label, unit, axis, theme, *, with_status: bool) -> dict:
+    first = rows_of.get((ident, years[0]), {})
+    row = {"Axe": axis, "Action": action if isinstance(action, str) else None, "Identifiant": ident,
+           "Thématique": theme, "Indicateur": label, "Unité": unit if isinstance(unit, str) else None,
+           "Situation au 31 déc. 2023": _number(first.get("baseline"))}
+    for year in years:
+        got = rows_of.get((ident, year), {})
+        row.update({f"Cible locale en {year}": _number(got.get("target")),
+                    f"Résultat atteint en {year}": _number(got.get("result")),
+                    f"Statut {year}": ACHIEVEMENT_STATUS_LABELS.get(got.get("status"), "") if with_status else COUNTED_ABOVE})
+    return row
 
 
 def _number(value):
