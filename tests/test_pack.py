@@ -62,7 +62,8 @@ def test_the_a_to_m_table_recomputes_i_k_m_and_reads_the_avenant(contract, execu
 def test_the_mid_term_pack_has_every_part_of_article_2_3(cls_pack):
     sheets = [t.sheet for t in cls_pack.tables]
     assert sheets == ["Synthèse", "Actions", "Bilan financier", "Annexe 11 - 2024", "Annexe 11 - 2025", "Tableau A-M 2025",
-                      "Annexe 10 - matrice", "Indicateurs des actions", "Constats ouverts", "Hypothèses"]
+                      "Annexe 10 - matrice", "Indicateurs des actions", "Constats à lever", "Incohérences du document signé",
+                      "Hypothèses"]
     assert cls_pack.file_name == "bilan_mi_parcours_cls_2024-2025.xlsx" and cls_pack.fictitious
     matrix = cls_pack.table("Annexe 10 - matrice").frame
     # the 15 national indicators, and under « jeunes de 16 à 25 ans sans solution » the share of fiches 1.1-1.3

@@ -68,7 +68,8 @@ class Assessment:
     settlement : France Travail 2024 (:data:`SETTLEMENT_COLUMNS`): one row per volet (``row_type`` 'volet':
         ceiling, eligible executed cost, State share and ``due`` under the chosen reading and the
         alternative, display-only ``advance_share``) and one total row (``row_type`` 'total': ``advance``,
-        ``due``, ``balance_due``, ``refund_due``, and the same under the alternative reading). Empty
+        ``due``, ``balance_due``, ``refund_due``, and the same under the alternative reading of volet 2,
+        H24, then under the other reading of the volet 1 forfait, H45: ``*_forfait_alternative``). Empty
         without a France Travail 2024 workbook.
     end_of_contract : CLS position at 31/12/2027 (:data:`END_COLUMNS`), one row per action and a total:
         planned 2024-2027, executed so far, last year reported, unconsumed and carried out that year;
@@ -117,6 +118,7 @@ def assess(
     end_of_contract_claim: str | None = None,
     ft_available_basis: str | None = None,
     ft_state_share: str | None = None,
+    ft_volet1_reading: str | None = None,
     near_band: float | None = None,
     late_band: float | None = None,
     attainment_cap: float | None = None,
@@ -133,7 +135,7 @@ def assess(
     Parameters default from the register (None = default): ``threshold`` (H15), ``tolerance`` (H16),
     ``expected_rate_method`` (H17), ``start_without_day`` (H18), ``declared_trajectory_overrides`` (H19),
     ``cls_available_basis`` (H20), ``exposure_basis`` (H21), ``end_of_contract_claim`` (H22),
-    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``near_band`` (H25), ``late_band`` (H26),
+    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``ft_volet1_reading`` (H45), ``near_band`` (H25), ``late_band`` (H26),
     ``attainment_cap`` (H27), ``time_basis_default`` (H28), ``twin_indicators`` (H29), ``signature_date`` (H03),
     ``straddling`` (H41: an expense straddling the convention's period).
     The France Travail spending not eligible to State funding is read from the expense statement of
@@ -147,7 +149,8 @@ def assess(
         threshold=threshold, tolerance=tolerance, expected_rate_method=expected_rate_method,
         start_without_day=start_without_day, declared_trajectory_overrides=declared_trajectory_overrides,
         cls_available_basis=cls_available_basis, exposure_basis=exposure_basis, end_of_contract_claim=end_of_contract_claim,
-        ft_available_basis=ft_available_basis, ft_state_share=ft_state_share, near_band=near_band, late_band=late_band,
+        ft_available_basis=ft_available_basis, ft_state_share=ft_state_share, ft_volet1_reading=ft_volet1_reading,
+        near_band=near_band, late_band=late_band,
         attainment_cap=attainment_cap, time_basis_default=time_basis_default, twin_indicators=twin_indicators,
         signature_date=signature_date, straddling=straddling,
     )

@@ -10,15 +10,17 @@ import pandas as pd
 
 from analysis.domain import PACK_FILES, PACK_TITLES, TO_COMPLETE_LABEL
 from analysis.money import ZERO, total_or_none
-from analysis.pack.base import Pack, Table
+from analysis.pack.base import Pack, Table, money_columns
+from analysis.pack.findings import FINDING_MONEY, FINDINGS_NOTES, document_findings, execution_findings, or_nothing
 from analysis.pack.report import MONEY, PERCENT, action_statement, financial_report, total_of
 from analysis.pack.synthesis import (
     assumptions_table,
+    avenant_reductions,
     critical_indicators,
+    finding_lines,
     flag_lines,
     line,
     main_gaps,
-    open_findings,
     status_lines,
     synthesis_frame,
 )
@@ -32,9 +34,11 @@ from analysis.pack.tables import (
 )
 
 #: Assumptions the CLS pack rests on (cited in its « Hypothèses » sheet and its notes).
-CLS_ASSUMPTIONS = ["H04", "H15", "H16", "H17", "H19", "H20", "H21", "H22", "H25", "H26", "H27", "H28", "H42", "H43"]
+CLS_ASSUMPTIONS = ["H04", "H15", "H16", "H17", "H19", "H20", "H21", "H22", "H25", "H26", "H27", "H28", "H29", "H42",
+                   "H43"]
 SHEETS = {"synthesis": "Synthèse", "actions": "Actions", "finance": "Bilan financier", "matrix": "Annexe 10 - matrice",
-          "indicators": "Indicateurs des actions", "findings": "Constats ouverts", "assumptions": "Hypothèses"}
+          "indicators": "Indicateurs des actions", "findings": "Constats à lever",
+          "document": "Incohérences du document signé", "assumptions": "Hypothèses"}
 
 
 #: How the matrices show a fiche indicator counted as another (H29).
@@ -85,7 +89,7 @@ def _actions_table(contract, report: pd.DataFrame, assessment, years: list[int])
                  notes)
 
 
-def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: pd.DataFrame) -> Table:
+def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: tuple, reductions: dict) -> Table:
     label = f"{years[0]}-{years[-1]}"
     lines = [line("Crédits", f"Crédits État disponibles {label} (reports comptés une fois)",
                   total_of(report, "Crédits État disponibles") - _carried_after_first(assessment, years)),
@@ -93,18 +97,28 @@ def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: pd.
              line("Crédits", f"Montant exposé {label} (décision de l'État, non une somme due)",
                   total_of(report, "Montant exposé")),
              line("Crédits", f"Montant à apprécier par l'État {label}", total_of(report, "Montant à apprécier par l'État")),
+             *_reduction_lines(reductions),
              *flag_lines(assessment.consumption, years)]
     for year in years:
         lines += status_lines(assessment.achievement[(assessment.achievement["year"] == year)
                                                      & (assessment.achievement["convention"] == "cls")], str(year), "Indicateurs")
     over = assessment.achievement_over(years[0], years[-1])
     lines += status_lines(over[over["convention"] == "cls"], label, "Indicateurs")
-    lines += main_gaps(assessment.consumption, years)
+    lines += main_gaps(assessment.consumption, years, reductions=reductions)
     lines += critical_indicators(over[over["convention"] == "cls"], label)
-    lines.append(line("Rapprochement", "Constats encore ouverts (écarts et points non vérifiables)", count=len(findings)))
+    lines += finding_lines(*findings)
     notes = ("À transmettre au préfet de département au plus tard le 31 mars 2026, après délibération départementale "
              "(CLS, article 2.3).",) if years == [2024, 2025] else ()
     return Table(SHEETS["synthesis"], synthesis_frame(lines), (f"Bilan global {label}",), notes)
+
+
+def _reduction_lines(reductions: dict) -> list[dict]:
+    """Beside the amounts exposed: the credits an avenant already notified below the contract's forecast."""
+    by_year = {}
+    for next_year, amount in reductions.values():
+        by_year[next_year] = by_year.get(next_year, ZERO) + amount
+    return [line("Crédits", f"Réduction déjà appliquée par l'avenant {year} (crédits État notifiés sous la prévision du "
+                 "contrat)", amount) for year, amount in sorted(by_year.items())]
 
 
 def _carried_after_first(assessment, years: list[int]):
@@ -130,7 +144,9 @@ def _tables_for(contract, execution, years: list[int], all_years: list[int]) -> 
                              (f"A à E et montant total réalisé : bilan {year - 1} ; F et G : reports du bilan {year - 1} ; "
                               f"H : montant notifié par avenant pour {year} (à défaut crédits versés au bilan {year}, sinon "
                               "prévision du contrat) ; C, J et L : montants prévus par les fiches actions (H43) ; I = F + H, "
-                              "K = G + J (imprimé « G+I », incohérence S01), M = I + K + L recalculés.",),
+                              "K = G + J (imprimé « G+I » : incohérence du document signé), M = I + K + L recalculés. "
+                              "Imputation chorus : code d'activité imprimé pour l'axe à l'article 3 du CLS (l. 415-431, "
+                              "« pilier n » pour l'axe n).",),
                              tuple(a_to_m_columns(year))))
     return out
 
@@ -144,10 +160,10 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
     if not years:
         raise ValueError(f"aucun bilan d'exécution du CLS pour la période {first}-{last}")
     report = financial_report(contract, execution, assessment.consumption, years)
-    findings = open_findings(checks, "cls")
+    findings = (execution_findings(checks, "cls"), document_findings(checks, "cls"))
     matrix_years = all_years
     tables = [
-        _synthesis(report, assessment, years, findings),
+        _synthesis(report, assessment, years, findings, avenant_reductions(contract, execution, years)),
         _actions_table(contract, report, assessment, years),
         Table(SHEETS["finance"], report, (f"Bilan financier : exécution par action, par année et cumulée {first}-{last}",),
               ("Crédits disponibles = crédits versés ou notifiés de l'année + report reçu (H20). Montant exposé : écart "
@@ -163,8 +179,12 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
         Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, table=None,
                                                      shares=assessment.indicator_shares),
               (_indicators_title(assessment),), (SHARES_NOTE,)),
-        Table(SHEETS["findings"], findings, ("Constats du rapprochement encore ouverts",)),
+        Table(SHEETS["findings"], or_nothing(findings[0], FINDINGS_NOTES["none"]), (FINDINGS_NOTES["clear_title"],),
+              (FINDINGS_NOTES["clear"],), FINDING_MONEY),
+        Table(SHEETS["document"], or_nothing(findings[1], FINDINGS_NOTES["none_document"]),
+              (FINDINGS_NOTES["document_title"],), (FINDINGS_NOTES["document"],), FINDING_MONEY),
         Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]
+    tables = [Table(t.sheet, t.frame, t.titles, t.notes, t.money or money_columns(t.frame), t.percent) for t in tables]
     return Pack(PACK_FILES["cls"].format(first=first, last=last), PACK_TITLES["cls"].format(first=first, last=last),
                 tuple(tables), bool(assessment.fictitious), {"years": years, "convention": "cls", "period": (first, last)})

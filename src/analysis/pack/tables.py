@@ -104,6 +104,22 @@ def annex11(contract, execution, year: int) -> pd.DataFrame:
     return with_subtotals(rows, money)
 
 
+_PILLAR = re.compile(r"pilier (\d)\b", re.IGNORECASE)
+
+
+def chorus_imputations(contract) -> dict:
+    """axis -> « code — label » of the State's budget line printed for it in art. 3 of the CLS (l. 415-431: one
+    activity code per « pilier n », the axis n, as the amounts of l. 340-344 show), from ``imputations.csv``."""
+    imp = contract.imputations
+    own = imp[(imp["convention"] == "cls") & (imp["document"] == "cls_convention") & imp["label"].notna()]
+    out = {}
+    for code, label in zip(own["code"], own["label"]):
+        pillar = _PILLAR.search(str(label))
+        if pillar and isinstance(code, str):
+            out[pillar.group(1)] = f"{code} — {label}"
+    return out
+
+
 def a_to_m_columns(year: int) -> list[str]:
     """The money columns of the A-M table of ``year`` (A-E: year - 1; F-M: ``year``), as printed."""
     before = year - 1
@@ -148,9 +164,10 @@ def table_a_to_m(contract, execution, year: int, reading: str | None = None) -> 
         raise ValueError(f"lecture des crédits CD affectés « {reading} » inconnue (prevu_fiche ou realise)")
     amounts = Amounts(contract, execution, "cls")
     money = a_to_m_columns(year)
+    chorus = chorus_imputations(contract)
     rows = []
     for axis, axis_label, action, title in action_rows(contract, "cls"):
-        rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", "Imputation chorus": None,
+        rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", "Imputation chorus": chorus.get(axis),
                      ACTION_HEADER: action, TITLE_HEADER: title,
                      **dict(zip(money, _a_to_m_values(amounts, action, year, reading)))})
     return with_subtotals(rows, money)[[AXIS_HEADER, "Imputation chorus", ACTION_HEADER, TITLE_HEADER, *money, ROW_TYPE]]
