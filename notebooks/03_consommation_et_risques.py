@@ -135,6 +135,16 @@ Markdown(affichage.flag_summary(consommation))
 affichage.exposure_by_year(consommation)
 
 # %% [markdown]
+# Sur plusieurs années, un crédit non consommé et reporté sur l'année suivante peut être exposé (ou à apprécier)
+# une année, puis encore l'année suivante : additionner les années compterait deux fois le même euro. Sur la
+# période des bilans lus, les crédits disponibles sont ceux de chaque année plus le report reçu au début de la
+# période, et les montants en jeu ne dépassent jamais les crédits non consommés de la période :
+
+# %%
+annees_cls = sorted(int(a) for a in set(cls["year"]))
+Markdown(affichage.period_summary(evaluation, annees_cls[0], annees_cls[-1]))
+
+# %% [markdown]
 # ## CLS : des crédits prévus aux crédits non consommés
 #
 # Pour chaque axe et chaque année : le montant prévu au contrat, l'effet des avenants, les crédits notifiés, le
@@ -163,8 +173,12 @@ Markdown(
     f"Dans les bilans lus, {affichage.count(len(sous_minimum))} actions-années sur "
     f"{affichage.count(cls['departement_share'].notna().sum())} renseignées ont une part du Département inférieure à "
     f"{affichage.percent(minimum, 0)} du réalisé (la plus basse : "
-    f"{affichage.percent(cls['departement_share'].min(), 1)})."
+    f"{affichage.share(cls['departement_share'].min(), minimum)}). Par action, chaque année et sur la période (une part "
+    "à moins d'un point de 50 % est donnée avec deux décimales : 49,96 % n'est pas 50 %) :"
 )
+
+# %%
+affichage.departement_shares(evaluation, annees_cls[0], annees_cls[-1])
 
 # %%
 charts.show(charts.plot_departement_share(evaluation), "cls_part_du_departement", sortie)

@@ -33,8 +33,8 @@ def lines_of(frame):
     return frame[frame["row_type"] == "line"]
 
 
-def test_annex11_follows_the_printed_layout_and_its_arithmetic(contract, execution):
-    table = annex11(contract, execution, 2024)
+def test_annex11_follows_the_printed_layout_and_its_arithmetic(contract, execution, assessed):
+    table = annex11(contract, execution, assessed[0], 2024)
     assert list(table.columns[:3]) == ["Axes de la contractualisation", "Fiche action N°", "Intitulé de l'action"]
     paid, a, b, c, total = annex11_columns(2024)[:5]
     for row in lines_of(table).to_dict("records"):
@@ -43,6 +43,23 @@ def test_annex11_follows_the_printed_layout_and_its_arithmetic(contract, executi
     assert list(subtotals["Fiche action N°"]) == ["Sous total"] * 3
     grand = table[table["row_type"] == "total"].iloc[0]
     assert grand[a] == sum(lines_of(table)[a], Decimal("0")) == sum(subtotals[a], Decimal("0"))
+
+
+def test_annex11_after_2024_accounts_for_the_carried_in_credits(contract, execution, assessed):
+    """Issue 15: « Annexe 11 - 2025 » shows the credits carried in from 2024 (I = F + H, l. 5053) and B = available
+    − A; an action not reported (3.4 in 2025) is blank, never a figure, and the totals say they leave it out."""
+    table = annex11(contract, execution, assessed[0], 2025)
+    paid, carried, available, a, b = annex11_columns(2025)[:5]
+    assert carried == "Report reçu de 2024 - Part État"
+    lines = lines_of(table).set_index("Fiche action N°")
+    reported = lines[lines[a].notna()]
+    for row in reported.to_dict("records"):
+        assert row[available] == row[paid] + row[carried] and row[b] == row[available] - row[a]
+    assert sum(lines[carried], Decimal("0")) == Decimal("281145.00")  # every euro carried from 2024 is accounted for
+    assert lines.loc["3.3", carried] == Decimal("205950.00")
+    assert lines.loc["3.4", a] is None and lines.loc["3.4", b] is None  # not reported: blank
+    grand = table[table["row_type"] == "total"].iloc[0]
+    assert grand[b] == sum(reported[b], Decimal("0")) and "3.4" in grand["Intitulé de l'action"]
 
 
 def test_the_a_to_m_table_recomputes_i_k_m_and_reads_the_avenant(contract, execution):

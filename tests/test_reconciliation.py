@@ -284,7 +284,7 @@ def test_example_execution_is_consistent(contract, execution):
     ex = checks[checks["family"] == "execution"]
     money = ex[~ex["check_id"].str.startswith("execution/indicateurs/")]
     kinds = set(money["check_id"].str.rsplit("/", n=1).str[-1])
-    assert kinds == {"non_consomme", "total_realise", "report_etat", "verse_vs_prevu", "verse_vs_avance"}
+    assert kinds == {"non_consomme", "total_realise", "report_etat", "report_recu", "verse_vs_prevu", "verse_vs_avance"}
     by_id = ex.set_index("check_id")
     for action in ("1.1", "3.2", "3.3"):  # the 2025 avenant changed these amounts: the avenant is the reference
         row = by_id.loc[f"execution/cls/{action}/2025/verse_vs_prevu"]

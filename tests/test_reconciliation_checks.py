@@ -344,3 +344,19 @@ def test_ft_arithmetic_has_no_unconsumed_to_carry_and_spending_beyond_the_advanc
            _line("cls", "3.1", 2024, "unconsumed", "75195.00"), _line("cls", "3.1", 2025, "carry_over", "75195.00")]
     cls_rows = by_id(check_execution_arithmetic(contract, hand_made(execution, *cls)))
     assert cls_rows["execution/cls/3.1/2024/report_etat"]["status"] == "ok"
+
+
+def test_credits_carried_into_a_year_that_does_not_report_the_action_are_a_gap(contract, execution):
+    """Issue 15: what a year carries out is what the next year carries in; a carry-over into an action-year left
+    blank is accounted for nowhere, and the reconciliation says so."""
+    from dataclasses import replace
+
+    import analysis
+
+    checks = analysis.reconcile(contract, execution).set_index("check_id")
+    assert checks.loc["execution/cls/3.3/2025/report_recu", "status"] == "ok"
+    b = execution.budget
+    blank = (b["convention"] == "cls") & (b["action"] == "3.3") & (b["year"] == 2025) & (b["quantity"] == "executed")
+    checks = analysis.reconcile(contract, replace(execution, budget=b[~blank].reset_index(drop=True))).set_index("check_id")
+    row = checks.loc["execution/cls/3.3/2025/report_recu"]
+    assert row["status"] == "ecart" and abs(row["gap_eur"]) == Decimal("205950.00")

@@ -220,8 +220,11 @@ def test_a_pack_without_its_workbooks_is_skipped_and_said(contract, tmp_path):
     folder.mkdir()
     fill(contract, folder, "cls", 2026, [(F, "3.2", "paid", Decimal("2.00")), (F, "3.2", "executed_etat", Decimal("1.00"))])
     skipped = report.check_inputs([str(folder)])
-    assert set(skipped) == {"05_bilan_mi_parcours", "06_bilan_final_france_travail"}
+    # a CLS 2026 workbook alone: the pages of both conventions and both packs are skipped, each with its reason
+    assert set(skipped) == {"02_cibles_et_resultats", "03_consommation_et_risques", "04_scenarios", "05_bilan_mi_parcours",
+                            "06_bilan_final_france_travail"}
     assert "France Travail 2024" in skipped["06_bilan_final_france_travail"]
+    assert "France Travail 2024" in skipped["03_consommation_et_risques"] and "CLS pour 2024" in skipped["05_bilan_mi_parcours"]
     assert report.check_inputs(None) == {}
 
 

@@ -159,6 +159,22 @@ def percent(value, decimals: int = 1) -> str:
     return "" if is_missing(value) else format_percent(float(value), decimals)
 
 
+def share(value, minimum) -> str:
+    """A share read against a minimum (the Département's 50 %): two decimals within one point of it, so that
+    49,96 % never reads « 50,0 % »; one decimal elsewhere."""
+    if is_missing(value):
+        return ""
+    return format_percent(float(value), 2 if abs(float(value) - float(minimum)) < 0.01 else 1)
+
+
+def minimum_share(value, minimum) -> str:
+    """« conforme » or « non conforme (article 2.2, lignes 348-350) » for the Département's share; empty when unknown."""
+    from analysis.assessment.consumption import meets_minimum_share
+
+    verdict = meets_minimum_share(value, minimum)
+    return "" if verdict is None else domain.MINIMUM_SHARE_LABELS[verdict]
+
+
 def number(value) -> str:
     """A measured quantity: ``4.0`` → ``4``, ``12.5`` → ``12,5``, ``1250`` → ``1 250``; empty when missing."""
     if is_missing(value):
@@ -526,7 +542,7 @@ def settlement_summary(frame: pd.DataFrame) -> str:
 
 
 def forfait_summary(frame: pd.DataFrame) -> str:
-    """The France Travail settlement under the other reading of the volet 1 forfait (H45), in French words."""
+    """The France Travail settlement under the other reading of the volet 1 forfait (H46), in French words."""
     if frame.empty:
         return ""
     total = frame[frame["row_type"] == "total"].iloc[0]
@@ -1064,3 +1080,38 @@ def credit_examples(consumption: pd.DataFrame) -> str:
             f"d'année ; le taux attendu est {percent(row['expected_rate'])} "
             f"(« {domain.label('expected_rate_source', row['expected_rate_source'])} »).")
     return "\n".join(lines) if lines else "Aucune action-année du CLS n'a de montant réalisé dans les bilans lus."
+
+
+def departement_shares(assessment, first: int, last: int) -> pd.DataFrame:
+    """The Département's share of each CLS action's actual spending against the 50 % of art. 2.2 (l. 348-350),
+    per year and over the period (each euro once): the share (two decimals within one point of 50 %) and
+    « conforme » or « non conforme »; empty where the action-year is not reported."""
+    minimum = assessment.parameters["cls_departement_min_share"]
+    c = assessment.consumption
+    cls = c[(c["convention"] == domain.CLS.code) & c["year"].between(first, last)]
+    period = assessment.position_over(first, last).set_index("action")
+    rows = []
+    for action in period.index:
+        row = {HEADERS["action"]: action}
+        for year in range(first, last + 1):
+            hit = cls[(cls["action"] == action) & (cls["year"] == year)]
+            value = hit["departement_share"].iloc[0] if len(hit) else None
+            row[f"{year}"] = " — ".join(t for t in (share(value, minimum), minimum_share(value, minimum)) if t)
+        value = period.at[action, "departement_share"]
+        row[f"{first}-{last}"] = " — ".join(t for t in (share(value, minimum), minimum_share(value, minimum)) if t)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def period_summary(assessment, first: int, last: int) -> str:
+    """The CLS over a period in one sentence (Markdown): credits available, executed and unconsumed, the amounts
+    exposed and to be assessed by the State, each euro once (H45), and the actions it leaves out."""
+    p = assessment.position_over(first, last)
+    gaps = [f"{escape_markdown(a)} ({list_text([str(y) for y in m])})" for a, m in zip(p["action"], p["missing_years"]) if m]
+    text = (f"Sur {first}-{last}, chaque euro compté une fois ({assumption_id('period_exposure_cap')}) : "
+            f"{eur(sum(v for v in p['available_state'] if not is_missing(v)))} de crédits État disponibles (report reçu "
+            f"compté au début de la période), {eur(sum(v for v in p['executed_state'] if not is_missing(v)))} réalisés, "
+            f"{eur(sum(v for v in p['unconsumed_state'] if not is_missing(v)))} non consommés ; montant exposé "
+            f"**{eur(sum(p['amount_at_risk'], ZERO))}**, à apprécier par l'État **{eur(sum(p['amount_under_review'], ZERO))}** "
+            "(jamais plus que les crédits non consommés de la période).")
+    return text + (f" Années non renseignées, jamais comptées : {list_text(gaps)}." if gaps else "")

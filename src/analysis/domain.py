@@ -338,7 +338,7 @@ FT_STATE_SHARE_READING_LABELS = {
     "cout_moins_cofinancements": "Coût éligible moins la participation du Département et des autres financeurs",
 }
 
-#: Readings of the France Travail volet 1 forfait (art. 4.1, l. 5885-5891; H45).
+#: Readings of the France Travail volet 1 forfait (art. 4.1, l. 5885-5891; H46).
 FT_FORFAIT_READINGS = ["cout_plafonne", "forfait"]
 FT_FORFAIT_READING_LABELS = {
     "cout_plafonne": "Coût éligible réalisé, dans la limite du forfait",
@@ -396,6 +396,10 @@ SCENARIO_DECISION_LABELS = {
     "rejetee": "Justification jugée non opérante par l'État",
 }
 
+#: The Département's share of an action's actual spending against the 50 % of CLS art. 2.2 (l. 348-350).
+MINIMUM_SHARE_LABELS = {True: "conforme", False: "non conforme (article 2.2, lignes 348-350)"}
+#: Header of the column that says it.
+MINIMUM_SHARE_HEADER = "Règle des 50 % (article 2.2)"
 #: Flag of a CLS action-year whose justification the State judges operative in a scenario: no reduction.
 ACCEPTED_JUSTIFICATION_FLAG = "justification_acceptee"
 ASSESSMENT_FLAG_LABELS[ACCEPTED_JUSTIFICATION_FLAG] = (

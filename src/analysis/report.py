@@ -202,18 +202,32 @@ def notebook_paths(only: list[str] | None = None) -> list[Path]:
     return chosen
 
 
+#: What each notebook needs among the workbooks read: (convention, years) pairs, all required; the reason said
+#: when one is missing. 00 and 01 read the contract first and run on any workbooks.
+NOTEBOOK_NEEDS = {
+    "02_cibles_et_resultats": ((("cls", None), ("ft", (2024,))), "les indicateurs des deux conventions"),
+    "03_consommation_et_risques": ((("cls", None), ("ft", (2024,))), "les crédits des deux conventions"),
+    "04_scenarios": ((("cls", None), ("ft", (2024,))), "les scénarios des deux conventions"),
+    "05_bilan_mi_parcours": ((("cls", (2024, 2025)),), "le bilan à mi-parcours du CLS"),
+    "06_bilan_final_france_travail": ((("ft", (2024,)),), "le bilan final France Travail 2024"),
+}
+_NEEDED_LABELS = {("cls", None): "du CLS", ("ft", (2024,)): "France Travail 2024", ("cls", (2024, 2025)): "du CLS pour 2024 "
+                  "ou 2025"}
+
+
 def check_inputs(execution: list[str] | None) -> dict:
-    """Read the inputs once before any notebook runs (raises the reader's French error); returns the pack
-    notebooks that cannot run on them, with the reason (e.g. no France Travail 2024 workbook)."""
+    """Read the inputs once before any notebook runs (raises the reader's French error); returns the notebooks
+    that cannot run on them, with the reason (e.g. no France Travail 2024 workbook): they are skipped, and said."""
     from analysis.pack.run import load_inputs
 
     w = load_inputs(execution or None).execution.workbooks
     have = {(str(c), int(y)) for c, y in zip(w["convention"], w["year"])}
     skipped = {}
-    if not any(c == "cls" and y in (2024, 2025) for c, y in have):
-        skipped["05_bilan_mi_parcours"] = "aucun bilan d'exécution du CLS pour 2024 ou 2025 dans les classeurs fournis"
-    if ("ft", 2024) not in have:
-        skipped["06_bilan_final_france_travail"] = "aucun bilan d'exécution France Travail 2024 dans les classeurs fournis"
+    for name, (needs, what) in NOTEBOOK_NEEDS.items():
+        missing = [n for n in needs if not any(c == n[0] and (n[1] is None or y in n[1]) for c, y in have)]
+        if missing:
+            labels = " ni ".join(f"bilan d'exécution {_NEEDED_LABELS[n]}" for n in missing)
+            skipped[name] = f"aucun {labels} dans les classeurs fournis (cette page porte sur {what})"
     return skipped
 
 

@@ -41,6 +41,8 @@ from analysis.money import is_missing
 MONEY_FORMAT = '#,##0.00 "€"'
 #: Rates stored as fractions (0.5), shown as ``50,0 %``.
 PERCENT_FORMAT = "0.0 %"
+#: A share read against a threshold (the Département's 50 %), with two decimals: 49,96 %, never « 50,0 % ».
+SHARE_FORMAT = "0.00 %"
 NUMBER_FORMAT = "General"
 TEXT_FORMAT = "@"
 
@@ -158,6 +160,7 @@ def write_tables(
     *,
     money_columns: Iterable[str] = (),
     percent_columns: Iterable[str] = (),
+    share_columns: Iterable[str] = (),
     widths: Mapping[str, float] | None = None,
     titles: Mapping[str, Sequence[str]] | None = None,
     notes: Mapping[str, Sequence[str]] | None = None,
@@ -168,8 +171,9 @@ def write_tables(
     """Write DataFrames as sheets (one per key, name cut to 31 characters); returns the path written.
 
     Each sheet gets the shared header style, a frozen header row and an auto-filter; columns named in
-    ``money_columns`` carry the euro format, those in ``percent_columns`` the percent format (values are
-    fractions); ``widths`` sets column widths by column name (otherwise from the content, 12 to 60).
+    ``money_columns`` carry the euro format, those in ``percent_columns`` the percent format and those in
+    ``share_columns`` the two-decimal percent format (values are fractions); ``widths`` sets column widths by
+    column name (otherwise from the content, 12 to 60).
     Decimal amounts are written as numbers; strings as text. Saved with :func:`save_workbook`.
 
     Optional, per sheet name: ``titles`` (lines written above the header row, the first in bold: the header
@@ -185,7 +189,8 @@ def write_tables(
 
     wb = Workbook()
     wb.remove(wb.active)
-    formats = {**{c: PERCENT_FORMAT for c in percent_columns}, **{c: MONEY_FORMAT for c in money_columns}}
+    formats = {**{c: PERCENT_FORMAT for c in percent_columns}, **{c: SHARE_FORMAT for c in share_columns},
+               **{c: MONEY_FORMAT for c in money_columns}}
     for name, frame in sheets.items():
         ws = wb.create_sheet(title=name[:31])
         lines = list((titles or {}).get(name, ()))
@@ -244,8 +249,8 @@ def shown_length(value, number_format: str | None) -> int:
         return 0
     if number_format == MONEY_FORMAT and isinstance(value, (int, float)):
         return len(format_eur(value))
-    if number_format == PERCENT_FORMAT and isinstance(value, (int, float)):
-        return len(format_percent(value, 1))
+    if number_format in (PERCENT_FORMAT, SHARE_FORMAT) and isinstance(value, (int, float)):
+        return len(format_percent(value, 1 if number_format == PERCENT_FORMAT else 2))
     return len(str(value))
 
 

@@ -34,6 +34,7 @@ from analysis.assessment.eligibility import ELIGIBILITY_COLUMNS, ineligible_of, 
 from analysis.assessment.expected import expected_rates
 from analysis.assessment.ledger import CachedContract, build_ledger, planned_by_year
 from analysis.assessment.parameters import Parameters, resolve_parameters
+from analysis.assessment.period import PERIOD_COLUMNS, period_position
 from analysis.assessment.settlement import END_COLUMNS, SETTLEMENT_COLUMNS, end_of_contract_frame, ft_facts, settlement_frame
 
 __all__ = [
@@ -42,6 +43,7 @@ __all__ = [
     "CONSUMPTION_COLUMNS",
     "ELIGIBILITY_COLUMNS",
     "END_COLUMNS",
+    "PERIOD_COLUMNS",
     "SETTLEMENT_COLUMNS",
     "SHARE_COLUMNS",
     "Assessment",
@@ -69,7 +71,7 @@ class Assessment:
         ceiling, eligible executed cost, State share and ``due`` under the chosen reading and the
         alternative, display-only ``advance_share``) and one total row (``row_type`` 'total': ``advance``,
         ``due``, ``balance_due``, ``refund_due``, and the same under the alternative reading of volet 2,
-        H24, then under the other reading of the volet 1 forfait, H45: ``*_forfait_alternative``). Empty
+        H24, then under the other reading of the volet 1 forfait, H46: ``*_forfait_alternative``). Empty
         without a France Travail 2024 workbook.
     end_of_contract : CLS position at 31/12/2027 (:data:`END_COLUMNS`), one row per action and a total:
         planned 2024-2027, executed so far, last year reported, unconsumed and carried out that year;
@@ -97,6 +99,11 @@ class Assessment:
     expenses: pd.DataFrame
     parameters: dict
     fictitious: bool
+
+    def position_over(self, first: int, last: int) -> pd.DataFrame:
+        """CLS State credits per action over ``first``-``last``, each euro once (:mod:`~analysis.assessment.period`):
+        the figure of every period total (packs, notebooks, scenarios)."""
+        return period_position(self.consumption, first, last, self.parameters["period_cap"])
 
     def achievement_over(self, first: int, last: int) -> pd.DataFrame:
         """Targets against results over a period (e.g. 2024-2025), each indicator read by its time basis."""
@@ -126,6 +133,7 @@ def assess(
     twin_indicators: str | None = None,
     signature_date=None,
     straddling: str | None = None,
+    period_cap: str | None = None,
     time_bases: dict | None = None,
     ineligible=None,
     advance=None,
@@ -135,9 +143,10 @@ def assess(
     Parameters default from the register (None = default): ``threshold`` (H15), ``tolerance`` (H16),
     ``expected_rate_method`` (H17), ``start_without_day`` (H18), ``declared_trajectory_overrides`` (H19),
     ``cls_available_basis`` (H20), ``exposure_basis`` (H21), ``end_of_contract_claim`` (H22),
-    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``ft_volet1_reading`` (H45), ``near_band`` (H25), ``late_band`` (H26),
+    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``ft_volet1_reading`` (H46), ``near_band`` (H25), ``late_band`` (H26),
     ``attainment_cap`` (H27), ``time_basis_default`` (H28), ``twin_indicators`` (H29), ``signature_date`` (H03),
-    ``straddling`` (H41: an expense straddling the convention's period).
+    ``straddling`` (H41: an expense straddling the convention's period), ``period_cap`` (H45: amounts at stake
+    over a period capped by what is unconsumed over it).
     The France Travail spending not eligible to State funding is read from the expense statement of
     ``execution``, line by line (:mod:`~analysis.assessment.eligibility`); ``ineligible`` replaces it with
     a frame of its own (action, amount_eur, reason 'art_4_2' or 'hors_periode'), for a what-if only.
@@ -152,7 +161,7 @@ def assess(
         ft_available_basis=ft_available_basis, ft_state_share=ft_state_share, ft_volet1_reading=ft_volet1_reading,
         near_band=near_band, late_band=late_band,
         attainment_cap=attainment_cap, time_basis_default=time_basis_default, twin_indicators=twin_indicators,
-        signature_date=signature_date, straddling=straddling,
+        signature_date=signature_date, straddling=straddling, period_cap=period_cap,
     )
     return assess_with(contract, execution, params, time_bases=time_bases, ineligible=ineligible, advance=advance)
 

@@ -34,7 +34,8 @@ from analysis.money import is_missing as missing
 CONSUMPTION_COLUMNS = [
     "convention", "axis", "action", "year", "planned_state", "planned_state_source", "planned_contract", "notified_state",
     "carried_in_state", "paid_state", "available_state", "executed_state", "unconsumed_state", "carried_out_state", "rate",
-    "expected_rate", "expected_rate_source", "executed_departement", "departement_share", "flag", "amount_at_risk",
+    "expected_rate", "expected_rate_source", "executed_departement", "executed_autre", "departement_share", "flag",
+    "amount_at_risk",
     "amount_under_review", "risk_kind", "justification", "gap_reason",
 ]
 
@@ -145,3 +146,11 @@ def _natural(column: pd.Series) -> pd.Series:
     if column.name != "action":
         return column
     return column.map(lambda a: tuple(int(p) if p.isdigit() else p for p in str(a).split(".")))
+
+
+def meets_minimum_share(share, minimum) -> bool | None:
+    """CLS art. 2.2 (l. 348-350): does the Département bring at least ``minimum`` (50 %) of an action's money?
+    ``share`` is its part of the amounts actually spent (State, Département and others); None when unknown."""
+    if share is None or share != share:
+        return None
+    return float(share) >= float(minimum)

@@ -38,6 +38,8 @@ class Table:
     notes: tuple = ()
     money: tuple = ()
     percent: tuple = ()
+    #: Rate columns read against a threshold: two decimals (the Département's share against 50 %).
+    shares: tuple = ()
 
     @property
     def shown(self) -> pd.DataFrame:
@@ -97,8 +99,10 @@ def write_pack(pack: Pack, folder) -> Path:
     tables = pack.tables
     money = sorted({c for t in tables for c in t.shown.columns if column_kind(t, c) == "money"})
     percent = sorted({c for t in tables for c in t.shown.columns if column_kind(t, c) == "percent"})
+    shares = sorted({c for t in tables for c in t.shown.columns if column_kind(t, c) == "share"})
     return write_tables(
         {t.sheet: t.shown for t in tables}, Path(folder) / pack.file_name, money_columns=money, percent_columns=percent,
+        share_columns=shares,
         titles={t.sheet: pack.titles_of(t) for t in tables}, notes={t.sheet: t.notes for t in tables},
         bold_rows={t.sheet: t.bold_rows for t in tables}, print_setup=True,
         repeat_columns={t.sheet: repeated_columns(t) for t in tables},
@@ -115,7 +119,7 @@ def repeated_columns(table: Table) -> int:
     the table spans several pages wide. Counted up to the last identifying column before the first figure."""
     count = 0
     for position, column in enumerate(table.shown.columns, start=1):
-        if column_kind(table, column) in ("money", "percent", "number"):
+        if column_kind(table, column) in ("money", "percent", "share", "number"):
             break
         if column in KEY_COLUMNS:
             count = position
@@ -128,7 +132,8 @@ def for_reading(table: Table) -> pd.DataFrame:
     from analysis import display
 
     shown = table.shown.drop(columns=[c for c in READER_HIDDEN if c in table.shown.columns])
-    write = {"percent": display.percent, "money": display.eur, "number": display.number, "identifier": display.identifier,
+    write = {"percent": display.percent, "share": lambda v: display.percent(v, 2), "money": display.eur,
+             "number": display.number, "identifier": display.identifier,
              "text": lambda v: "" if display.is_missing(v) else str(v)}
     for column in shown.columns:
         shown[column] = [write[column_kind(table, column)](v) for v in shown[column]]
@@ -136,11 +141,13 @@ def for_reading(table: Table) -> pd.DataFrame:
 
 
 def column_kind(table: Table, column: str) -> str:
-    """How a column of ``table`` reads: 'percent', 'money', 'number', 'identifier' (a year, a line number: no
-    thousands separator) or 'text'."""
+    """How a column of ``table`` reads: 'percent', 'share' (a percent with two decimals), 'money', 'number',
+    'identifier' (a year, a line number: no thousands separator) or 'text'."""
     from decimal import Decimal
 
     values = table.frame[column]
+    if column in table.shares:
+        return "share"
     if column in table.percent:
         return "percent"
     if column in table.money or any(isinstance(v, Decimal) for v in values):

@@ -6,13 +6,17 @@ mid-term report, due to the préfet by 31 March 2026), a single year, or 2024-20
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
+from analysis import display
+from analysis.assessment.consumption import meets_minimum_share
 from analysis.domain import PACK_FILES, PACK_TITLES, TO_COMPLETE_LABEL
 from analysis.money import ZERO, total_or_none
 from analysis.pack.base import Pack, Table, money_columns
-from analysis.pack.findings import FINDING_MONEY, FINDINGS_NOTES, document_findings, execution_findings, or_nothing
-from analysis.pack.report import MONEY, PERCENT, action_statement, financial_report, total_of
+from analysis.pack.findings import document_findings, execution_findings, finding_tables
+from analysis.pack.report import MONEY, PERCENT, SHARE, action_statement, financial_report
 from analysis.pack.synthesis import (
     assumptions_table,
     avenant_reductions,
@@ -89,16 +93,43 @@ def _actions_table(contract, report: pd.DataFrame, assessment, years: list[int])
                  notes)
 
 
+def _scope(position: pd.DataFrame) -> str:
+    """Over which actions a period total runs: « 11 actions », or the actions and years not reported."""
+    gaps = [f"{a} : {display.list_text([str(y) for y in m])} non renseigné"
+            for a, m in zip(position["action"], position["missing_years"]) if m]
+    return f"{len(position)} actions" + (f", dont {display.list_text(gaps)}" if gaps else "")
+
+
+def share_lines(report: pd.DataFrame, years: list[int], minimum) -> list[dict]:
+    """Action-years (and actions over the period) whose Département share is under the 50 % of art. 2.2."""
+    out = []
+    for label in [*(str(y) for y in years), *([None] if len(years) > 1 else [])]:
+        rows = report[report["Année"] == label] if label else report[report["Année"].str.startswith("Cumul")]
+        shares = [v for v in rows[SHARE] if v is not None and v == v]
+        under = [v for v in shares if not meets_minimum_share(v, minimum)]
+        text = (f"Actions dont la part du Département est sous {display.percent(minimum, 0)} du réalisé "
+                f"(article 2.2, lignes 348-350) — {label or 'sur la période'}, sur {len(shares)} renseignées")
+        out.append(line("Part du Département", text, count=len(under)))
+    return out
+
+
 def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: tuple, reductions: dict) -> Table:
     label = f"{years[0]}-{years[-1]}"
-    lines = [line("Crédits", f"Crédits État disponibles {label} (reports comptés une fois)",
-                  total_of(report, "Crédits État disponibles") - _carried_after_first(assessment, years)),
-             *(line("Crédits", f"{c} {label}", total_of(report, c)) for c in MONEY[1:5]),
-             line("Crédits", f"Montant exposé {label} (décision de l'État, non une somme due)",
-                  total_of(report, "Montant exposé")),
-             line("Crédits", f"Montant à apprécier par l'État {label}", total_of(report, "Montant à apprécier par l'État")),
+    position = assessment.position_over(years[0], years[-1])
+    yearly = report[report["Année"].isin([str(y) for y in years])]
+    scope = _scope(position)
+    lines = [line("Crédits", f"Crédits État disponibles {label} (reports comptés une fois ; {scope})",
+                  total_or_none(position["available_state"])),
+             line("Crédits", f"Montant État réalisé {label}", total_or_none(position["executed_state"])),
+             line("Crédits", f"Crédits État non consommés {label}", total_or_none(position["unconsumed_state"])),
+             *(line("Crédits", f"{c} {label}", total_or_none(yearly[c]))
+               for c in ("Montant Département réalisé", "Autres financeurs réalisé", "Total réalisé")),
+             line("Crédits", f"Montant exposé {label} (décision de l'État, non une somme due ; jamais plus que les "
+                  "crédits non consommés de la période, H45)", total_or_none(position["amount_at_risk"])),
+             line("Crédits", f"Montant à apprécier par l'État {label}", total_or_none(position["amount_under_review"])),
              *_reduction_lines(reductions),
-             *flag_lines(assessment.consumption, years)]
+             *flag_lines(assessment.consumption, years),
+             *share_lines(report, years, assessment.parameters["cls_departement_min_share"])]
     for year in years:
         lines += status_lines(assessment.achievement[(assessment.achievement["year"] == year)
                                                      & (assessment.achievement["convention"] == "cls")], str(year), "Indicateurs")
@@ -121,20 +152,18 @@ def _reduction_lines(reductions: dict) -> list[dict]:
                  "contrat)", amount) for year, amount in sorted(by_year.items())]
 
 
-def _carried_after_first(assessment, years: list[int]):
-    cls = assessment.consumption[(assessment.consumption["convention"] == "cls") & assessment.consumption["year"].isin(years[1:])]
-    return total_or_none(cls["carried_in_state"]) or ZERO
-
-
-def _tables_for(contract, execution, years: list[int], all_years: list[int]) -> list[Table]:
+def _tables_for(contract, execution, assessment, years: list[int], all_years: list[int]) -> list[Table]:
     """Annexe 11 for each year reported, and the A-M table of each year after the first."""
     out = []
     for year in years:
-        out.append(Table(annex11_sheet(year), annex11(contract, execution, year),
+        out.append(Table(annex11_sheet(year), annex11(contract, execution, assessment, year),
                          ("TABLEAU FINANCIER DU CONTRAT LOCAL DES SOLIDARITÉS - Région HDF - Département du Pas-de-Calais",
                           f"Exécution budgétaire {year} à fournir au bilan (présentation de l'annexe 11)"),
                          (f"Source : bilan d'exécution {year} (classeur rempli). Cellule vide : non renseigné, jamais un "
-                          "zéro. Montant total réalisé = A + C, comme imprimé.",),
+                          "zéro ; les sous-totaux et totaux disent les actions non renseignées qu'ils laissent de côté. "
+                          "Montant total réalisé = A + C, comme imprimé. Après 2024, crédits disponibles = crédits versés "
+                          "+ report reçu de l'année précédente (colonne I = F + H du tableau 2025, H20) et B = crédits "
+                          "disponibles − A.",),
                          tuple(annex11_columns(year))))
     for year in all_years[1:]:
         if year - 1 in years or year in years:
@@ -145,8 +174,7 @@ def _tables_for(contract, execution, years: list[int], all_years: list[int]) -> 
                               f"H : montant notifié par avenant pour {year} (à défaut crédits versés au bilan {year}, sinon "
                               "prévision du contrat) ; C, J et L : montants prévus par les fiches actions (H43) ; I = F + H, "
                               "K = G + J (imprimé « G+I » : incohérence du document signé), M = I + K + L recalculés. "
-                              "Imputation chorus : code d'activité imprimé pour l'axe à l'article 3 du CLS (l. 415-431, "
-                              "« pilier n » pour l'axe n).",),
+                              "Imputation chorus : article 3 du CLS (l. 415-431).",),
                              tuple(a_to_m_columns(year))))
     return out
 
@@ -159,7 +187,7 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
     years = reported_years(execution, all_years)
     if not years:
         raise ValueError(f"aucun bilan d'exécution du CLS pour la période {first}-{last}")
-    report = financial_report(contract, execution, assessment.consumption, years)
+    report = financial_report(contract, execution, assessment, years)
     findings = (execution_findings(checks, "cls"), document_findings(checks, "cls"))
     matrix_years = all_years
     tables = [
@@ -169,8 +197,8 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
               ("Crédits disponibles = crédits versés ou notifiés de l'année + report reçu (H20). Montant exposé : écart "
                "sous la trajectoire attendue, sur lequel l'État peut agir (article 2.2, H21), pas une somme due. "
                "Justifications « à apprécier par l'État » : l'État juge si elles sont opérantes.",),
-              tuple(MONEY), tuple(PERCENT)),
-        *_tables_for(contract, execution, years, all_years),
+              tuple(MONEY), tuple(PERCENT), (SHARE,)),
+        *_tables_for(contract, execution, assessment, years, all_years),
         Table(SHEETS["matrix"], indicator_matrix(contract, assessment.achievement, matrix_years,
                                                  shares=assessment.indicator_shares, links=("part",)),
               ("TABLEAU DES INDICATEURS NATIONAUX DES CONTRATS LOCAUX DES SOLIDARITÉS (annexe 10)",),
@@ -179,12 +207,9 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
         Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, table=None,
                                                      shares=assessment.indicator_shares),
               (_indicators_title(assessment),), (SHARES_NOTE,)),
-        Table(SHEETS["findings"], or_nothing(findings[0], FINDINGS_NOTES["none"]), (FINDINGS_NOTES["clear_title"],),
-              (FINDINGS_NOTES["clear"],), FINDING_MONEY),
-        Table(SHEETS["document"], or_nothing(findings[1], FINDINGS_NOTES["none_document"]),
-              (FINDINGS_NOTES["document_title"],), (FINDINGS_NOTES["document"],), FINDING_MONEY),
+        *finding_tables(findings, (SHEETS["findings"], SHEETS["document"])),
         Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]
-    tables = [Table(t.sheet, t.frame, t.titles, t.notes, t.money or money_columns(t.frame), t.percent) for t in tables]
+    tables = [replace(t, money=t.money or money_columns(t.frame)) for t in tables]
     return Pack(PACK_FILES["cls"].format(first=first, last=last), PACK_TITLES["cls"].format(first=first, last=last),
                 tuple(tables), bool(assessment.fictitious), {"years": years, "convention": "cls", "period": (first, last)})

@@ -29,6 +29,7 @@ from analysis.domain import (
     SEVERITY_LABELS,
     TABLE_LABELS,
 )
+from analysis.pack.base import Table
 
 SEVERITY_ORDER = {"elevee": 0, "moyenne": 1, "faible": 2, "information": 3, "aucune": 4}
 EXECUTION_FAMILY = "execution"
@@ -146,3 +147,13 @@ def or_nothing(frame: pd.DataFrame, text: str) -> pd.DataFrame:
         return frame
     out = pd.DataFrame([{frame.columns[0]: text}], columns=frame.columns).astype(object)
     return out.astype({c: "Int64" for c in frame.columns if str(frame[c].dtype) == "Int64"})
+
+
+def finding_tables(findings: tuple, sheets: tuple) -> list[Table]:
+    """The two sheets of a pack from ``findings`` (:func:`execution_findings`, :func:`document_findings`) and
+    their names ``sheets`` (« Constats à lever », « Incohérences du document signé »)."""
+    to_clear, document = findings
+    return [Table(sheets[0], or_nothing(to_clear, FINDINGS_NOTES["none"]), (FINDINGS_NOTES["clear_title"],),
+                  (FINDINGS_NOTES["clear"],), FINDING_MONEY),
+            Table(sheets[1], or_nothing(document, FINDINGS_NOTES["none_document"]), (FINDINGS_NOTES["document_title"],),
+                  (FINDINGS_NOTES["document"],), FINDING_MONEY)]

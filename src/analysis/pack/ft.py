@@ -3,12 +3,14 @@ convention, i.e. 31/03/2025): the implementation report of the plan d'actions (l
 the workbooks report and room for the Département's text), the expense statement in the layout of annexe 3
 (l. 9766-9951), its eligibility line by line (art. 4.2, l. 5901-5927; dates within 2024, H41), the eligible
 spending per volet and action, the settlement (advance, due, balance or refund, art. 6, l. 5949-5966; both
-readings of volet 2, H24, and of the volet 1 forfait, H45), the consumption per action, the co-financing of
+readings of volet 2, H24, and of the volet 1 forfait, H46), the consumption per action, the co-financing of
 volet 2, the indicators of Annexe 4, the execution findings to clear and the signed document's own
 inconsistencies.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pandas as pd
 
@@ -26,7 +28,7 @@ from analysis.domain import (
 )
 from analysis.money import ZERO, total_or_none
 from analysis.pack.base import Pack, Table, money_columns
-from analysis.pack.findings import FINDING_MONEY, FINDINGS_NOTES, document_findings, execution_findings, or_nothing
+from analysis.pack.findings import document_findings, execution_findings, finding_tables
 from analysis.pack.synthesis import (
     assumptions_table,
     finding_lines,
@@ -36,13 +38,13 @@ from analysis.pack.synthesis import (
 )
 from analysis.pack.tables import Amounts, action_rows, indicator_matrix
 
-FT_ASSUMPTIONS = ["H05", "H23", "H24", "H25", "H26", "H34", "H40", "H41", "H45"]
+FT_ASSUMPTIONS = ["H05", "H23", "H24", "H25", "H26", "H34", "H40", "H41", "H46"]
 SHEETS = {"synthesis": "Synthèse", "plan": "Mise en œuvre du plan d'actions", "statement": "État des dépenses",
           "eligibility": "Éligibilité ligne à ligne", "eligible": "Dépenses éligibles", "settlement": "Solde",
           "consumption": "Consommation", "cofinancing": "Cofinancement volet 2", "indicators": "Indicateurs (annexe 4)",
           "fiches": "Indicateurs des fiches", "findings": "Constats à lever", "document": "Incohérences du document signé",
           "assumptions": "Hypothèses"}
-#: The settlement's columns in the pack: both readings of volet 2 (H24) and of the volet 1 forfait (H45).
+#: The settlement's columns in the pack: both readings of volet 2 (H24) and of the volet 1 forfait (H46).
 SETTLEMENT_COLUMNS = [*display.SETTLEMENT_DISPLAY_COLUMNS, "ft_forfait_reading", "due_forfait_alternative",
                       "balance_due_forfait_alternative", "refund_due_forfait_alternative"]
 #: With two readings side by side, the volet 2 one is named.
@@ -244,7 +246,7 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
               ("Solde de la convention : avance, dû, solde ou trop-perçu (article 6)",),
               ("Le solde se calcule une fois, sur le total ; la part de l'avance par volet n'est qu'un affichage. Deux "
                "lectures sont données à côté : celle de la part État du volet 2 (H24) et celle du forfait du volet 1 "
-               "(H45 : coût éligible dans la limite de 135 000 €, ou les 135 000 € entiers).",)),
+               "(H46 : coût éligible dans la limite de 135 000 €, ou les 135 000 € entiers).",)),
         Table(SHEETS["consumption"], consumption, ("Consommation des crédits État par action",),
               ("Pas de réduction en n+1 ni de report : convention annuelle, réglée par le solde du bilan final.",),
               percent=("Taux de consommation", "Part du Département dans le réalisé")),
@@ -257,13 +259,10 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
                "(« 100% d'orientations notifiées », l. 10202), son résultat se lit en points de pourcentage (H34).",)),
         Table(SHEETS["fiches"], indicator_matrix(contract, assessment.achievement, [FT.start.year], None, "ft"),
               ("Indicateurs des fiches actions et de l'annexe 4",)),
-        Table(SHEETS["findings"], or_nothing(findings[0], FINDINGS_NOTES["none"]), (FINDINGS_NOTES["clear_title"],),
-              (FINDINGS_NOTES["clear"],), FINDING_MONEY),
-        Table(SHEETS["document"], or_nothing(findings[1], FINDINGS_NOTES["none_document"]),
-              (FINDINGS_NOTES["document_title"],), (FINDINGS_NOTES["document"],), FINDING_MONEY),
+        *finding_tables(findings, (SHEETS["findings"], SHEETS["document"])),
         Table(SHEETS["assumptions"], assumptions_table(FT_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]
-    tables = tuple(Table(t.sheet, t.frame, t.titles, t.notes, t.money or money_columns(t.frame), t.percent) for t in frames)
+    tables = tuple(replace(t, money=t.money or money_columns(t.frame)) for t in frames)
     return Pack(PACK_FILES["ft"].format(year=FT.start.year), PACK_TITLES["ft"].format(year=FT.start.year), tables,
                 bool(assessment.fictitious), {"years": [FT.start.year], "convention": "ft",
                                               "period": (FT.start.year, FT.end.year)})

@@ -11,18 +11,18 @@ indicators: templated French sentences, each figure taken from the tables, never
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pandas as pd
 
 from analysis import display
-from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, STATE_JUDGES_LABEL
+from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, MINIMUM_SHARE_HEADER, STATE_JUDGES_LABEL
 from analysis.money import ZERO, total_or_none
 from analysis.pack.tables import Amounts, action_rows
 
-MONEY = ["Crédits État disponibles", "Montant État réalisé", "Montant Département réalisé", "Autres financeurs réalisé",
-         "Total réalisé", "Montant exposé", "Montant à apprécier par l'État"]
+MONEY = ["Crédits État disponibles", "Montant État réalisé", "Crédits État non consommés", "Montant Département réalisé",
+         "Autres financeurs réalisé", "Total réalisé", "Montant exposé", "Montant à apprécier par l'État"]
 PERCENT = ["Taux de consommation", "Taux de consommation attendu", "Part du Département dans le réalisé"]
+#: Column of the Département's share: shown with two decimals (a share just under 50 % never reads « 50,0 % »).
+SHARE = "Part du Département dans le réalisé"
 
 
 def _row(frame: pd.DataFrame, action: str, year: int) -> dict | None:
@@ -48,54 +48,67 @@ def justification_text(row: dict | None) -> str | None:
     return given
 
 
-def _year_row(axis, action, title, year, row, other) -> dict:
+def _year_row(axis, action, title, year, row, other, minimum) -> dict:
     executed, cd = _value(row, "executed_state"), _value(row, "executed_departement")
-    total = total_or_none([executed, cd, other])
+    total = total_or_none([executed, cd, other]) if executed is not None else None
     return {"Axe": axis, "Action": action, "Intitulé de l'action": title, "Année": str(year),
             "Crédits État disponibles": _value(row, "available_state"), "Montant État réalisé": executed,
+            "Crédits État non consommés": _value(row, "unconsumed_state"),
             "Montant Département réalisé": cd, "Autres financeurs réalisé": other, "Total réalisé": total,
             "Taux de consommation": _value(row, "rate"), "Taux de consommation attendu": _value(row, "expected_rate"),
-            "Part du Département dans le réalisé": _value(row, "departement_share"),
+            SHARE: _value(row, "departement_share"),
+            MINIMUM_SHARE_HEADER: display.minimum_share(_value(row, "departement_share"), minimum) or None,
             "Constat (article 2.2)": ASSESSMENT_FLAG_LABELS.get(_value(row, "flag"), ""),
             "Montant exposé": _value(row, "amount_at_risk"), "Montant à apprécier par l'État": _value(row, "amount_under_review"),
             "Justification": justification_text(row)}
 
 
-def _cumulated_row(years_rows: list[dict], label: str) -> dict:
-    """Sum over the period; available = the years' credits without the carry-overs received after the first
-    year (they are credits of an earlier year of the period, counted once)."""
+def period_label(position: dict) -> str:
+    """« Cumul 2024-2025 », or over the reported years only, said: « Cumul 2024 (2025 non renseigné) »."""
+    first, last = position["first"], position["last"]
+    if position["complete"]:
+        return f"Cumul {first}-{last}"
+    done = display.list_text([str(y) for y in position["reported_years"]])
+    missing = display.list_text([str(y) for y in position["missing_years"]])
+    return f"Cumul {done} ({missing} non renseigné{'s' if len(position['missing_years']) > 1 else ''})"
+
+
+def _period_row(years_rows: list[dict], position: dict, minimum) -> dict:
+    """The period over the reported years, each euro once (:meth:`analysis.Assessment.position_over`)."""
     out = {k: years_rows[0][k] for k in ("Axe", "Action", "Intitulé de l'action")}
-    out["Année"] = label
-    for column in MONEY:
-        out[column] = total_or_none(r[column] for r in years_rows)
-    carried = total_or_none(_value(r.get("_row"), "carried_in_state") for r in years_rows[1:])
-    if out["Crédits État disponibles"] is not None:
-        out["Crédits État disponibles"] -= carried or ZERO
-    available, executed = out["Crédits État disponibles"], out["Montant État réalisé"]
-    out["Taux de consommation"] = float(executed / available) if available and executed is not None else None
-    cd, total = out["Montant Département réalisé"], out["Total réalisé"]
-    out["Part du Département dans le réalisé"] = float(cd / total) if cd is not None and total else None
-    return out
+    reported = [r for r in years_rows if r["Montant État réalisé"] is not None]
+    cd, other = (total_or_none(r[c] for r in reported) for c in ("Montant Département réalisé", "Autres financeurs réalisé"))
+    share = None if position["departement_share"] != position["departement_share"] else position["departement_share"]
+    rate = None if position["rate"] != position["rate"] else position["rate"]
+    return {**out, "Année": period_label(position), "Crédits État disponibles": position["available_state"],
+            "Montant État réalisé": position["executed_state"], "Crédits État non consommés": position["unconsumed_state"],
+            "Montant Département réalisé": cd, "Autres financeurs réalisé": other,
+            "Total réalisé": total_or_none([position["executed_state"], cd, other]) if reported else None,
+            "Taux de consommation": rate, "Taux de consommation attendu": None, SHARE: share,
+            MINIMUM_SHARE_HEADER: display.minimum_share(share, minimum) or None, "Constat (article 2.2)": "",
+            "Montant exposé": position["amount_at_risk"], "Montant à apprécier par l'État": position["amount_under_review"],
+            "Justification": None}
 
 
-def financial_report(contract, execution, consumption: pd.DataFrame, years: list[int]) -> pd.DataFrame:
-    """Execution per CLS action and year, then cumulated over ``years`` (see the module docstring)."""
+def financial_report(contract, execution, assessment, years: list[int]) -> pd.DataFrame:
+    """Execution per CLS action and year, then over the period ``years[0]``-``years[-1]`` (see the module
+    docstring): the period row counts each euro once and runs over the reported years only, and says so."""
     amounts = Amounts(contract, execution, "cls")
-    cls = consumption[consumption["convention"] == "cls"]
-    label = f"Cumul {years[0]}-{years[-1]}"
+    cls = assessment.consumption[assessment.consumption["convention"] == "cls"]
+    positions = {r["action"]: r for r in assessment.position_over(years[0], years[-1]).to_dict("records")}
+    minimum = assessment.parameters["cls_departement_min_share"]
     rows = []
     for axis, _, action, title in action_rows(contract, "cls"):
         per_year = []
         for year in years:
             row = _row(cls, action, year)
-            if row is None:
-                continue
-            per_year.append({**_year_row(axis, action, title, year, row, amounts.get(action, year, "executed", "autre")),
-                             "_row": row})
+            if row is not None:
+                per_year.append(_year_row(axis, action, title, year, row, amounts.get(action, year, "executed", "autre"),
+                                          minimum))
         rows += per_year
-        if len(per_year) > 1:
-            rows.append(_cumulated_row(per_year, label))
-    frame = pd.DataFrame(rows).drop(columns=["_row"], errors="ignore")
+        if len(years) > 1 and per_year and action in positions:
+            rows.append(_period_row(per_year, positions[action], minimum))
+    frame = pd.DataFrame(rows)
     return frame.astype({c: object for c in MONEY if c in frame.columns})
 
 
@@ -150,9 +163,3 @@ def action_statement(report_rows: pd.DataFrame, achievement: pd.DataFrame, years
         if sentence:
             sentences.append(sentence)
     return " ".join(sentences) if sentences else "Aucun chiffre d'exécution renseigné pour cette action."
-
-
-def total_of(frame: pd.DataFrame, column: str) -> Decimal | None:
-    """Sum of a money column over the yearly rows of :func:`financial_report` (cumulated rows left out)."""
-    yearly = frame[~frame["Année"].str.startswith("Cumul")]
-    return total_or_none(yearly[column])

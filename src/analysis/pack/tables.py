@@ -24,7 +24,7 @@ from decimal import Decimal
 import pandas as pd
 
 from analysis.assumptions import default
-from analysis.domain import ACHIEVEMENT_STATUS_LABELS
+from analysis.domain import ACHIEVEMENT_STATUS_LABELS, CLS
 from analysis.money import ZERO, total_or_none
 
 ROW_TYPE = "row_type"
@@ -66,42 +66,75 @@ def action_rows(contract, convention: str) -> list[tuple]:
             for x, lbl, a, t in zip(acts["axis"], acts["axis_label"], acts["action"], acts["title"])]
 
 
-def with_subtotals(rows: list[dict], money: list[str], axis_key: str = "_axis") -> pd.DataFrame:
-    """Action rows grouped by axis, each group followed by its « Sous total », then « TOTAUX FINANCIERS »."""
+def _scope(members: list[dict], reported: str | None) -> str | None:
+    """What a (sub-)total runs over when some actions are not reported: « hors 3.4 (non renseignée) »."""
+    if reported is None:
+        return None
+    blank = [r[ACTION_HEADER] for r in members if r.get(reported) is None]
+    if not blank:
+        return None
+    return f"réalisé hors {', '.join(blank)} (non renseignée{'s' if len(blank) > 1 else ''})"
+
+
+def with_subtotals(rows: list[dict], money: list[str], axis_key: str = "_axis", reported: str | None = None) -> pd.DataFrame:
+    """Action rows grouped by axis, each group followed by its « Sous total », then « TOTAUX FINANCIERS ».
+
+    A blank is never a zero: a (sub-)total adds the amounts reported; with ``reported`` (the column whose blank
+    says an action-year is not reported), its title cell says which actions it leaves out."""
     out, groups = [], {}
     for row in rows:
         groups.setdefault(row[axis_key], []).append(row)
     for members in groups.values():
         out += [{**r, ROW_TYPE: "line"} for r in members]
-        out.append({AXIS_HEADER: members[0][AXIS_HEADER], ACTION_HEADER: SUBTOTAL_LABEL, ROW_TYPE: "subtotal",
-                    **{m: total_or_none(r[m] for r in members) for m in money}})
+        out.append({AXIS_HEADER: members[0][AXIS_HEADER], ACTION_HEADER: SUBTOTAL_LABEL, TITLE_HEADER: _scope(members, reported),
+                    ROW_TYPE: "subtotal", **{m: total_or_none(r[m] for r in members) for m in money}})
     lines = [r for r in out if r[ROW_TYPE] == "line"]
-    out.append({ACTION_HEADER: TOTAL_LABEL, ROW_TYPE: "total", **{m: total_or_none(r[m] for r in lines) for m in money}})
+    out.append({ACTION_HEADER: TOTAL_LABEL, TITLE_HEADER: _scope(lines, reported), ROW_TYPE: "total",
+                **{m: total_or_none(r[m] for r in lines) for m in money}})
     frame = pd.DataFrame(out).drop(columns=[axis_key], errors="ignore")
     return frame.astype({m: object for m in money})
 
 
 def annex11_columns(year: int) -> list[str]:
-    """The money columns of the Annexe 11 layout for ``year``, as printed (with the year)."""
-    return [f"Crédits État versés en {year}", f"A — Montant État réalisé au 31/12/{year}",
-            f"B — Crédits État {year} non consommés en {year}", f"C — Montant CD réalisé au 31/12/{year}",
+    """The money columns of the Annexe 11 layout for ``year``, as printed (with the year); after the contract's
+    first year, the credits carried in from the year before and the credits available (the 2025 table's
+    I = F + H, l. 5053), so that B = available − A accounts for every euro."""
+    carried = [f"Report reçu de {year - 1} - Part État", f"Crédits État disponibles en {year} (versés + report)"]
+    return [f"Crédits État versés en {year}", *(carried if year > CLS.start.year else []),
+            f"A — Montant État réalisé au 31/12/{year}",
+            f"B — Crédits État {'disponibles' if year > CLS.start.year else str(year)} non consommés en {year}",
+            f"C — Montant CD réalisé au 31/12/{year}",
             f"Montant total réalisé au 31/12/{year} (A+C)", f"Montant à reporter en {year + 1} - Part État",
             f"Montant à reporter en {year + 1} - Part CD"]
 
 
-def annex11(contract, execution, year: int) -> pd.DataFrame:
-    """« Exécution budgétaire {year} à fournir au bilan » (Annexe 11), filled from the year's CLS workbook."""
+def annex11(contract, execution, assessment, year: int) -> pd.DataFrame:
+    """« Exécution budgétaire {year} à fournir au bilan » (Annexe 11), filled from the year's CLS workbook and the
+    assessment (credits available = paid + carried in, H20; B = available − A). An action-year not reported
+    (no amount executed) is blank in every column but the credits, never a zero, and the (sub-)totals say so."""
     amounts = Amounts(contract, execution, "cls")
+    c = assessment.consumption
+    own = {r["action"]: r for r in c[(c["convention"] == "cls") & (c["year"] == year)].to_dict("records")}
     money = annex11_columns(year)
     rows = []
     for axis, axis_label, action, title in action_rows(contract, "cls"):
-        paid, executed = amounts.get(action, year, "paid"), amounts.get(action, year, "executed")
-        cd = amounts.get(action, year, "executed", "departement")
-        values = [paid, executed, amounts.get(action, year, "unconsumed"), cd, total_or_none([executed, cd]),
-                  amounts.get(action, year + 1, "carry_over"), amounts.get(action, year + 1, "carry_over", "departement")]
+        row = own.get(action, {})
+        executed = _known(row.get("executed_state"))
+        reported = executed is not None
+        cd = amounts.get(action, year, "executed", "departement") if reported else None
+        carried = ([_known(row.get("carried_in_state")), _known(row.get("available_state"))]
+                   if year > CLS.start.year else [])
+        values = [_known(row.get("paid_state")), *carried, executed, _known(row.get("unconsumed_state")) if reported else None,
+                  cd, total_or_none([executed, cd]) if reported else None,
+                  amounts.get(action, year + 1, "carry_over") if reported else None,
+                  amounts.get(action, year + 1, "carry_over", "departement") if reported else None]
         rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", ACTION_HEADER: action, TITLE_HEADER: title,
                      **dict(zip(money, values))})
-    return with_subtotals(rows, money)
+    return with_subtotals(rows, money, reported=money[len(money) - 6])
+
+
+def _known(value):
+    return None if value is None or value != value else value
 
 
 _PILLAR = re.compile(r"pilier (\d)\b", re.IGNORECASE)

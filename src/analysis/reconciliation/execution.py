@@ -268,4 +268,35 @@ def check_twin_indicator_results(contract, execution) -> list[dict]:
     return rows
 
 
-EXECUTION_CHECKS = [check_execution_arithmetic, check_execution_vs_contract, check_twin_indicator_results]
+def check_carry_chain(contract, execution) -> list[dict]:
+    """CLS: what a year carries out is what the next year carries in, per action (the 2025 table's I = F + H,
+    l. 5053): when the workbook of year n+1 is read, the State credits carried from n are counted there only if
+    the action's year n+1 is reported (its amount executed); otherwise they are accounted for nowhere, a gap.
+    Nothing to compare while the next year's workbook is not read."""
+    facts = Facts.of(contract)
+    lines = _execution_lines(facts, execution)
+    w = execution.workbooks
+    loaded = {int(y) for y in w.loc[w["convention"] == "cls", "year"]}
+    carried = [r for r in lines if r["convention"] == "cls" and r["quantity"] == "carry_over" and r["funder"] == "etat"
+               and r["amount_eur"] and int(r["year"]) in loaded]
+    executed = {(r["action"], int(r["year"])) for r in lines
+                if r["convention"] == "cls" and r["quantity"] == "executed" and r["funder"] == "etat"}
+    rows = []
+    for (action, year), g in facts.groups("execution", carried, "action", "year", dropna=True):
+        year = int(year)
+        amount = sum_or_none(g)
+        scope = facts.action_scope(FAMILY, "cls", action, table="execution", year=year, funder="etat")
+        rows.append(scope.money(
+            f"execution/cls/{action}/{year}/report_recu",
+            amount,
+            amount if (action, year) in executed else Decimal("0.00"),
+            f"Action {action} : report de la part État de {year - 1} sur {year} comparé à ce que le bilan {year} "
+            "compte dans les crédits disponibles de l'action (une action non renseignée en "
+            f"{year} ne compte pas les crédits reportés).",
+            (g, [r for r in lines if r["convention"] == "cls" and r["action"] == action and int(r["year"]) == year
+                 and r["quantity"] == "executed" and r["funder"] == "etat"]),
+        ))
+    return rows
+
+
+EXECUTION_CHECKS = [check_execution_arithmetic, check_execution_vs_contract, check_carry_chain, check_twin_indicator_results]

@@ -80,12 +80,27 @@ def exposure_rows(name: str, result: Assessment, share: float) -> list[dict]:
                 "reduction_estimate": money_total(group["_reduction"]), "projected": year in projected if year else None}
 
     axes = sorted({str(a) for a in cls["axis"]}, key=lambda a: (len(a), a))
+    years = sorted({int(y) for y in cls["year"]})
     rows = []
-    for year in sorted({int(y) for y in cls["year"]}):
+    for year in years:
         of_year = cls[cls["year"] == year]
         rows += [row(of_year[of_year["axis"].astype(str) == axis], axis, year) for axis in axes] + [row(of_year, None, year)]
-    rows += [row(cls[cls["axis"].astype(str) == axis], axis, None) for axis in axes] + [row(cls, None, None)]
+    if years:
+        period = result.position_over(years[0], years[-1])
+        rows += [_period_row(name, cls, period, axis, factor) for axis in axes] + [_period_row(name, cls, period, None, factor)]
     return rows
+
+
+def _period_row(name: str, cls: pd.DataFrame, period: pd.DataFrame, axis, factor: Decimal) -> dict:
+    """All the years of one axis (or all axes): each euro once (H45, :meth:`analysis.Assessment.position_over`);
+    the reduction estimate, at most the reduced share of what is exposed over the period."""
+    own = period if axis is None else period[period["axis"].astype(str) == axis]
+    years = cls if axis is None else cls[cls["axis"].astype(str) == axis]
+    at_risk = money_total(own["amount_at_risk"])
+    reduction = min(money_total(years["_reduction"]), cents(factor * at_risk))
+    return {"scenario": name, "convention": "cls", "axis": axis, "year": None, "amount_at_risk": at_risk,
+            "amount_under_review": money_total(own["amount_under_review"]), "reduction_estimate": reduction,
+            "projected": None}
 
 
 def _flag_rows(named) -> list[dict]:
@@ -165,7 +180,8 @@ SENSITIVITY_COLUMNS = ["threshold", "conforme", "a_surveiller", "justification_a
 def threshold_sensitivity(runner, thresholds) -> pd.DataFrame:
     """The CLS under each threshold of manifest under-consumption (H15), every other rule as the register
     says, through the scenario engine (the same rules as :func:`analysis.assess`): per threshold, the
-    action-years per flag and the amounts exposed and to be assessed by the State, over the years loaded.
+    action-years per flag and the amounts exposed and to be assessed by the State over the years loaded, each
+    euro once (H45).
 
     A threshold above the bound of conformity (1 − tolerance, H16) is refused by the scenario's checks.
     """
@@ -174,7 +190,8 @@ def threshold_sensitivity(runner, thresholds) -> pd.DataFrame:
         result = runner.run(Scenario(name="Sensibilité au seuil", threshold=float(threshold)))
         cls = result.consumption[result.consumption["convention"] == "cls"]
         flags = cls["flag"].value_counts()
+        period = result.position_over(int(cls["year"].min()), int(cls["year"].max()))
         rows.append({"threshold": float(threshold), **{f: int(flags.get(f, 0)) for f in SENSITIVITY_COLUMNS[1:5]},
-                     "amount_at_risk": money_total(cls["amount_at_risk"]),
-                     "amount_under_review": money_total(cls["amount_under_review"])})
+                     "amount_at_risk": money_total(period["amount_at_risk"]),
+                     "amount_under_review": money_total(period["amount_under_review"])})
     return pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS).astype({"amount_at_risk": object, "amount_under_review": object})

@@ -392,6 +392,17 @@ class ScenarioPanel:
             parts.append(html_table(display.scenario_settlement(comparison)))
         return "".join(parts)
 
+    def reopen(self, execution=None) -> None:
+        """The saved scenarios listed again and, with ``execution``, the panel on these bilans from their base (the
+        browser app's page opened after its kernel was preheated, see :func:`app`)."""
+        with self.quietly():
+            self.saved.options = self.saved_options()
+        if execution is not None:
+            self.runner = ScenarioRunner(self.contract, execution)
+            self.base = self.result = self.runner.run()
+            self.baselines = {}
+            self.apply(Scenario(name=DEFAULT_NAME))
+
     # -- saving and loading ------------------------------------------------------------------------
 
     def save(self) -> Path | None:
@@ -445,3 +456,92 @@ def panel(contract=None, execution=None, *, directory: str | Path | None = None)
     if execution is None:
         contract, execution = inputs_from_environment(contract)
     return ScenarioPanel(contract, execution, directory=directory)
+
+
+# ------------------------------------------------------------------------------------------------
+# The browser app (make app)
+# ------------------------------------------------------------------------------------------------
+
+#: Set to "True" by Voilà in the kernels it preheats (``make app``).
+PREHEAT_VARIABLE = "VOILA_PREHEAT"
+
+
+def inputs_signature() -> tuple:
+    """(file, size, modification time) of each file the app reads its bilans from (``$ANALYSIS_EXECUTION``, a
+    folder or a workbook, else the embedded example): it changes when a workbook is saved, added or removed."""
+    path = Path(os.environ.get(EXECUTION_VARIABLE) or domain.EXAMPLES_DIR)
+    try:
+        files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+        return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    except OSError:  # missing, or changed while listed: reading it says why
+        return (str(path), None)
+
+
+def wait_for_page() -> bool:
+    """In a kernel Voilà preheats (``make app``), wait until a browser opens the page, then True; elsewhere
+    (Jupyter, nbval, a kernel started for the page) False at once.
+
+    Voilà's ``voila.utils.wait_for_request`` does the same, but importing it imports the whole Jupyter server (3 s
+    of each preheated kernel): this is its protocol (Voilà 0.5), Voilà's request information received on the
+    ``voila/query`` websocket of this kernel, through tornado's client (already loaded by the kernel).
+    """
+    if os.environ.get(PREHEAT_VARIABLE) != "True":
+        return False
+    import asyncio
+    import json
+    import threading
+
+    from tornado.websocket import websocket_connect
+
+    env = os.environ
+    base = env.get("VOILA_WS_BASE_URL") or env.get("VOILA_SERVER_URL", "/")
+    url = (f"{env.get('VOILA_WS_PROTOCOL', 'ws')}://{env.get('VOILA_APP_IP', '127.0.0.1')}:{env.get('VOILA_APP_PORT', '8866')}"
+           f"{base}voila/query/{env.get('VOILA_KERNEL_ID')}")
+    received = []
+
+    async def receive():
+        try:
+            connection = await websocket_connect(url, connect_timeout=5)
+        except Exception:  # noqa: BLE001 - no Voilà to wait for (as Voilà's helper): the page is taken as opened
+            return
+        try:
+            received.append(await connection.read_message())
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=lambda: asyncio.run(receive()), daemon=True)  # the kernel's own loop is busy
+    thread.start()
+    thread.join()
+    if received and received[0]:
+        os.environ.update(json.loads(received[0]))
+    return True
+
+
+def app(directory: str | Path | None = None) -> ScenarioPanel:
+    """The browser app: the panel on the bilans of :func:`inputs_from_environment`, displayed; scenarios saved
+    under ``directory``.
+
+    ``make app`` has Voilà run the page in preheated kernels before anyone opens it, so that the panel shows at
+    once. When the page is opened, the preheated panel lists the saved scenarios again and, if a workbook changed
+    since it was read, starts again on the bilans read then; bilans that could not be read beforehand are read
+    when the page is opened (its error, if any, is the current one). Elsewhere the panel is simply displayed.
+    """
+    from IPython.display import display as show
+
+    signature = inputs_signature()
+    try:
+        panel = ScenarioPanel(*inputs_from_environment(), directory=directory)
+    except Exception:  # in a preheated kernel, read again when the page is opened: the error shown is the current one
+        if not wait_for_page():
+            raise
+        panel = ScenarioPanel(*inputs_from_environment(), directory=directory)
+        show(panel)
+        return panel
+    show(panel)
+    if wait_for_page():
+        try:
+            panel.reopen(inputs_from_environment(panel.contract)[1] if inputs_signature() != signature else None)
+        except Exception:  # bilans changed and now rejected: the error, not a panel on the former ones
+            panel.widget.layout.display = "none"
+            raise
+    return panel
