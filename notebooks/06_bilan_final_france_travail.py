@@ -56,7 +56,7 @@ Markdown(run.inputs_note(bilan))
 # (135 000 € de forfait pour le volet 1, 4 125 892 € pour le volet 2, sans transfert entre volets), la part État des
 # dépenses éligibles du volet 2 est la moitié de leur coût (H24 ; l'autre lecture est calculée à côté), puis
 # l'avance est déduite. L'action 2.4, financée par le fonds FIPE, est hors de la convention (H05). Le forfait du
-# volet 1 se lit de deux façons (H46) : le coût éligible réalisé dans la limite de 135 000 €, ou les 135 000 € entiers
+# volet 1 se lit de deux façons (H49) : le coût éligible réalisé dans la limite de 135 000 €, ou les 135 000 € entiers
 # quel que soit le coût ; les deux sont calculées.
 
 # %%

@@ -21,8 +21,13 @@ from analysis import display as affichage
 from analysis import domain
 from analysis.scenarios import ui
 
+# %% tags=["parameters"]
+# Paramètres : les bilans lus sont ceux de `make app EXECUTION=dossier` (variable ANALYSIS_EXECUTION), à défaut
+# l'exemple fictif embarqué ; les scénarios nommés s'enregistrent sous le dossier de sortie.
+sortie = None  # dossier de sortie ; None = data/processed
+
 # %%
-panneau = ui.app(domain.output_dir() / "scenarios")
+panneau = ui.app(domain.output_dir(sortie) / "scenarios")
 
 # %% [markdown]
 # ## Explorer des scénarios

@@ -108,10 +108,13 @@ def rows_under_table(src: Path, out: Path, count: int = 1_000_000, first: int = 
     return stream_part(src, out, FINANCE_PART, [before, *_rows(first, count, cell), after])
 
 
-def formatted_cells(src: Path, out: Path, count: int, first: int = 200, part: str = FINANCE_PART) -> Path:
-    """``count`` empty formatted cells under the table of the sheet ``part`` (one per row)."""
+def formatted_cells(src: Path, out: Path, count: int, first: int = 200, part: str = FINANCE_PART, per_row: int = 1) -> Path:
+    """``count`` empty formatted cells under the table of the sheet ``part`` (``per_row`` per row, from column B)."""
     before, after = sheet_around(src, part)
-    return stream_part(src, out, part, [before, *_rows(first, count, lambda r: b'<c r="B%d" s="1"/>' % r), after])
+    letters = [_column_letters(2 + i) for i in range(per_row)]
+    rows = -(-count // per_row)
+    cells = b"".join(b'<c r="%s%%d" s="1"/>' % letter.encode() for letter in letters)
+    return stream_part(src, out, part, [before, *_rows(first, rows, lambda r: cells.replace(b"%d", b"%d" % r)), after])
 
 
 def lying_sizes(bomb: Path, out: Path, declared: int = 100_000) -> Path:
@@ -243,3 +246,100 @@ def libreoffice_convert(src: Path, out_dir: Path, target: str = "xls") -> Path |
         shutil.rmtree(profile, ignore_errors=True)
     result = out_dir / f"{src.stem}.{target}"
     return result if result.is_file() and result.stat().st_size else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Issue 16: costs per cell, shared formulas, planted formulas, escapes
+# --------------------------------------------------------------------------------------------------
+
+EXPENSES_PART = "xl/worksheets/sheet5.xml"  # « État des dépenses » of a France Travail workbook
+
+
+def long_numbers(src: Path, out: Path, cells: Iterable[str], digits: int = 40_000, part: str = FINANCE_PART) -> Path:
+    """Each of ``cells`` storing a number of ``digits`` digits followed by a letter (the reader's old quadratic case)."""
+    value = b"<v>" + b"1" * digits + b"x</v>"
+
+    def change(xml: bytes) -> bytes:
+        for cell in cells:
+            xml = set_cell(xml, cell, value)
+        return xml
+    return rewrite(src, out, {part: change})
+
+
+def _column_letters(index: int) -> str:
+    letters = ""
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def shared_formula(src: Path, out: Path, length: int, rows: range, columns: range, part: str = EXPENSES_PART) -> Path:
+    """A shared formula of ``length`` characters written once at the first cell of ``rows`` × ``columns`` (1-based
+    column numbers) and shared by all the others (extra row elements, after the sheet's rows)."""
+    text = (b"1+" * length)[: length - 1] + b"1"
+    first = f"{_column_letters(columns[0])}{rows[0]}"
+    last = f"{_column_letters(columns[-1])}{rows[-1]}"
+    cells = []
+    for r in rows:
+        row = []
+        for c in columns:
+            ref = f"{_column_letters(c)}{r}".encode()
+            if (r, c) == (rows[0], columns[0]):
+                row.append(b'<c r="%s"><f t="shared" ref="%s:%s" si="0">%s</f><v>1</v></c>' % (ref, first.encode(),
+                                                                                              last.encode(), text))
+            else:
+                row.append(b'<c r="%s"><f t="shared" si="0"/><v>1</v></c>' % ref)
+        cells.append(b'<row r="%d">%s</row>' % (r, b"".join(row)))
+    before, after = sheet_around(src, part)
+    return stream_part(src, out, part, [before, *cells, after], level=9)
+
+
+def planted_formulas(src: Path, out: Path, formulas: dict[str, bytes], part: str = FINANCE_PART) -> Path:
+    """Cells of ``part`` holding formulas (``{"D5": b"cmd|' /C calc'!A0"}``), with a cached text result."""
+    def change(xml: bytes) -> bytes:
+        for cell, formula in formulas.items():
+            xml = set_cell(xml, cell, b"<f>%s</f><v>0</v>" % formula.replace(b"&", b"&amp;").replace(b"<", b"&lt;"),
+                           b"str")
+        return xml
+    return rewrite(src, out, {part: change})
+
+
+def inline_texts(src: Path, out: Path, texts: dict[str, str], part: str = FINANCE_PART) -> Path:
+    """Cells of ``part`` holding inline texts, written as given (escapes ``_xHHHH_`` included)."""
+    def change(xml: bytes) -> bytes:
+        for cell, text in texts.items():
+            inner = text.replace("&", "&amp;").replace("<", "&lt;").encode("utf-8")
+            xml = set_cell(xml, cell, b'<is><t xml:space="preserve">%s</t></is>' % inner, b"inlineStr")
+        return xml
+    return rewrite(src, out, {part: change})
+
+
+def blank_lines(folder: Path, name: str = "rules.csv", size: int = 9_000_000) -> Path:
+    """``size`` line feeds appended to a CSV file of a copy of the contract's data (a table of empty lines)."""
+    path = folder / name
+    with path.open("ab") as stream:
+        for _ in range(size // 1_000_000):
+            stream.write(b"\n" * 1_000_000)
+        stream.write(b"\n" * (size % 1_000_000))
+    return path
+
+
+def long_number_cells(folder: Path, name: str = "indicator_values.csv", column: str = "value", length: int = 9_990,
+                      count: int = 900) -> Path:
+    """``count`` rows of a contract CSV whose ``column`` holds ``length`` digits then « e » and « x » (the loader's
+    old quadratic case for the scientific-notation hint), each a distinct value."""
+    import csv
+
+    path = folder / name
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = list(csv.reader(stream))
+    index = rows[0].index(column)
+    template = rows[1]
+    for i in range(count):
+        row = list(template)
+        row[index] = str(i).rjust(length, "1") + "ex"
+        rows.append(row)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        csv.writer(stream, lineterminator="\n").writerows(rows)
+    return path

@@ -401,10 +401,11 @@ def test_many_problems_are_counted_not_all_written_out(raw):
     with pytest.raises(ContractDataError) as info:
         analysis.load_contract(raw)
     error = info.value
-    assert len(error.problems) == len(rows) - 1 > MAX_PROBLEMS_SHOWN
-    more = len(error.problems) - MAX_PROBLEMS_SHOWN
+    assert len(rows) - 1 > MAX_PROBLEMS_SHOWN
+    assert len(error.problems) == MAX_PROBLEMS_SHOWN and error.omitted == len(rows) - 1 - MAX_PROBLEMS_SHOWN
     assert str(error).count("\n  - ") == MAX_PROBLEMS_SHOWN
-    assert str(error).endswith(f"… et {more} autres problèmes (liste complète : .problems)")
+    assert f"{len(rows) - 1} problèmes trouvés" in str(error)
+    assert str(error).endswith(f"… et {error.omitted} autres problèmes (seuls les 200 premiers sont listés)")
 
 
 # ------------------------------------------------------------------------------------------------

@@ -147,7 +147,7 @@ def test_every_amount_of_both_packs_has_the_euro_format(packs, tmp_path):
 
 
 def test_both_readings_of_the_volet_1_forfait(contract, execution, packs):
-    item = get("H46")
+    item = get("H49")
     assert item.name == "ft_volet1_forfait" and item.value == "cout_plafonne" and "5885-5891" in item.source_lines
     capped = analysis.assess(contract, execution).settlement.set_index("row_type")
     flat = analysis.assess(contract, execution, ft_volet1_reading="forfait").settlement.set_index("row_type")

@@ -12,9 +12,13 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] != "report":
         print(f"commande inconnue ou absente.\n{USAGE}", file=sys.stderr)
         return 2
-    from analysis.report import main as report
+    try:
+        from analysis.report import main as report
 
-    return report(argv[1:])
+        return report(argv[1:])
+    except KeyboardInterrupt:  # before the report has installed its own handling (imports, options)
+        print("\nRapport interrompu (Ctrl+C).", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

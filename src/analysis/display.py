@@ -542,7 +542,7 @@ def settlement_summary(frame: pd.DataFrame) -> str:
 
 
 def forfait_summary(frame: pd.DataFrame) -> str:
-    """The France Travail settlement under the other reading of the volet 1 forfait (H46), in French words."""
+    """The France Travail settlement under the other reading of the volet 1 forfait (H49), in French words."""
     if frame.empty:
         return ""
     total = frame[frame["row_type"] == "total"].iloc[0]

@@ -338,7 +338,7 @@ FT_STATE_SHARE_READING_LABELS = {
     "cout_moins_cofinancements": "Coût éligible moins la participation du Département et des autres financeurs",
 }
 
-#: Readings of the France Travail volet 1 forfait (art. 4.1, l. 5885-5891; H46).
+#: Readings of the France Travail volet 1 forfait (art. 4.1, l. 5885-5891; H49).
 FT_FORFAIT_READINGS = ["cout_plafonne", "forfait"]
 FT_FORFAIT_READING_LABELS = {
     "cout_plafonne": "Coût éligible réalisé, dans la limite du forfait",

@@ -1,4 +1,4 @@
-"""French number formatting for everything a user reads (1 234 567,00 €)."""
+"""French number formatting for everything a user reads (1 234 567,00 €), and text made safe to print."""
 
 from __future__ import annotations
 
@@ -50,17 +50,31 @@ def format_list(items) -> str:
     return " et ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
+#: Characters never written raw into a message: C0 and C1 controls (a terminal would obey escape sequences, a
+#: tab or a line break would break a message's layout), the bidirectional marks, overrides and isolates (they
+#: reorder what a reader sees), the line and paragraph separators, and lone surrogates (they cannot be printed).
+_SHOWN_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
 #: CommonMark punctuation that would be read as Markdown (emphasis, code, links, headings, tables, lists).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
-#: Characters no reader should receive raw: C0 and C1 controls, bidirectional overrides and isolates.
-_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``, ``\\u202e``): the one
+    escaping of every message that quotes a file's content (contract CSV files and execution workbooks)."""
+    return _SHOWN_CONTROL.sub(lambda m: m.group().encode("unicode_escape", "backslashreplace").decode("ascii"), text)
 
 
 def escape_markdown(text) -> str:
     """Any text from an input (a file name, a cell, a justification, a title) made safe to put in Markdown or
     HTML: shown as the same characters, never read as markup (no emphasis, link, HTML tag nor script), its
-    invisible characters written as their code (``\\u202e``). Empty for a missing value."""
+    invisible characters written as their escape (:func:`printable`). Empty for a missing value."""
     if text is None or text != text:
         return ""
-    visible = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", str(text))
-    return html.escape(_MARKDOWN.sub(r"\\\1", visible), quote=True)
+    return html.escape(_MARKDOWN.sub(r"\\\1", printable(str(text))), quote=True)
+
+
+def located(where, value, reason: str) -> str:
+    """A problem as every reader of a file says it: its place (the non-empty parts of ``where``, joined), the
+    value quoted when there is one, the reason; control characters escaped (:func:`printable`)."""
+    quoted = f"valeur « {value} » : " if value not in (None, "") else ""
+    return printable(f"{', '.join(p for p in where if p)} : {quoted}{reason}")

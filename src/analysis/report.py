@@ -18,15 +18,27 @@ EXECUTION=... OUT=...``; also ``python -m analysis.report``):
 ``--inplace`` stores the fresh outputs back into the notebooks (how maintainers refresh what strict nbval
 compares); it runs on the embedded example only. Every file is written atomically
 (:func:`analysis.xlsx.write_atomic`).
+
+The output folder is checked before any notebook runs (a file, a folder that cannot be written: French
+error, exit code 2). The run writes into a folder of its own beside ``--out`` (the notebooks receive it as
+``sortie``), then moves every file into ``--out`` at the end, each previous file set aside and put back if a
+move fails: an interrupted or failed run leaves the previous results whole. A write failure is a French
+error naming the file (exit code 1); Ctrl+C stops the run with « interrompu » (exit code 130), never a
+traceback.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import os
 import re
+import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -146,6 +158,15 @@ def write_html(nb, target: Path, without_code: bool = False) -> Path:
     return write_atomic(target, html_bytes(nb, without_code))
 
 
+def without_injected(nb):
+    """``nb`` without the cell of injected parameters: what ``--inplace`` stores (the run's folder is not kept)."""
+    import copy
+
+    stored = copy.deepcopy(nb)
+    stored.cells = [c for c in stored.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
+    return stored
+
+
 def write_notebook(nb, path: Path) -> Path:
     """Store ``nb`` (with its outputs) in ``path`` as ``nbformat.write`` would, but atomically."""
     import nbformat
@@ -235,12 +256,6 @@ class NotebookFailed(RuntimeError):
     """A notebook stopped on an error; the message (French) names the notebook and the error."""
 
 
-def _files(folder: Path) -> dict:
-    if not folder.is_dir():
-        return {}
-    return {p: p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")}
-
-
 def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, position: str) -> list[Path]:
     """Execute one notebook, write its HTML (and its PDF for a pack); print the steps with their time."""
     from nbclient.exceptions import CellExecutionError
@@ -254,7 +269,7 @@ def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, positio
         nb = execute_notebook(path, parameters) if injectable else execute_notebook(path)
     except CellExecutionError as exc:
         raise NotebookFailed(f"le notebook {path.stem} s'est arrêté sur une erreur ({exc.ename} : {exc.evalue})") from None
-    written = [write_notebook(nb, path)] if inplace else []
+    written = [write_notebook(without_injected(nb), path)] if inplace else []
     pack = path.stem in PACK_NOTEBOOKS
     html = write_html(nb, out / f"{path.stem}.html", without_code=True)
     written.append(html)
@@ -266,25 +281,301 @@ def run_notebook(path: Path, out: Path, parameters: dict, inplace: bool, positio
 
 def build(notebooks: list[Path], out_dir: Path = PROCESSED, inplace: bool = False, execution: list[str] | None = None,
           skipped: dict | None = None) -> list[Path]:
-    """Run ``notebooks`` with the parameters (``execution`` paths, ``out_dir`` folder), except those of
+    """Run ``notebooks`` with the parameters (``execution`` paths, the run's own output folder), except those of
     ``skipped`` (name -> reason, said); returns every file written under ``out_dir`` (HTML, packs, figures,
-    PDF) and the notebooks stored with ``inplace``."""
+    PDF) and the notebooks stored with ``inplace``. The files reach ``out_dir`` only once every notebook has
+    run (:func:`staged_run`)."""
     out = Path(out_dir).resolve()
-    parameters = {}
-    if execution:
-        parameters["execution"] = [str(Path(p).resolve()) for p in execution]
-    if out != PROCESSED.resolve():
-        parameters["sortie"] = str(out)
-    before = _files(out)
-    written = []
-    for i, path in enumerate(notebooks, start=1):
-        if path.stem in (skipped or {}):
-            print(f"[{i}/{len(notebooks)}] {path.stem} : non exécuté, {skipped[path.stem]}", flush=True)
-            continue
-        written += run_notebook(path, out, parameters, inplace, f"[{i}/{len(notebooks)}]")
-    after = _files(out)
-    changed = [p for p, m in after.items() if before.get(p) != m]
-    return sorted(set(written) | set(changed))
+
+    def run(staging: Path) -> list[Path]:
+        parameters = {}
+        if execution:
+            parameters["execution"] = [str(Path(p).resolve()) for p in execution]
+        parameters["sortie"] = str(staging)  # a stored notebook never keeps it (without_injected)
+        written = []
+        for i, path in enumerate(notebooks, start=1):
+            if path.stem in (skipped or {}):
+                print(f"[{i}/{len(notebooks)}] {path.stem} : non exécuté, {skipped[path.stem]}", flush=True)
+                continue
+            with _ctrl_c_stops_the_run():
+                written += run_notebook(path, staging, parameters, inplace, f"[{i}/{len(notebooks)}]")
+        return written
+
+    return staged_run(out, run)
+
+
+# --------------------------------------------------------------------------------------------------
+# The output folder: checked before any notebook runs, written through a folder of the run's own
+# --------------------------------------------------------------------------------------------------
+
+
+class OutputError(ValueError):
+    """The output folder cannot be used (a file, a folder that cannot be written); the message is French."""
+
+
+class ReportWriteError(OSError):
+    """A file of the report could not be moved into place; the message (``strerror``) is French. ``kept``: the
+    run's folder, kept because it holds previous files that could not be put back (None otherwise)."""
+
+    kept: Path | None = None
+
+
+#: Set when Ctrl+C was pressed during the run (a library may swallow the KeyboardInterrupt it raises).
+_INTERRUPTED = threading.Event()
+#: Written into ``--out`` when its files could not all be put back after a failed move (see :func:`staged_run`).
+INCOMPLETE = "RAPPORT_INCOMPLET.txt"
+
+
+def _os_reason(exc: OSError) -> str:
+    reasons = {errno.EACCES: "accès refusé", errno.EPERM: "accès refusé", errno.EROFS: "dossier en lecture seule",
+               errno.ENOSPC: "disque plein", errno.EDQUOT: "quota disque dépassé", errno.ENOTDIR: "un fichier barre le chemin",
+               errno.EISDIR: "c'est un dossier"}
+    return reasons.get(exc.errno, exc.strerror or type(exc).__name__)
+
+
+def check_output(out: Path) -> Path:
+    """``out`` (resolved) once it is known to be a folder, or a folder to create, where the run can write its
+    own folder and then its files; OutputError (French) otherwise. Nothing is left behind by the check."""
+    out = Path(out).resolve()
+    try:
+        return _check_output(out)
+    except OSError as exc:  # a folder on the way that cannot even be looked at
+        raise OutputError(f"dossier de sortie {shown(out)} inaccessible ({_os_reason(exc)}) ; choisir un autre dossier "
+                          "avec --out") from None
+
+
+def _check_output(out: Path) -> Path:
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"dossier de sortie {shown(out)} : c'est un fichier, pas un dossier ; donner un dossier "
+                          "(créé s'il n'existe pas)")
+    ancestor = next((a for a in out.parents if a.exists()), out)
+    if not ancestor.is_dir():
+        raise OutputError(f"dossier de sortie {shown(out)} impossible : {shown(ancestor)} est un fichier, pas un dossier")
+    for folder in dict.fromkeys([ancestor, *([out] if out.exists() else [])]):
+        try:
+            handle, probe = tempfile.mkstemp(prefix=".analysis-essai-", dir=folder)
+            os.close(handle)
+            os.unlink(probe)
+        except OSError as exc:
+            raise OutputError(f"dossier de sortie {shown(out)} : impossible d'écrire dans {shown(folder)} "
+                              f"({_os_reason(exc)}) ; choisir un autre dossier avec --out") from None
+    return out
+
+
+def staging_folder(out: Path) -> Path:
+    """The run's own folder: beside ``out`` (inside it when ``out`` is a mount point, so that files move by
+    renaming), with the same name each time (the pages a run writes never depend on a random name)."""
+    out = Path(out).resolve()
+    if out.is_dir() and out.stat().st_dev != out.parent.stat().st_dev:
+        return out / ".rapport-en-cours"
+    return out.parent / f".{out.name}.rapport-en-cours"
+
+
+def staged_run(out: Path, run) -> list[Path]:
+    """``run(folder)`` writes into ``folder/nouveau`` (beside ``out``); then every file is moved into ``out``
+    (:func:`_commit`). Whatever stops the run (an error, Ctrl+C), ``out`` keeps its previous files and the
+    run's folder is removed. Returns the files moved into ``out`` and those ``run`` wrote elsewhere."""
+    root = staging_folder(out)
+    shutil.rmtree(root, ignore_errors=True)  # left by a run killed outright
+    new = root / "nouveau"
+    new.mkdir(parents=True)
+    keep = False
+    try:
+        elsewhere = [p for p in run(new) if not Path(p).resolve().is_relative_to(root)]
+        if _INTERRUPTED.is_set():
+            raise KeyboardInterrupt
+        return sorted(set(elsewhere) | set(_commit(new, out, root / "ancien")))
+    except ReportWriteError as exc:
+        keep = exc.kept is not None  # previous files of ``out`` that could not be put back are kept there
+        raise
+    finally:
+        if not keep:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _ctrl_c_stops_the_run():
+    """While a notebook runs, nbclient takes Ctrl+C over (its handler shuts the kernel down and the run goes
+    on, up to a successful end): inside the block, no event loop may take SIGINT, so that Ctrl+C raises
+    KeyboardInterrupt in the run, and :func:`execute_notebook` shuts its kernel down on the way out."""
+    import asyncio
+
+    loop_class = asyncio.SelectorEventLoop
+    original = loop_class.add_signal_handler
+
+    def add_signal_handler(loop, sig, callback, *args):
+        if sig == signal.SIGINT:
+            raise RuntimeError("Ctrl+C reste à la commande")  # nbclient then goes on without a handler
+        return original(loop, sig, callback, *args)
+
+    loop_class.add_signal_handler = add_signal_handler
+    try:
+        yield
+    finally:
+        loop_class.add_signal_handler = original
+
+
+@contextlib.contextmanager
+def _ctrl_c_held():
+    """Ctrl+C is held (remembered, not raised) inside the block; the block yields the list of presses."""
+    pressed: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield pressed
+        return
+    def hold(*_):
+        _INTERRUPTED.set()
+        pressed.append(True)
+
+    previous = signal.signal(signal.SIGINT, hold)
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _commit(new: Path, out: Path, aside: Path) -> list[Path]:
+    """Move every file of ``new`` to the same place under ``out``, the previous file set aside in ``aside``
+    first; if a move fails, every file moved is put back and ReportWriteError names the file. Ctrl+C waits
+    for the end of the moves (a few renames), then stops the run."""
+    moved: list[tuple[Path, Path | None]] = []
+    with _ctrl_c_held() as pressed:
+        for source in sorted(p for p in new.rglob("*") if p.is_file()):
+            relative = source.relative_to(new)
+            target, previous = out / relative, None
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.exists() or target.is_symlink():
+                    previous = aside / relative
+                    previous.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(target, previous)
+                moved.append((target, previous))
+                os.replace(source, target)
+            except OSError as exc:
+                _undo(moved, out, aside, exc)
+        (out / INCOMPLETE).unlink(missing_ok=True)
+    if pressed:
+        raise KeyboardInterrupt(f"Ctrl+C reçu pendant la mise en place des résultats, menée à son terme : {shown(out)} "
+                                "contient les résultats complets de cette exécution")
+    return [target for target, _ in moved]
+
+
+def _undo(moved: list, out: Path, aside: Path, exc: OSError) -> None:
+    """Put back the previous files after a failed move; raise ReportWriteError naming the file."""
+    failed = []
+    for target, previous in reversed(moved):
+        try:
+            if previous is not None:
+                os.replace(previous, target)
+            else:
+                target.unlink(missing_ok=True)
+        except OSError:
+            failed.append(target)
+    what = f"{exc.filename} ({_os_reason(exc)})" if exc.filename else _os_reason(exc)
+    if not failed:
+        raise ReportWriteError(exc.errno, f"mise en place des résultats impossible : {what} ; rien n'a été modifié "
+                                          f"dans {shown(out)}, les résultats précédents sont intacts") from None
+    with contextlib.suppress(OSError):
+        (out / INCOMPLETE).write_text(f"Exécution incomplète : les fichiers précédents sont dans {aside}.\n", encoding="utf-8")
+    error = ReportWriteError(exc.errno, f"mise en place des résultats impossible : {what} ; {shown(out)} est incomplet "
+                                        f"(voir {INCOMPLETE}), les fichiers précédents sont gardés dans {aside}")
+    error.kept = aside
+    raise error from None
+
+
+@contextlib.contextmanager
+def ctrl_c_handled():
+    """For a whole command: the first Ctrl+C sets :data:`_INTERRUPTED` and raises KeyboardInterrupt in the main
+    thread; later presses are ignored while the run stops. The operating system may hand the signal to any
+    thread, and the main thread may be waiting in C code that only a signal of its own interrupts (a kernel's
+    reply): a watcher thread hands every Ctrl+C on to the main thread until it has been seen there."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _INTERRUPTED.clear()
+    previous = signal.signal(signal.SIGINT, _record_ctrl_c)
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    wakeup = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    watcher = threading.Thread(target=_hand_on_ctrl_c, args=(read, threading.main_thread().ident), daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(wakeup)
+        os.close(write)  # the watcher reads the end of the pipe and stops
+        watcher.join(2)
+        os.close(read)
+        signal.signal(signal.SIGINT, previous)
+
+
+def _hand_on_ctrl_c(read: int, main: int) -> None:
+    while data := os.read(read, 64):
+        if signal.SIGINT in data:
+            time.sleep(0.05)  # the main thread may be about to see it
+            if not _INTERRUPTED.is_set():
+                signal.pthread_kill(main, signal.SIGINT)
+
+
+def _record_ctrl_c(signum, frame):
+    if _INTERRUPTED.is_set():
+        return  # the run is already stopping
+    _INTERRUPTED.set()
+    _cancel_pending_tasks()
+    raise KeyboardInterrupt
+
+
+def _cancel_pending_tasks() -> None:
+    """When Ctrl+C lands while nbclient's event loop runs a notebook, the loop's other tasks are cancelled: the
+    loop runs again when the kernel is shut down, and a pending task would wait there for the cell's reply
+    (up to the cell's timeout). Their outcome is collected so that nothing is printed about them later."""
+    import asyncio
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    current = asyncio.current_task(loop)
+    for task in asyncio.all_tasks(loop):
+        task.add_done_callback(_collect)
+        if task is not current:
+            task.cancel()
+
+
+def _collect(task) -> None:
+    if not task.cancelled():
+        task.exception()
+
+
+def _interrupted(exc: KeyboardInterrupt, out: Path) -> int:
+    _forget_kernel_cleanups()
+    detail = str(exc) or f"rien n'a été modifié dans {shown(out)}, les résultats précédents sont intacts"
+    print(f"\nRapport interrompu (Ctrl+C) : {detail}.", file=sys.stderr)
+    return 130
+
+
+def _forget_kernel_cleanups() -> None:
+    """A notebook stopped by Ctrl+C leaves nbclient's clean-up registered for the interpreter's exit, where it
+    would print a traceback; the kernel is already shut down (:func:`execute_notebook`)."""
+    import atexit
+    import gc
+
+    client_class = getattr(sys.modules.get("nbclient.client"), "NotebookClient", None)
+    if client_class is None:
+        return
+    for obj in gc.get_objects():
+        if isinstance(obj, client_class):
+            atexit.unregister(obj._cleanup_kernel)
+
+
+def _write_failed(exc: OSError, out: Path) -> int:
+    if isinstance(exc, ReportWriteError):
+        detail = exc.strerror
+    else:
+        where = f"{exc.filename} " if exc.filename else ""
+        detail = (f"écriture impossible {where}({_os_reason(exc)}) ; rien n'a été modifié dans {shown(out)}, les "
+                  "résultats précédents sont intacts")
+    print(f"Rapport non produit : {detail}.", file=sys.stderr)
+    return 1
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -305,8 +596,19 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        with ctrl_c_handled():
+            return _run(args)
+    except BaseException as exc:  # after Ctrl+C, a library may raise its own error in place of KeyboardInterrupt
+        if isinstance(exc, KeyboardInterrupt) or _INTERRUPTED.is_set():
+            return _interrupted(exc if isinstance(exc, KeyboardInterrupt) else KeyboardInterrupt(), Path(args.out))
+        raise
+
+
+def _run(args) -> int:
+    try:
         if args.inplace and (args.execution or Path(args.out).resolve() != PROCESSED.resolve()):
             raise ValueError("--inplace ne s'utilise qu'avec l'exemple embarqué et la sortie par défaut")
+        check_output(args.out)
         paths = notebook_paths([*args.notebooks, *(args.only or [])])
         skipped = check_inputs(args.execution)
     except (ValueError, FileNotFoundError, OSError) as exc:  # WorkbookError is a ValueError: the reader's message
@@ -315,8 +617,13 @@ def main(argv: list[str] | None = None) -> int:
     start = time.monotonic()
     try:
         written = build(paths, Path(args.out), inplace=args.inplace, execution=args.execution, skipped=skipped)
-    except NotebookFailed as exc:
-        print(f"Rapport incomplet : {exc}.", file=sys.stderr)
+    except (NotebookFailed, OSError) as exc:
+        if _INTERRUPTED.is_set():  # the failure is the interruption's doing
+            raise KeyboardInterrupt from None
+        if isinstance(exc, OSError):
+            return _write_failed(exc, Path(args.out))
+        print(f"Rapport incomplet : {exc} ; rien n'a été modifié dans {shown(args.out)}, les résultats précédents sont "
+              "intacts.", file=sys.stderr)
         return 1
     print(f"Rapport écrit dans {shown(args.out)}/ : {len(paths)} notebook(s) en {seconds(time.monotonic() - start)}, "
           f"{len(written)} fichier(s) :")

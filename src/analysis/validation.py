@@ -31,12 +31,19 @@ regular file (a named pipe is never waited on); a text that is not UTF-8 (named 
 with the line of the first bad byte; UTF-16 and UTF-32 are recognised); a file separated by semicolons
 or tabulations; unbalanced quotes. A UTF-8 byte order mark is accepted at the start of a CSV file
 (spreadsheets write one; Frictionless accepts it too) and refused at the start of the descriptor (JSON
-forbids it; so does Frictionless). Line ends may be LF, CRLF or CR. The descriptor is trusted as the
-code is: its patterns are run as written, so a descriptor from elsewhere must be reviewed like code.
+forbids it; so does Frictionless). Line ends may be LF, CRLF or CR.
+
+Every per-cell and per-row cost is bounded: a CSV file is read record by record (a blank or malformed
+row is counted, never kept), lengths are checked before any pattern runs, and the loader's own patterns
+have no ambiguous repetition. The descriptor's ``pattern`` constraints run as written, after the length
+constraints and within the cell limit; a pattern with nested repetition (« (a+)+ », « (a|ab)* »), whose
+time can explode on one crafted cell, is refused: a descriptor from elsewhere must still be reviewed
+like code (adjacent repetitions such as « [0-9]+[0-9]* » cost up to about a second per 10 000-character
+cell).
 
 Every problem found is collected, then reported at once in French, naming the file, the line of the
-file and the column; the message lists the first :data:`MAX_PROBLEMS_SHOWN` problems and counts the
-others. Nothing is loaded when any problem is found.
+file and the column; the first :data:`MAX_PROBLEMS_SHOWN` problems are kept and listed, the others
+only counted (H47). Nothing is loaded when any problem is found.
 """
 
 from __future__ import annotations
@@ -53,12 +60,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
-from itertools import chain
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
+
+from analysis.assumptions import default
+from analysis.formatting import located, printable
 
 DESCRIPTOR = "datapackage.json"
 
@@ -71,8 +80,12 @@ MAX_PACKAGE_BYTES = 20 * 1024 * 1024
 MAX_DESCRIPTOR_BYTES = 5 * 1024 * 1024
 #: Longest cell (characters): 10 000, some 20 times the longest cell of the contracts.
 MAX_CELL_CHARS = 10_000
-#: Problems written out in the error message (all are kept in ``ContractDataError.problems``).
-MAX_PROBLEMS_SHOWN = 200
+#: Problems kept and written out in the error message (H47); the others are only counted.
+MAX_PROBLEMS_SHOWN = int(default("contract_problems_listed"))
+#: Longest cell read as a number before its reason is looked for (a number has at most 31 characters).
+MAX_NUMBER_CHARS = 64
+#: Records (lines) of a CSV file, blank ones included (H48): beyond, the file is refused without reading on.
+MAX_ROWS = int(default("contract_max_rows"))
 #: Longest value quoted in a problem (characters).
 MAX_VALUE_SHOWN = 80
 
@@ -80,7 +93,7 @@ MAX_VALUE_SHOWN = 80
 # an int64 or a float64 (nor Python's limit on converting long digit strings).
 _INTEGER = re.compile(r"-?[0-9]{1,15}")
 _NUMBER = re.compile(r"-?[0-9]{1,15}(?:\.[0-9]{1,15})?")
-_CENTS = re.compile(r"-?[0-9]+\.[0-9]{2}")
+_CENTS = re.compile(r"\A-?[0-9]+\.[0-9]{2}")  # \A: bounded time whatever the method (fullmatch here)
 _TEXT = pd.api.types.pandas_dtype("str")  # resolved once: looking a dtype up by name is slow
 
 
@@ -105,24 +118,15 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column is not None:
-            where.append(f"colonne « {self.column} »")
-        value = f"valeur « {shown_value(self.value)} » : " if self.value not in (None, "") else ""
-        return printable(f"{', '.join(where)} : {value}{self.reason}")
+        line = None if self.line is None else f"ligne {self.line}"
+        column = None if self.column is None else f"colonne « {self.column} »"
+        return located((self.file, line, column), None if self.value in (None, "") else shown_value(self.value), self.reason)
 
 
-#: Characters never written raw into a message: C0 and C1 controls (a terminal would obey escape
-#: sequences), and the bidirectional overrides and isolates (they reorder what a reader sees).
+#: Characters refused anywhere in a file: C0 and C1 controls but tab and line ends (a terminal would obey
+#: escape sequences), and the bidirectional overrides and isolates (they reorder what a reader sees).
+#: Messages escape them (and more) with :func:`analysis.formatting.printable`.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_SHOWN_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def printable(text: str) -> str:
-    """``text`` with every control character written as an escape (``\\x1b``, ``\\n``, ``\\u202e``)."""
-    return _SHOWN_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
 
 
 def shown_value(value: str) -> str:
@@ -140,24 +144,50 @@ def _plural(n: int) -> str:
     return "s" if n > 1 else ""
 
 
-class ContractDataError(ValueError):
-    """Raised when the raw contract tables are invalid; lists every problem, in French.
+class Problems(list):
+    """The problems found, in order: the first :data:`MAX_PROBLEMS_SHOWN` are kept, the others only counted
+    (``omitted``), so that a file of millions of bad rows costs no more memory than a file of 200."""
 
-    The message writes out the first :data:`MAX_PROBLEMS_SHOWN` problems and counts the others;
-    ``problems`` keeps them all.
+    def __init__(self, problems=()):
+        super().__init__()
+        self.omitted = 0
+        for problem in problems:
+            self.append(problem)
+
+    def append(self, problem: Problem) -> None:
+        if len(self) < MAX_PROBLEMS_SHOWN:
+            super().append(problem)
+        else:
+            self.omitted += 1
+
+    def first(self, problem: Problem) -> None:
+        """Keep ``problem`` at the head of the list whatever came before (a file refused as a whole)."""
+        self.insert(0, problem)
+        if len(self) > MAX_PROBLEMS_SHOWN:
+            self.pop()
+            self.omitted += 1
+
+
+class ContractDataError(ValueError):
+    """Raised when the raw contract tables are invalid; lists the problems, in French.
+
+    ``problems`` keeps the first :data:`MAX_PROBLEMS_SHOWN` problems (H47), all written out in the message;
+    ``omitted`` counts the others (the message ends with « … et N autres problèmes »).
     """
 
     def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        lines = [self.headline(len(self.problems)), *(f"  - {p}" for p in self.problems[:MAX_PROBLEMS_SHOWN])]
-        more = len(self.problems) - MAX_PROBLEMS_SHOWN
+        kept = problems if isinstance(problems, Problems) else Problems(problems)
+        self.problems, self.omitted = list(kept), kept.omitted
+        lines = [self.headline(len(self.problems) + self.omitted), *(f"  - {p}" for p in self.problems)]
+        more = self.omitted
         if more > 0:
-            lines.append(f"  … et {_count(more)} autre{_plural(more)} problème{_plural(more)} (liste complète : .problems)")
+            lines.append(f"  … et {_count(more)} autre{_plural(more)} problème{_plural(more)} (seuls les "
+                         f"{MAX_PROBLEMS_SHOWN} premiers sont listés)")
         super().__init__("\n".join(lines))
 
     @staticmethod
     def headline(n: int) -> str:
-        return f"Données du contrat invalides : {n} problème{_plural(n)} trouvé{_plural(n)} ; rien n'a été chargé."
+        return f"Données du contrat invalides : {_count(n)} problème{_plural(n)} trouvé{_plural(n)} ; rien n'a été chargé."
 
 
 class UnsupportedDescriptorError(ContractDataError):
@@ -292,18 +322,49 @@ def _constraint_check(kind: str, money: bool, name: str, value: Any) -> Check:
         # Exactly as Frictionless 5 reads it: ``^pattern$``. Wrap an alternation in a group ("(a|b)"):
         # "^a|b$" accepts anything that starts with a or ends with b, in both tools.
         regex = re.compile(f"^{value}$")
+        if nested_repetition(value):
+            raise ValueError(f"motif « {value[:80]} » refusé : répétition imbriquée (comme « (a+)+ » ou « (a|ab)* »), dont "
+                             "le temps de vérification peut exploser sur une seule cellule piégée ; écrire une classe de "
+                             "caractères (« [ab]* ») ou une répétition simple")
         return (lambda t: regex.match(t) is not None), lambda _t: f"format invalide (motif attendu : {value})"
     if name in ("minLength", "maxLength"):
         if isinstance(value, bool) or not isinstance(value, int):
             raise ValueError(f"longueur {value!r} non entière")
         compare = operator.ge if name == "minLength" else operator.le
-        word = "courte" if name == "minLength" else "longue"
+        word = "court" if name == "minLength" else "long"
         return (lambda t: compare(len(t), value)), lambda _t: f"texte trop {word} ({name} = {value})"
     compare, template = _BOUNDS[name]
     bound = _parse(kind, value)
     if name == "minimum" and bound == 0:
         template = "montant négatif interdit" if money else "valeur négative interdite"
     return (lambda t: compare(t, bound)), lambda _t: template.format(value)
+
+
+def nested_repetition(pattern: str) -> bool:
+    """Whether a regular expression repeats something that itself repeats a variable number of times or
+    alternates (``(a+)+``, ``(a?b)*``, ``(a|ab)+``, ``(a+){3}``): such a pattern can backtrack exponentially on
+    a crafted text. A fixed count (``([0-9]{3} )*``) and alternatives of single characters, which Python
+    reads as one character class (``(a|b)*``), are not ambiguous and do not count."""
+    from re import _constants as sre
+    from re import _parser
+
+    repeats = (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", sre.MAX_REPEAT))
+
+    def walk(items, repeated: bool) -> bool:
+        for op, av in items:
+            if op in repeats:
+                if (repeated and av[0] != av[1]) or walk(av[2], repeated or av[1] > 1):
+                    return True
+            elif op is sre.BRANCH:
+                if repeated or any(walk(branch, repeated) for branch in av[1]):
+                    return True
+            elif op is sre.SUBPATTERN and walk(av[-1], repeated):
+                return True
+            elif op in (sre.ASSERT, sre.ASSERT_NOT) and walk(av[1], repeated):
+                return True
+        return False
+
+    return walk(_parser.parse(pattern), False)
 
 
 def _compile_field(resource: str, field: Any, refusals: _Refusals) -> FieldSpec | None:
@@ -332,9 +393,13 @@ def _compile_field(resource: str, field: Any, refusals: _Refusals) -> FieldSpec 
     return FieldSpec(name, kind, required, unique, tuple(checks), categories)
 
 
+#: Constraints checked first: a value's length is known before any pattern runs on it.
+_FIRST = ("minLength", "maxLength")
+
+
 def _compile_constraints(where: str, name: str, kind: str, constraints: dict, refusals: _Refusals) -> list[Check]:
     checks = []
-    for cname, value in constraints.items():
+    for cname, value in sorted(constraints.items(), key=lambda item: item[0] not in _FIRST):
         if cname not in SUPPORTED_CONSTRAINTS[kind]:
             supported = ", ".join(SUPPORTED_CONSTRAINTS[kind])
             refusals.add(where, f"contrainte « {cname} » non prise en charge pour le type {kind} (acceptées : {supported})")
@@ -344,7 +409,7 @@ def _compile_constraints(where: str, name: str, kind: str, constraints: dict, re
         else:
             try:
                 checks.append(_constraint_check(kind, is_money(name), cname, value))
-            except (ValueError, TypeError, re.error) as exc:
+            except (ValueError, TypeError, OverflowError, RecursionError, re.error) as exc:
                 refusals.add(where, f"contrainte « {cname} » invalide ({exc})")
     return checks
 
@@ -388,6 +453,9 @@ def _source(name: str, resource: dict, refusals: _Refusals) -> tuple[str | None,
     path, data = resource.get("path"), resource.get("data")
     if isinstance(path, str) and data is None and path and not Path(path).is_absolute() and ".." not in Path(path).parts:
         return path, None
+    if path is None and isinstance(data, list) and len(data) > MAX_ROWS + 1:
+        refusals.add(_where(name), f"« data » de plus de {_count(MAX_ROWS)} lignes (limite du chargeur, H48)")
+        return None, None
     if path is None and isinstance(data, list) and data and all(isinstance(row, list) for row in data):
         return None, tuple(tuple("" if cell is None else str(cell) for cell in row) for row in data)
     refusals.add(_where(name), "« path » (un fichier CSV du dossier, unique) ou « data » (lignes, en-tête d'abord) attendu")
@@ -631,53 +699,54 @@ def decode_text(data: bytes, label: str, problems: list[Problem], bom: bool) -> 
     return text
 
 
-def parse_csv(text: str, label: str, problems: list[Problem]) -> tuple[list[list[str]], list[int]] | None:
-    """The records of a CSV text and the line where each starts; None and a problem on a syntax error."""
+def parse_csv(text: str, spec: TableSpec, problems: Problems) -> tuple[list | None, list, list[int], int] | None:
+    """The records of a CSV text, read one by one: (header, rows, the file line where each row starts, how many
+    data records were read). Only rows as wide as the header are kept: a blank or malformed row is a problem
+    (counted beyond :data:`MAX_PROBLEMS_SHOWN`), never kept. None (and a problem) on a syntax error, a cell
+    over :data:`MAX_CELL_CHARS` characters or a header that is not the schema's."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    long_cells = len(text) > MAX_CELL_CHARS
+    width, label = len(spec.fields), spec.label
+    header, rows, lines, start, count = None, [], [], 1, 0
     try:
-        records = list(reader)
-    except csv.Error:
-        problems.append(_syntax_problem(text, label))
+        for record in reader:
+            if long_cells and record and max(map(len, record)) > MAX_CELL_CHARS:
+                problems.append(Problem(label, start, None, None, _too_long()))
+                return None
+            if header is None:
+                header = record
+                if not _check_header(spec, header, problems):
+                    return None
+            elif count == MAX_ROWS:
+                problems.first(Problem(label, start, None, None, f"plus de {_count(MAX_ROWS)} lignes (limite du chargeur, H48) : "
+                                                                 "fichier refusé sans lire la suite"))
+                return None
+            else:
+                count += 1
+                if len(record) == width:
+                    rows.append(record)
+                    lines.append(start)
+                else:
+                    reason = "ligne vide" if not record else _width_reason(record, width)
+                    problems.append(Problem(label, start, None, None, reason))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(_syntax_problem(str(exc), start, reader.line_num, label))
         return None
-    if line_of(text) - (text.endswith(("\n", "\r")) or not text) == len(records):
-        lines = list(range(1, len(records) + 1))  # one line per record: no cell spans lines
-    else:
-        lines = _record_lines(text)
-    if len(text) > MAX_CELL_CHARS and max(map(len, chain.from_iterable(records)), default=0) > MAX_CELL_CHARS:
-        index = next(i for i, record in enumerate(records) if any(len(cell) > MAX_CELL_CHARS for cell in record))
-        problems.append(Problem(label, lines[index], None, None, _too_long()))
-        return None
-    return records, lines
+    return header, rows, lines, count
 
 
 def _too_long() -> str:
     return f"cellule de plus de {_count(MAX_CELL_CHARS)} caractères (limite du chargeur)"
 
 
-def _record_lines(text: str) -> list[int]:
-    """The file line where each record starts, when a quoted cell spans several lines."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines, start = [], 1
-    for _ in reader:
-        lines.append(start)
-        start = reader.line_num + 1
-    return lines
-
-
-def _syntax_problem(text: str, label: str) -> Problem:
-    """The CSV syntax error of ``text``, in French, at the line where the faulty record starts."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    start, message = 1, ""
-    try:
-        for _ in reader:
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        message = str(exc)
-    seen = f" (erreur constatée ligne {reader.line_num})" if reader.line_num > start else ""
+def _syntax_problem(message: str, start: int, line: int, label: str) -> Problem:
+    """The CSV syntax error ``message`` (seen at ``line``), in French, at the line where the faulty record starts."""
+    seen = f" (erreur constatée ligne {line})" if line > start else ""
     if "field larger than field limit" in message:
         return Problem(label, start, None, None, _too_long())
     if "unexpected end of data" in message:
-        reason = f"guillemet ouvert jamais refermé : le fichier se termine ligne {reader.line_num} dans la cellule"
+        reason = f"guillemet ouvert jamais refermé : le fichier se termine ligne {line} dans la cellule"
     elif "expected after" in message:
         reason = (
             "guillemet mal placé : un guillemet fermant doit être suivi d'une virgule ou d'une fin de ligne "
@@ -708,21 +777,22 @@ class Table(NamedTuple):
         return not any(index in self.bad[f] for f in fields)
 
 
-def _read_csv(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> tuple[list, list, list] | None:
-    """Header, rows and the file line where each row starts; None (and a problem) if the file is unusable."""
+def _read_csv(data_dir: Path, spec: TableSpec, problems: Problems) -> tuple[list, list, int] | None:
+    """The rows as wide as the header, the file line where each starts and how many data records the file
+    has; None (and a problem) if the file is unusable."""
     data = read_bounded(Path(data_dir) / spec.path, spec.label, MAX_FILE_BYTES, problems)
     if data is None:
         return None
     text = decode_text(data, spec.label, problems, bom=True) if data else ""
-    parsed = parse_csv(text, spec.label, problems) if text is not None else None
+    parsed = parse_csv(text, spec, problems) if text is not None else None
     if parsed is None:
         return None
-    records, lines = parsed
-    if not records:
+    header, rows, lines, count = parsed
+    if header is None:
         size = " (0 octet)" if not data else ""
         problems.append(Problem(spec.label, None, None, None, f"fichier vide{size} : en-tête attendu"))
         return None
-    return records[0], records[1:], lines[1:]
+    return rows, lines, count
 
 
 #: Separators a spreadsheet may write instead of the comma, and their French names.
@@ -779,28 +849,23 @@ def _width_reason(row: list[str], width: int) -> str:
     return f"{n} cellule{_plural(n)} au lieu de {width} ({width - n} manquante{_plural(width - n)} : {cause})"
 
 
-def _columns(spec: TableSpec, rows: list, lines: list[int], problems: list[Problem]) -> tuple[list, list[int]]:
-    """Rows as columns of strings; blank rows and rows with a wrong number of cells are problems."""
+def _same_width(spec: TableSpec, rows: list, lines: list[int], problems: list[Problem]) -> tuple[list, list[int]]:
+    """The rows (written in the descriptor) as wide as the header; blank or malformed rows are problems."""
     width = len(spec.fields)
-    if all(len(row) == width for row in rows):
-        return [list(c) for c in zip(*rows)] if rows else [[] for _ in range(width)], lines
     kept, kept_lines = [], []
     for row, line in zip(rows, lines):
         if len(row) == width:
             kept.append(row)
             kept_lines.append(line)
-        elif not row:
-            problems.append(Problem(spec.label, line, None, None, "ligne vide"))
         else:
-            problems.append(Problem(spec.label, line, None, None, _width_reason(row, width)))
-    columns = [list(c) for c in zip(*kept)] if kept else [[] for _ in range(width)]
-    return columns, kept_lines
+            problems.append(Problem(spec.label, line, None, None, "ligne vide" if not row else _width_reason(row, width)))
+    return kept, kept_lines
 
 
 _TYPE_REASONS = {"integer": "nombre entier attendu", "number": "nombre attendu"}
 _CONVERTERS = {"integer": (_INTEGER, int), "number": (_NUMBER, Decimal)}
 _UNBOUNDED = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-_SCIENTIFIC = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+")
+_SCIENTIFIC = re.compile(r"\A[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
 #: Characters that betray a number written for a person, and what to write instead (first found wins).
 _NUMBER_HINTS = (
     ("€", "sans symbole €"),
@@ -822,6 +887,8 @@ def _number_reason(kind: str, raw: str) -> str:
         if kind == "integer" and "." in raw:
             return f"{base} (sans décimales)"
         return f"{base} (trop de chiffres : 15 au plus avant le point et 15 après)"
+    if len(raw) > MAX_NUMBER_CHARS:
+        return f"{base} ({_count(len(raw))} caractères : trop long pour un nombre)"
     if _SCIENTIFIC.fullmatch(raw):
         return f"{base} (notation scientifique non admise : écrire le nombre en chiffres, par exemple 1000)"
     hint = next((hint for char, hint in _NUMBER_HINTS if char in raw), None)
@@ -909,20 +976,21 @@ def _check_foreign_keys(table: Table, tables: dict[str, Table], problems: list[P
             problems.append(Problem(table.spec.label, table.lines[index], ", ".join(fk.fields), shown, reason))
 
 
-def _read_table(data_dir: Path, spec: TableSpec, problems: list[Problem]) -> Table | None:
+def _read_table(data_dir: Path, spec: TableSpec, problems: Problems) -> Table | None:
     if spec.data is not None:
-        header, rows, lines = spec.data[0], list(spec.data[1:]), list(range(2, len(spec.data) + 1))
+        if not _check_header(spec, spec.data[0], problems):
+            return None
+        count = len(spec.data) - 1
+        rows, lines = _same_width(spec, list(spec.data[1:]), list(range(2, len(spec.data) + 1)), problems)
     else:
         read = _read_csv(data_dir, spec, problems)
         if read is None:
             return None
-        header, rows, lines = read
-    if not _check_header(spec, header, problems):
-        return None
-    if not rows:
+        rows, lines, count = read
+    if not count:
         problems.append(Problem(spec.label, None, None, None, "aucune ligne de données, seulement l'en-tête (fichier tronqué ?)"))
         return None
-    columns, lines = _columns(spec, rows, lines, problems)
+    columns = [list(c) for c in zip(*rows)] if rows else [[] for _ in spec.fields]
     typed, bad = {}, {}
     for field, values in zip(spec.fields, columns):
         typed[field.name], bad[field.name] = _check_column(spec, field, values, lines, problems)
@@ -985,7 +1053,7 @@ def load_tables(data_dir: Path, expected: dict[str, tuple[tuple[str, str], ...]]
     if expected is not None:
         check_layout(specs, expected)
     _check_total_size(Path(data_dir), specs)
-    problems: list[Problem] = []
+    problems = Problems()
     tables: dict[str, Table] = {}
     for spec in specs:
         table = _read_table(Path(data_dir), spec, problems)

@@ -13,7 +13,9 @@
   starts with ``=`` (openpyxl would otherwise turn it into a formula), whatever its position (headers,
   cells, sheet after sheet). The only formulas are the ones a caller writes on purpose with
   :func:`set_formula`. Text that no spreadsheet can hold (control characters, more than 32 767
-  characters) raises a French ``ValueError`` instead of being altered or cut.
+  characters) raises a French ``ValueError`` instead of being altered or cut. A text that happens to read
+  like one of the file format's escapes (``_x003D_``) is written escaped (``_x005F_x003D_``), so that a
+  spreadsheet program, and :mod:`analysis.workbooks`, read it back as written rather than as « = ».
 
 openpyxl is imported lazily, so that importing this module stays cheap.
 """
@@ -73,6 +75,8 @@ LINE_POINTS, TITLE_LINE_POINTS, ROW_PADDING = 14.5, 18.0, 3.0
 MAX_CELL_TEXT = 32_767
 #: Characters XML 1.0 cannot carry (control characters, lone surrogates, non-characters).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: The « _ » starting a sequence that the file format reads as an escape (``_xHHHH_``).
+_ESCAPE_START = re.compile("_(?=x[0-9A-Fa-f]{4}_)")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -111,18 +115,27 @@ def column_letter(index: int) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
+def unwritable(text: str) -> str | None:
+    """Why ``text`` cannot be written into a spreadsheet cell (in French), or None when it can."""
+    if len(text) > MAX_CELL_TEXT:
+        return f"texte trop long pour une cellule de tableur ({len(text)} caractères ; au plus {MAX_CELL_TEXT})"
+    bad = _ILLEGAL.search(text)
+    if bad:
+        return f"texte impossible à écrire dans un classeur (caractère U+{ord(bad.group()):04X} en position {bad.start() + 1})"
+    return None
+
+
 def set_value(cell, value):
     """Write a value into ``cell``; a string is always stored as text, never as a formula.
 
     Raises ``ValueError`` (in French) for text a spreadsheet cannot hold, rather than altering it.
     """
     if isinstance(value, str):
-        bad = _ILLEGAL.search(value)
-        if bad:
-            raise ValueError(f"texte impossible à écrire dans un classeur (caractère U+{ord(bad.group()):04X} en "
-                             f"position {bad.start() + 1}) : {value[:40]!r}")
-        if len(value) > MAX_CELL_TEXT:
-            raise ValueError(f"texte trop long pour une cellule de tableur ({len(value)} caractères ; au plus {MAX_CELL_TEXT})")
+        reason = unwritable(value)
+        if reason is not None:
+            raise ValueError(f"{reason} : {value[:40]!r}")
+        if "_x" in value:
+            value = _ESCAPE_START.sub("_x005F_", value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # openpyxl made text starting with '=' a formula: it stays text
@@ -420,21 +433,26 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
 
     Readers see either the previous file or the new one, never a truncated file; on any failure the
     temporary file is removed and the previous file is left untouched. Refuses to write in ``data/raw/``.
+    An ``OSError`` (disk full, read-only folder) always names ``path`` (its ``filename``).
     """
     path = Path(path)
     if path.resolve().is_relative_to(RAW_DIR.resolve()):
         raise ValueError(f"écriture refusée dans {RAW_DIR} (données brutes transcrites, jamais écrites par le code) : {path}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temporary = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, _file_mode(path))
         os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+    except BaseException as exc:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.errno is not None and exc.filename is None:
+            exc.filename = str(path)  # (an error without errno would print as « [Errno None] None »)
         raise
     return path
 

@@ -71,7 +71,7 @@ class Assessment:
         ceiling, eligible executed cost, State share and ``due`` under the chosen reading and the
         alternative, display-only ``advance_share``) and one total row (``row_type`` 'total': ``advance``,
         ``due``, ``balance_due``, ``refund_due``, and the same under the alternative reading of volet 2,
-        H24, then under the other reading of the volet 1 forfait, H46: ``*_forfait_alternative``). Empty
+        H24, then under the other reading of the volet 1 forfait, H49: ``*_forfait_alternative``). Empty
         without a France Travail 2024 workbook.
     end_of_contract : CLS position at 31/12/2027 (:data:`END_COLUMNS`), one row per action and a total:
         planned 2024-2027, executed so far, last year reported, unconsumed and carried out that year;
@@ -143,7 +143,7 @@ def assess(
     Parameters default from the register (None = default): ``threshold`` (H15), ``tolerance`` (H16),
     ``expected_rate_method`` (H17), ``start_without_day`` (H18), ``declared_trajectory_overrides`` (H19),
     ``cls_available_basis`` (H20), ``exposure_basis`` (H21), ``end_of_contract_claim`` (H22),
-    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``ft_volet1_reading`` (H46), ``near_band`` (H25), ``late_band`` (H26),
+    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``ft_volet1_reading`` (H49), ``near_band`` (H25), ``late_band`` (H26),
     ``attainment_cap`` (H27), ``time_basis_default`` (H28), ``twin_indicators`` (H29), ``signature_date`` (H03),
     ``straddling`` (H41: an expense straddling the convention's period), ``period_cap`` (H45: amounts at stake
     over a period capped by what is unconsumed over it).

@@ -23,7 +23,8 @@ from analysis.domain import CONVENTIONS
 from analysis.money import is_missing as missing
 
 EXPECTED_COLUMNS = ["convention", "action", "year", "expected_rate", "expected_rate_source"]
-_QUARTER = re.compile(r"(\d)\s*(?:er|e|ème|eme)?\s*trimestre\s*(\d{4})", re.IGNORECASE)
+#: « 2ème trimestre 2024 »: possessive space runs, never around an optional group (no backtracking).
+_QUARTER = re.compile(r"(\d)\s*+(?:(?:er|e|ème|eme)\s*+)?trimestre\s*+(\d{4})", re.IGNORECASE)
 _YEAR = re.compile(r"(?:année\s*)?(\d{4})", re.IGNORECASE)
 
 

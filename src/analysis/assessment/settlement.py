@@ -7,11 +7,11 @@ settlement is computed once, on the total (:func:`settlement_frame`):
 
 - per volet, the eligible executed cost (all funders, less what art. 4.2 excludes and what falls outside
   2024, given as ``ineligible``; l. 5901-5927), the State share of it (volet 1, « sous forme de forfait »,
-  l. 5885-5891: the eligible cost up to the forfait, or the whole forfait, H46, both computed; volet 2:
+  l. 5885-5891: the eligible cost up to the forfait, or the whole forfait, H49, both computed; volet 2:
   50 % of it or the cost less the co-financing, H24, both computed), capped by the volet's ceiling
   (art. 4.1, l. 5875-5897: 135 000 € and 4 125 892 €; no transfer between volets without an avenant):
   ``due``; ``due_alternative`` under the other reading of H24, ``due_forfait_alternative`` under the other
-  reading of H46;
+  reading of H49;
 - on the total: ``balance_due`` = max(due - advance, 0), ``refund_due`` = max(advance - due, 0). The split
   of the advance per volet (``advance_share``) is for display only, never settled per volet.
 
@@ -71,7 +71,7 @@ def check_ineligible(ineligible, ft_actions) -> pd.DataFrame:
 
 def volet_due(volet: str, eligible: Decimal, cofinancing: Decimal, ceiling: Decimal, rate: Decimal, reading: str,
               forfait: str = "cout_plafonne") -> tuple:
-    """(State share, due) of one volet under ``reading`` (H24) and ``forfait`` (H46): the forfait volet,
+    """(State share, due) of one volet under ``reading`` (H24) and ``forfait`` (H49): the forfait volet,
     'cout_plafonne' = the eligible cost, 'forfait' = the whole ceiling whatever the cost; the co-financed
     volet: 'moitie_cout' = eligible x (1 - ``rate``), 'cout_moins_cofinancements' = eligible - co-financing.
     ``due`` = min(share, ceiling)."""
@@ -127,7 +127,7 @@ def _volet_row(volet: str, rows: pd.DataFrame, ineligible: pd.DataFrame, ceiling
 
 
 def other_forfait(forfait: str) -> str:
-    """The other reading of the volet 1 forfait (H46)."""
+    """The other reading of the volet 1 forfait (H49)."""
     return "forfait" if forfait == "cout_plafonne" else "cout_plafonne"
 
 

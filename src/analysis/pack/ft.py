@@ -3,7 +3,7 @@ convention, i.e. 31/03/2025): the implementation report of the plan d'actions (l
 the workbooks report and room for the Département's text), the expense statement in the layout of annexe 3
 (l. 9766-9951), its eligibility line by line (art. 4.2, l. 5901-5927; dates within 2024, H41), the eligible
 spending per volet and action, the settlement (advance, due, balance or refund, art. 6, l. 5949-5966; both
-readings of volet 2, H24, and of the volet 1 forfait, H46), the consumption per action, the co-financing of
+readings of volet 2, H24, and of the volet 1 forfait, H49), the consumption per action, the co-financing of
 volet 2, the indicators of Annexe 4, the execution findings to clear and the signed document's own
 inconsistencies.
 """
@@ -38,13 +38,13 @@ from analysis.pack.synthesis import (
 )
 from analysis.pack.tables import Amounts, action_rows, indicator_matrix
 
-FT_ASSUMPTIONS = ["H05", "H23", "H24", "H25", "H26", "H34", "H40", "H41", "H46"]
+FT_ASSUMPTIONS = ["H05", "H23", "H24", "H25", "H26", "H34", "H40", "H41", "H49"]
 SHEETS = {"synthesis": "Synthèse", "plan": "Mise en œuvre du plan d'actions", "statement": "État des dépenses",
           "eligibility": "Éligibilité ligne à ligne", "eligible": "Dépenses éligibles", "settlement": "Solde",
           "consumption": "Consommation", "cofinancing": "Cofinancement volet 2", "indicators": "Indicateurs (annexe 4)",
           "fiches": "Indicateurs des fiches", "findings": "Constats à lever", "document": "Incohérences du document signé",
           "assumptions": "Hypothèses"}
-#: The settlement's columns in the pack: both readings of volet 2 (H24) and of the volet 1 forfait (H46).
+#: The settlement's columns in the pack: both readings of volet 2 (H24) and of the volet 1 forfait (H49).
 SETTLEMENT_COLUMNS = [*display.SETTLEMENT_DISPLAY_COLUMNS, "ft_forfait_reading", "due_forfait_alternative",
                       "balance_due_forfait_alternative", "refund_due_forfait_alternative"]
 #: With two readings side by side, the volet 2 one is named.
@@ -246,7 +246,7 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
               ("Solde de la convention : avance, dû, solde ou trop-perçu (article 6)",),
               ("Le solde se calcule une fois, sur le total ; la part de l'avance par volet n'est qu'un affichage. Deux "
                "lectures sont données à côté : celle de la part État du volet 2 (H24) et celle du forfait du volet 1 "
-               "(H46 : coût éligible dans la limite de 135 000 €, ou les 135 000 € entiers).",)),
+               "(H49 : coût éligible dans la limite de 135 000 €, ou les 135 000 € entiers).",)),
         Table(SHEETS["consumption"], consumption, ("Consommation des crédits État par action",),
               ("Pas de réduction en n+1 ni de report : convention annuelle, réglée par le solde du bilan final.",),
               percent=("Taux de consommation", "Part du Département dans le réalisé")),

@@ -210,16 +210,19 @@ def table_a_to_m(contract, execution, year: int, reading: str | None = None) -> 
 # Indicators: the Annexe 10 matrix
 # --------------------------------------------------------------------------------------------------
 
-_THEME = re.compile(r"Thématique : « (.+?) »")
+_THEME_OPEN, _THEME_CLOSE = "Thématique : « ", " »"
 _AXIS = re.compile(r"Axe (\d)")
 
 
 def indicator_theme(notes) -> tuple[str | None, str | None]:
-    """(axis, theme) of an Annexe 10 indicator, as the transcription records them in its notes."""
+    """(axis, theme) of an Annexe 10 indicator, as the transcription records them in its notes (the theme found
+    by plain search, in one pass whatever the notes hold)."""
     if not isinstance(notes, str):
         return None, None
-    theme, axis = _THEME.search(notes), _AXIS.search(notes)
-    return (axis.group(1) if axis else None), (theme.group(1) if theme else None)
+    axis, start = _AXIS.search(notes), notes.find(_THEME_OPEN)
+    end = notes.find(_THEME_CLOSE, start + len(_THEME_OPEN)) if start >= 0 else -1
+    theme = notes[start + len(_THEME_OPEN):end] if end > start + len(_THEME_OPEN) else None
+    return (axis.group(1) if axis else None), theme
 
 
 #: The status cell of a fiche indicator counted as the indicator above it (H29): graded once, there.

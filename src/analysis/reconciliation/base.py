@@ -155,6 +155,12 @@ class Scope:
         figures = {"expected": expected, "computed": computed, "gap_eur": gap}
         return self._row(check_id, status, severity, explication, sources, **figures)
 
+    def printed_total(self, check_id, printed: list[dict], parts: list[dict], explication) -> dict:
+        """A printed (sub-)total (its first record; not printed: ``None``) against the exact sum of ``parts``
+        (a blank cell counts as zero): the check every printed total gets."""
+        return self.money(check_id, printed[0]["amount_eur"] if printed else None, total(parts), explication,
+                          (printed, parts))
+
     def units(self, check_id, expected, computed, explication, sources=(None, None), *, severity="moyenne") -> dict:
         """A check of two counts (places, indicator values…); ``gap_units`` = computed - expected, 0 when
         they agree. Both figures are appended to the explanation."""

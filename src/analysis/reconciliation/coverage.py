@@ -70,11 +70,11 @@ def start_date(text, signature_date: pd.Timestamp) -> pd.Timestamp | None:
     if not isinstance(text, str):
         return None
     text = text.strip().lower()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         return pd.Timestamp(text)
-    if re.fullmatch(r"\d{4}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}", text):
         return pd.Timestamp(text + "-01")
-    quarter = re.search(r"(\d)\S* trimestre (\d{4})", text)
+    quarter = re.search(r"([0-9])\S{0,8} trimestre ([0-9]{4})", text)  # bounded: linear time on any text
     if quarter:
         return pd.Timestamp(year=int(quarter.group(2)), month=3 * int(quarter.group(1)) - 2, day=1)
     if "signature" in text:

@@ -27,16 +27,10 @@ def check_fiche_row_totals(contract) -> list[dict]:
         parts = [r for r in row if r["funder"] is not None]
         label = _year_label(year)
         scope = facts.scope(FAMILY, convention=row[0]["convention"], table=table, action=action, year=year)
-        rows.append(
-            scope.money(
-                f"sommes/{table}/{action}/{label}/ligne",
-                printed[0]["amount_eur"] if printed else None,
-                sum_or_none(parts),
-                f"Fiche {action}, ligne {label} : la colonne Total imprimée "
-                + ("est comparée à la somme des financeurs." if printed else "n'est pas imprimée."),
-                (printed, parts),
-            )
-        )
+        rows.append(scope.money(
+            f"sommes/{table}/{action}/{label}/ligne", printed[0]["amount_eur"] if printed else None, sum_or_none(parts),
+            f"Fiche {action}, ligne {label} : la colonne Total imprimée "
+            + ("est comparée à la somme des financeurs." if printed else "n'est pas imprimée."), (printed, parts)))
     return rows
 
 
@@ -52,16 +46,10 @@ def check_fiche_column_totals(contract) -> list[dict]:
         if not printed and not years:
             continue
         scope = facts.scope(FAMILY, convention=col[0]["convention"], table=table, action=action, funder=col[0]["funder"])
-        rows.append(
-            scope.money(
-                f"sommes/{table}/{action}/total/{column}",
-                printed[0]["amount_eur"] if printed else None,
-                total(years),
-                f"Fiche {action}, colonne « {column} » : ligne Total imprimée "
-                + ("comparée à la somme des années imprimées." if printed else "absente."),
-                (printed, years),
-            )
-        )
+        rows.append(scope.printed_total(
+            f"sommes/{table}/{action}/total/{column}", printed, years,
+            f"Fiche {action}, colonne « {column} » : ligne Total imprimée "
+            + ("comparée à la somme des années imprimées." if printed else "absente.")))
     return rows
 
 
@@ -78,16 +66,10 @@ def check_annex_subtotals(contract) -> list[dict]:
             lines = facts.pick("budget", table=table, row_type="line", column_label=sub["column_label"])
             parts = [r for r in lines if same(facts.axis_of.get(r["action"]), sub["axis"])]
             scope = facts.scope(FAMILY, convention="cls", table=table, axis=sub["axis"], year=sub["year"], funder=sub["funder"])
-            rows.append(
-                scope.money(
-                    f"sommes/{table}/axe{sub['axis']}/{sub['column_label']}",
-                    sub["amount_eur"],
-                    total(parts),
-                    f"Annexe 3, sous-total de l'axe {sub['axis']}, colonne « {sub['column_label']} » : "
-                    "comparé à la somme des actions de l'axe (cellule vide = 0).",
-                    ([sub], parts),
-                )
-            )
+            rows.append(scope.printed_total(
+                f"sommes/{table}/axe{sub['axis']}/{sub['column_label']}", [sub], parts,
+                f"Annexe 3, sous-total de l'axe {sub['axis']}, colonne « {sub['column_label']} » : "
+                "comparé à la somme des actions de l'axe (cellule vide = 0)."))
         for tot in facts.sort("budget", facts.pick("budget", table=table, row_type="total"), "column_label"):
             scope = facts.scope(FAMILY, convention="cls", table=table, year=tot["year"], funder=tot["funder"])
             column = tot["column_label"]
@@ -95,15 +77,9 @@ def check_annex_subtotals(contract) -> list[dict]:
                 ("sous-totaux", facts.pick("budget", table=table, row_type="subtotal", column_label=column)),
                 ("actions", facts.pick("budget", table=table, row_type="line", column_label=column)),
             ):
-                rows.append(
-                    scope.money(
-                        f"sommes/{table}/total/{column}/{kind}",
-                        tot["amount_eur"],
-                        total(parts),
-                        f"Annexe 3, total général, colonne « {column} » : comparé à la somme des {kind} (cellule vide = 0).",
-                        ([tot], parts),
-                    )
-                )
+                rows.append(scope.printed_total(
+                    f"sommes/{table}/total/{column}/{kind}", [tot], parts,
+                    f"Annexe 3, total général, colonne « {column} » : comparé à la somme des {kind} (cellule vide = 0)."))
     return rows
 
 
@@ -113,15 +89,8 @@ def check_ft_plan_total(contract) -> list[dict]:
     printed = facts.pick("budget", table="ft_plan_action", row_type="total")
     parts = facts.pick("budget", table="ft_plan_action", row_type="line")
     scope = facts.scope(FAMILY, convention="ft", table="ft_plan_action", year=2024)
-    return [
-        scope.money(
-            "sommes/ft_plan_action/total",
-            printed[0]["amount_eur"] if printed else None,
-            total(parts),
-            "Plan d'action France Travail : TOTAL imprimé comparé à la somme des montants des actions.",
-            (printed, parts),
-        )
-    ]
+    return [scope.printed_total("sommes/ft_plan_action/total", printed, parts,
+                                "Plan d'action France Travail : TOTAL imprimé comparé à la somme des montants des actions.")]
 
 
 def _financing_subtotals(scope, volet, lines: list[dict], subtotals: list[dict]) -> list[dict]:

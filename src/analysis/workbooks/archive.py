@@ -13,7 +13,12 @@ Nothing here trusts the file (see the README, « Sécurité des fichiers »):
 - XML is parsed by a streaming parser (:mod:`pyexpat`) that refuses any document type declaration (no
   entity can be declared, so no entity expansion and no external entity); all the parts read of one
   workbook hold at most :data:`MAX_ELEMENTS` elements and :data:`MAX_CELLS` cells (H33) together
-  (:class:`Budget`), so that the time and memory of a reading are bounded whatever the file.
+  (:class:`Budget`), so that the time and memory of a reading are bounded whatever the file;
+- every value is checked for its length before any pattern or conversion runs on it: a number format
+  code is at most :data:`MAX_FORMAT_CODE` characters (Excel's limit), and its meaning (date, percentage)
+  is worked out only for the styles the cells read actually use;
+- texts are decoded as a spreadsheet program shows them: the escapes ``_xHHHH_`` of the file format
+  (``_x003D_`` is « = », ``_x005F_`` a literal « _ ») are decoded before any check (:func:`unescape`).
 
 The sheets themselves are read by :mod:`analysis.workbooks.grid`.
 """
@@ -23,6 +28,8 @@ from __future__ import annotations
 import datetime
 import posixpath
 import pyexpat
+import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -44,6 +51,12 @@ MAX_RATIO = 100
 RATIO_FLOOR = 1_000_000
 #: XML elements of all the parts read of one workbook (a cell is up to 5 elements).
 MAX_ELEMENTS = 5 * MAX_CELLS
+#: Longest number format code (Excel refuses longer ones).
+MAX_FORMAT_CODE = 255
+#: Longest formula (Excel refuses longer ones).
+MAX_FORMULA = 8192
+#: Characters of shared formulas translated to the cells that share them, in one workbook (H46).
+MAX_SHARED_FORMULA_CHARS = int(default("workbook_shared_formula_chars"))
 CHUNK = 1 << 16
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -77,6 +90,38 @@ def megabytes(n: int) -> str:
     return f"{format_number(n / 1_000_000, 1)} Mo"
 
 
+def is_digits(text) -> bool:
+    """Whether ``text`` is a string of ASCII digits 0-9 (``str.isdigit`` also accepts « ٣ », « ３ », « ² »)."""
+    return isinstance(text, str) and text.isascii() and text.isdigit()
+
+
+_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def unescape(text: str) -> str:
+    """A text of the file as a spreadsheet program shows it: each ``_xHHHH_`` is the character U+HHHH
+    (``_x000D_`` a carriage return, ``_x003D_`` « = », ``_x005F_`` a literal « _ »)."""
+    return _ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def not_a_file(path: Path) -> str | None:
+    """Why ``path`` cannot be read as a file (missing, broken link, folder, named pipe…), or None for a
+    regular file (or a link to one). Never opens the path: a named pipe is never waited on."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return "lien symbolique brisé (sa cible n'existe pas)" if path.is_symlink() else "fichier introuvable"
+    except (OSError, ValueError) as exc:
+        return f"fichier illisible ({type(exc).__name__})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "c'est un dossier, pas un classeur"
+    if stat.S_ISFIFO(mode):
+        return "c'est un tube nommé (FIFO), pas un classeur"
+    return "ce n'est pas un fichier ordinaire (périphérique ou socket), pas un classeur"
+
+
 # --------------------------------------------------------------------------------------------------
 # The file: kind and archive bounds
 # --------------------------------------------------------------------------------------------------
@@ -84,8 +129,9 @@ def megabytes(n: int) -> str:
 
 def _check_file(path: Path, log: ProblemLog) -> None:
     """Existence, name, extension and size, before the file is opened."""
-    if not path.is_file():
-        log.fatal(None, None, None, "fichier introuvable")
+    reason = not_a_file(path)
+    if reason is not None:
+        log.fatal(None, None, None, reason)
     if lock_file(path.name):
         log.fatal(None, None, None, "fichier de verrouillage d'un tableur (le classeur est ouvert ailleurs), pas un classeur")
     other = unsupported_format(path.name)
@@ -171,10 +217,12 @@ class Refused(Exception):
 
 @dataclass
 class Budget:
-    """What may still be read of one workbook, all its parts together: XML elements and cells."""
+    """What may still be read of one workbook, all its parts together: XML elements, cells, and characters of
+    shared formulas to translate."""
 
     elements: int = MAX_ELEMENTS
     cells: int = MAX_CELLS
+    formulas: int = MAX_SHARED_FORMULA_CHARS
 
 
 class PartReader:
@@ -321,7 +369,7 @@ class _SharedStrings(PartReader):
         elif name == "rPh":
             self.phonetic -= 1
         elif name == "si" and self.current is not None:
-            self.strings.append("".join(self.current))
+            self.strings.append(unescape("".join(self.current)))
             self.current = None
 
 
@@ -359,7 +407,11 @@ class _Styles(PartReader):
 
     def start(self, name, attrs):
         if name == "numFmt":
-            self.codes[_int(attrs.get("numFmtId"), -1)] = attrs.get("formatCode", "")
+            code = attrs.get("formatCode", "")
+            if len(code) > MAX_FORMAT_CODE:
+                raise Refused(f"format de nombre de {format_number(len(code), 0)} caractères (au plus {MAX_FORMAT_CODE}, la "
+                              "limite d'Excel) : fichier fabriqué ou piégé")
+            self.codes[_int(attrs.get("numFmtId"), -1)] = code
         elif name == "cellXfs":
             self.in_cell_xfs = True
         elif name == "xf" and self.in_cell_xfs:
@@ -369,21 +421,32 @@ class _Styles(PartReader):
         if name == "cellXfs":
             self.in_cell_xfs = False
 
-    def styles(self) -> list[CellStyle]:
-        from openpyxl.styles.numbers import BUILTIN_FORMATS
+    def styles(self) -> StyleTable:
+        return StyleTable(self.codes, self.formats)
 
-        known: dict[str, CellStyle] = {}
-        out = []
-        for ident in self.formats:
-            if ident not in known:
-                number = _int(ident, 0)
-                known[ident] = _style_of(self.codes.get(number, BUILTIN_FORMATS.get(number, "General")))
-            out.append(known[ident])
-        return out
+
+class StyleTable:
+    """What the number format of each cell style says, worked out the first time a cell read uses the style
+    (a file may declare tens of thousands of styles that no cell kept uses)."""
+
+    def __init__(self, codes: dict[int, str], formats: list[str]):
+        self.codes, self.formats = codes, formats
+        self.known: dict[str, CellStyle] = {}
+
+    def style(self, index: int) -> CellStyle:
+        if not 0 <= index < len(self.formats):
+            return PLAIN
+        ident = self.formats[index]
+        if ident not in self.known:
+            from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+            number = _int(ident, 0)
+            self.known[ident] = _style_of(self.codes.get(number, BUILTIN_FORMATS.get(number, "General")))
+        return self.known[ident]
 
 
 def _int(text, fallback: int) -> int:
-    return int(text) if isinstance(text, str) and text.isdigit() and len(text) < 10 else fallback
+    return int(text) if is_digits(text) and len(text) < 10 else fallback
 
 
 @dataclass
@@ -394,7 +457,7 @@ class Book:
     archive: zipfile.ZipFile
     parts: dict[str, str]
     strings: list[str]
-    styles: list[CellStyle]
+    styles: StyleTable
     epoch: datetime.datetime
     budget: Budget
 
@@ -403,8 +466,7 @@ class Book:
         return list(self.parts)
 
     def style(self, index) -> CellStyle:
-        i = _int(index, 0)
-        return self.styles[i] if i < len(self.styles) else PLAIN
+        return self.styles.style(_int(index, 0))
 
     def close(self) -> None:
         self.archive.close()

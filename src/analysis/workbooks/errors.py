@@ -2,8 +2,10 @@
 
 A rejection lists at most :data:`MAX_PROBLEMS` problems (assumption H31), then says how many more were
 found: a damaged or hostile workbook can hold hundreds of thousands of problems, and the message stays
-small. Files a folder reading skips (lock files, unsupported formats) are reported as
-:class:`WorkbookWarning`.
+small. Files a folder reading skips (lock files, unsupported formats, entries that are not files) are
+reported as :class:`WorkbookWarning`. A problem never prints a control character of the file raw (a tab,
+a line break, an escape sequence, a bidirectional override): it is escaped as in the contract loader's
+messages (:func:`analysis.formatting.printable`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from analysis.assumptions import default
-from analysis.formatting import format_number
+from analysis.formatting import format_number, located
 from analysis.workbooks.parsing import show_value
 
 #: How many problems a rejection lists at most (H31); the others are counted.
@@ -34,13 +36,9 @@ class WorkbookProblem:
     reason: str
 
     def __str__(self) -> str:
-        where = [self.file]
-        if self.sheet is not None:
-            where.append(f"feuille « {self.sheet} »")
-        if self.cell is not None:
-            where.append(f"{'cellules' if ':' in self.cell else 'cellule'} {self.cell}")
-        value = f"valeur « {self.value} » : " if self.value not in (None, "") else ""
-        return f"{', '.join(where)} : {value}{self.reason}"
+        sheet = None if self.sheet is None else f"feuille « {self.sheet} »"
+        cell = None if self.cell is None else f"{'cellules' if ':' in self.cell else 'cellule'} {self.cell}"
+        return located((self.file, sheet, cell), self.value, self.reason)
 
 
 class WorkbookError(ValueError):

@@ -6,7 +6,9 @@ What a folder may hold besides workbooks, and what happens to it:
   LibreOffice, ``._bilan.xlsx`` from macOS) is ignored, with a note;
 - a workbook in another format (``.xlsm``, ``.xls``, ``.xlsb``, ``.ods``, ``.csv``…) is not read, with a
   note naming it;
-- any other file (a README, a PDF) is not a workbook and is left alone, silently.
+- an entry named ``*.xlsx`` that is not a regular file (a folder, a named pipe, a broken symbolic link) is
+  not read, with a note saying what it is (a named pipe is never opened, so never waited on);
+- any other file or folder (a README, a PDF, a sub-folder) is not a workbook and is left alone, silently.
 
 Each note is a :class:`~analysis.workbooks.errors.WorkbookWarning` (a Python warning, in French) and a
 row of ``Execution.warnings`` (``sheet``, ``cell`` and ``value`` empty). Extensions are matched whatever
@@ -24,7 +26,7 @@ import pandas as pd
 
 from analysis.domain import CONVENTION_LABELS, EXAMPLES_DIR
 from analysis.loading import load_contract
-from analysis.workbooks.archive import lock_file, unsupported_format
+from analysis.workbooks.archive import lock_file, not_a_file, unsupported_format
 from analysis.workbooks.errors import WorkbookError, WorkbookProblem, WorkbookWarning
 from analysis.workbooks.frames import WARNING_COLUMNS, Execution
 from analysis.workbooks.reader import read_execution
@@ -33,14 +35,18 @@ from analysis.workbooks.reader import read_execution
 def _folder_files(folder: Path) -> tuple[list[Path], list[WorkbookProblem]]:
     """The workbooks of a folder (in name order), and a note for each file that is skipped."""
     files, notes = [], []
-    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+    for path in sorted(folder.iterdir()):
         name = path.name
         if lock_file(name):
             notes.append(WorkbookProblem(name, None, None, None, "fichier de verrouillage d'un tableur ignoré (un "
                                          "classeur du dossier est peut-être ouvert : l'enregistrer et le fermer)"))
         elif path.suffix.lower() == ".xlsx":
-            files.append(path)
-        elif unsupported_format(name) is not None:
+            reason = not_a_file(path)
+            if reason is None:
+                files.append(path)
+            else:
+                notes.append(WorkbookProblem(name, None, None, None, f"non lu : {reason}"))
+        elif unsupported_format(name) is not None and not_a_file(path) is None:
             notes.append(WorkbookProblem(name, None, None, None, f"{unsupported_format(name)} non lu : format non pris "
                                          "en charge, enregistrer le classeur au format .xlsx pour qu'il soit lu"))
     return files, notes

@@ -7,6 +7,12 @@ cells) of what lies beyond. At most :data:`~analysis.workbooks.archive.MAX_CELLS
 the sheets of a workbook (H33, :class:`~analysis.workbooks.archive.Budget`): a workbook with more, even
 empty formatted ones, is refused as soon as they are found. The declared dimension
 (``<dimension ref=…>``) must lie within a spreadsheet's grid; it is never used to size anything.
+
+Every value's length is checked before a pattern or a conversion runs on it, and the patterns have no
+ambiguous repetition: the cost of a cell is bounded whatever it holds. A formula is at most
+:data:`~analysis.workbooks.archive.MAX_FORMULA` characters; a shared formula is translated to the cells
+that share it within the workbook's budget of characters (H46). Texts are decoded (``_xHHHH_``) before
+anything looks at them.
 """
 
 from __future__ import annotations
@@ -15,14 +21,28 @@ import re
 from dataclasses import dataclass, field
 
 from analysis.formatting import format_number
-from analysis.workbooks.archive import MAX_CELLS, Book, CellStyle, PartReader, Refused, parse_part
+from analysis.workbooks.archive import (
+    MAX_CELLS,
+    MAX_FORMULA,
+    MAX_SHARED_FORMULA_CHARS,
+    Book,
+    CellStyle,
+    PartReader,
+    Refused,
+    is_digits,
+    parse_part,
+    unescape,
+)
 from analysis.workbooks.errors import MAX_PROBLEMS, ProblemLog
 from analysis.workbooks.parsing import EMPTY, CellContent, Damaged
 from analysis.xlsx import column_letter
 
 MAX_ROW, MAX_COLUMN = 1_048_576, 16_384
-_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
-_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,4})?$")
+_REF = re.compile(r"\A\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
+#: A number as a spreadsheet stores it (ASCII digits, one way only to split the digits, possessive: no backtracking).
+_NUMBER = re.compile(r"\A[+-]?(?:[0-9]++(?:\.[0-9]*+)?|\.[0-9]++)(?:[eE][+-]?[0-9]{1,4})?")
+#: Longest number (characters) and longest date (ISO 8601 text) a file may store in a cell.
+MAX_NUMBER_TEXT, MAX_DATE_TEXT = 400, 40
 DAMAGED = "fichier endommagé ou fabriqué"
 
 
@@ -96,7 +116,7 @@ def _column(letters: str) -> int:
 
 def parse_ref(ref: str) -> tuple[int, int]:
     """'B7' -> (7, 2); Refused when outside a spreadsheet's grid or not a cell reference."""
-    match = _REF.match(ref or "")
+    match = _REF.fullmatch(ref) if isinstance(ref, str) and len(ref) <= 12 else None
     if match:
         row, col = int(match.group(2)), _column(match.group(1))
         if 1 <= row <= MAX_ROW and 1 <= col <= MAX_COLUMN:
@@ -105,7 +125,7 @@ def parse_ref(ref: str) -> tuple[int, int]:
 
 
 def _row_number(text: str) -> int:
-    if text.isdigit() and len(text) <= 7 and 1 <= int(text) <= MAX_ROW:
+    if is_digits(text) and len(text) <= 7 and 1 <= int(text) <= MAX_ROW:
         return int(text)
     raise Refused(f"numéro de ligne invalide « {text[:20]} » : {DAMAGED}")
 
@@ -125,7 +145,7 @@ def parse_range(ref: str) -> tuple[int, int, int, int]:
 
 def _number(text: str, style: CellStyle, book: Book):
     """A stored number: int or float (a date when its format is a date), or Damaged."""
-    if not _NUMBER.match(text) or len(text) > 400:
+    if len(text) > MAX_NUMBER_TEXT or not _NUMBER.fullmatch(text):
         return Damaged(text[:80], f"nombre illisible dans le fichier : {DAMAGED}")
     number = float(text) if any(ch in text for ch in ".eE") else int(text)
     if style.date or style.duration:
@@ -142,18 +162,20 @@ def _stored_value(cell: dict, style: CellStyle, book: Book):
     """The value of a cell as a spreadsheet program shows it (None when empty)."""
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        return "".join(cell["is"]) if "is" in cell else None
+        return unescape("".join(cell["is"])) if "is" in cell else None
     text = "".join(cell["v"]) if "v" in cell else ""
     if text == "":
         return None
     if kind == "n":
         return _number(text, style, book)
     if kind == "s":
-        index = int(text) if text.isdigit() and len(text) < 10 else -1
+        index = int(text) if is_digits(text) and len(text) < 10 else -1
         if 0 <= index < len(book.strings):
             return book.strings[index]
         return Damaged(text, f"référence de texte partagé invalide : {DAMAGED}")
-    if kind in ("str", "e"):
+    if kind == "str":
+        return unescape(text)
+    if kind == "e":
         return text
     if kind == "b" and text in ("0", "1", "true", "false"):
         return text in ("1", "true")
@@ -161,6 +183,8 @@ def _stored_value(cell: dict, style: CellStyle, book: Book):
         from openpyxl.utils.datetime import from_ISO8601
 
         try:
+            if len(text) > MAX_DATE_TEXT:
+                raise ValueError(text[:MAX_DATE_TEXT])
             return from_ISO8601(text)
         except (ValueError, TypeError, OverflowError):
             return Damaged(text[:80], f"date illisible dans le fichier : {DAMAGED}")
@@ -178,13 +202,13 @@ def _has_content(cell: dict, book: Book) -> bool:
         return True
     kind = cell.get("t", "n")
     if kind == "inlineStr":
-        return "".join(cell["is"]).strip() != "" if "is" in cell else False
+        return unescape("".join(cell["is"])).strip() != "" if "is" in cell else False
     text = "".join(cell["v"]) if "v" in cell else ""
     if text == "":
         return False
     if kind == "str":
-        return text.strip() != ""
-    if kind == "s" and text.isdigit() and len(text) < 10 and int(text) < len(book.strings):
+        return unescape(text).strip() != ""
+    if kind == "s" and is_digits(text) and len(text) < 10 and int(text) < len(book.strings):
         return book.strings[int(text)].strip() != ""
     return True
 
@@ -264,17 +288,32 @@ class _SheetReader(PartReader):
         self.cell, self.last_ref = attrs, attrs["r"]
 
     def _formula(self, cell: dict, where: str) -> tuple[str, bool]:
-        """The cell's formula ('=…') and whether it is an array or data-table formula."""
+        """The cell's formula ('=…') and whether it is an array or data-table formula. A formula longer than
+        Excel allows, or shared formulas beyond the workbook's budget of characters (H46), are refused."""
         attrs = cell["f_attrs"]
         kind, text = attrs.get("t", "normal"), "".join(cell["f"])
+        if len(text) > MAX_FORMULA:
+            raise Refused(f"cellule {where} : formule de {format_number(len(text), 0)} caractères (au plus "
+                          f"{format_number(MAX_FORMULA, 0)}, la limite d'Excel) : fichier fabriqué ou piégé")
         if kind == "shared":
             si = attrs.get("si", "")
             if text:
                 if len(self.shared) < MAX_CELLS:
                     self.shared[si] = (text, where)
             elif si in self.shared:
-                text = _translate(*self.shared[si], where)
+                text = self._shared_formula(si, where)
         return "=" + text, kind in ("array", "dataTable")
+
+    def _shared_formula(self, si: str, where: str) -> str:
+        """The shared formula ``si`` translated to ``where``, within the workbook's budget (H46)."""
+        text, origin = self.shared[si]
+        budget = self.book.budget
+        budget.formulas -= len(text)
+        if budget.formulas < 0:
+            raise Refused(f"cellule {where} : formules partagées trop longues (plus de "
+                          f"{format_number(MAX_SHARED_FORMULA_CHARS, 0)} caractères à recalculer dans le classeur, H46) : "
+                          "fichier anormal ou fabriqué")
+        return _translate(text, origin, where)
 
     def _end_cell(self, cell: dict):
         if "v" not in cell and "f" not in cell and "is" not in cell:

@@ -8,6 +8,7 @@ the same code for writing (:mod:`analysis.workbooks.writer`) and for reading
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -278,14 +279,29 @@ def planned_years(contract, convention: str) -> list[int]:
     return sorted(int(y) for y in planned["year"].dropna().unique())
 
 
+def exercise_year(year) -> int:
+    """A year given as a whole number (2024, ``numpy.int64(2024)``, 2024.0, ``'2024'``); a French ValueError for
+    anything else (2024.5, True, '2024 bis', NaN): ``int()`` would quietly make 2024 out of 2024.5."""
+    if isinstance(year, str) and year.strip().isascii() and year.strip().isdigit() and len(year.strip()) <= 4:
+        return int(year.strip())
+    if not isinstance(year, (bool, str)):
+        try:
+            return operator.index(year)
+        except TypeError:
+            pass
+        try:
+            if isinstance(year, (float, Decimal)) and year == year and abs(year) < 10_000 and year == int(year):
+                return int(year)
+        except ArithmeticError:  # a signalling NaN
+            pass
+    raise ValueError(f"année invalide « {str(year)[:40]} » : un exercice est une année entière (ex. 2024)")
+
+
 def _check_target(contract, convention: str, year) -> int:
-    if convention not in CONVENTION_LABELS:
-        raise ValueError(f"convention inconnue « {convention} » (attendu : {', '.join(CONVENTION_LABELS)})")
+    if not isinstance(convention, str) or convention not in CONVENTION_LABELS:
+        raise ValueError(f"convention inconnue « {str(convention)[:40]} » (attendu : {', '.join(CONVENTION_LABELS)})")
     years = planned_years(contract, convention)
-    try:
-        year = int(year)
-    except (TypeError, ValueError):
-        raise ValueError(f"année invalide « {year} »") from None
+    year = exercise_year(year)
     if year not in years:
         listed = ", ".join(str(y) for y in years)
         raise ValueError(

@@ -6,7 +6,10 @@ Rules that protect the figures (see the README, « Sécurité des fichiers »):
   behind leading blanks (space, tab, line break, no-break space, invisible characters) is refused;
   every other text is kept exactly as typed;
 - a number must be finite and plausible: beyond 10^12 (assumption H30) it is refused with its cell;
-  ``-0`` is zero;
+  ``-0`` is zero; only the ASCII digits 0-9 make a number (« ١٢ » or « １２ » are refused, not read as 12);
+- the length of a text is checked before anything else looks at it (a number typed as text has at most
+  :data:`MAX_NUMBER_TEXT` characters, a text :data:`MAX_TEXT`, a date :data:`MAX_DATE_TEXT`), and no
+  pattern has ambiguous repetition: the cost of parsing a cell is bounded whatever it holds;
 - a percentage indicator is read in percent points whatever the storage (assumption H34): the text
   « 85 % », the number 85 and the number 0.85 shown as a percentage all give 85; a percentage typed or
   formatted for an indicator of another unit is refused.
@@ -31,6 +34,10 @@ CEILING = Decimal(default("implausible_value_ceiling"))
 PERCENT_UNITS = {"%", "pourcentage", "pourcentages", "pour cent", "pourcent", "taux", "taux (%)", "points de pourcentage"}
 #: Longest text accepted in a text input cell.
 MAX_TEXT = 2000
+#: Longest number typed as text (« 1 000 000 000 000,00 € » has 22 characters).
+MAX_NUMBER_TEXT = 64
+#: Longest date typed as text (« 15/03/2024 » has 10 characters).
+MAX_DATE_TEXT = 32
 
 
 # --------------------------------------------------------------------------------------------------
@@ -81,6 +88,7 @@ class CellError(Exception):
 # --------------------------------------------------------------------------------------------------
 
 _BLANK_CATEGORIES = {"Zs", "Zl", "Zp", "Cc", "Cf"}
+_BLANKS = re.compile(r"\s+")
 
 
 def formula_attempt(text: str) -> int | None:
@@ -109,29 +117,37 @@ def _refuse_formula_text(text: str, wanted: str) -> None:
 # Parsing cell values (numbers may be typed as French text)
 # --------------------------------------------------------------------------------------------------
 
-_SPACE = "[ \u00a0\u202f\u2009]"
-_FRENCH = re.compile(r"^\d{1,3}(?: \d{3})+(?:,\d+)?$|^\d+(?:,\d+)?$")
-_DOT_THOUSANDS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
-_DOT_DECIMAL = re.compile(r"^\d+\.\d+$|^\d{1,3}(?: \d{3})+\.\d+$")
-_AMBIGUOUS = re.compile(r"^\d{1,3}\.\d{3}$")
+# Numbers typed as text: ASCII digits only, matched whole (``fullmatch``), each without ambiguous repetition and
+# anchored (``\A``), so that no way of running them can take more than linear time.
+_SPACES = re.compile("[ \u00a0\u202f\u2009]+")
+_FRENCH = re.compile(r"\A(?:[0-9]{1,3}(?: [0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)")
+_DOT_THOUSANDS = re.compile(r"\A[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?")
+_DOT_DECIMAL = re.compile(r"\A(?:[0-9]+\.[0-9]+|[0-9]{1,3}(?: [0-9]{3})+\.[0-9]+)")
+_AMBIGUOUS = re.compile(r"\A[0-9]{1,3}\.[0-9]{3}")
 
 
 def _number_text(s: str) -> str:
     """The digits of a French or dotted number as Python reads them ('618 000,50' -> '618000.50')."""
-    if _FRENCH.match(s):
+    if _FRENCH.fullmatch(s):
         return s.replace(" ", "").replace(",", ".")
-    if _DOT_THOUSANDS.match(s) and not _AMBIGUOUS.match(s):
+    if _DOT_THOUSANDS.fullmatch(s) and not _AMBIGUOUS.fullmatch(s):
         return s.replace(".", "").replace(",", ".")
-    if _AMBIGUOUS.match(s):
+    if _AMBIGUOUS.fullmatch(s):
         raise CellError("nombre ambigu (point des milliers ou décimal ?) : écrire « 1 234 » ou « 1,234 »")
-    if _DOT_DECIMAL.match(s):
+    if _DOT_DECIMAL.fullmatch(s):
         return s.replace(" ", "")
     raise CellError("nombre attendu (ex. 618 000,00)")
 
 
+def _too_long_for_a_number(text: str) -> str:
+    return f"nombre attendu (texte de {format_number(len(text), 0)} caractères ; un nombre en compte {MAX_NUMBER_TEXT} au plus)"
+
+
 def parse_text_number(text: str, *, allow_percent: bool, allow_euro: bool) -> tuple[Decimal, bool]:
     """'618 000,00 €' -> (Decimal('618000.00'), False); '12,5 %' -> (Decimal('12.5'), True)."""
-    s = re.sub(_SPACE + "+", " ", text.strip())
+    if len(text) > MAX_NUMBER_TEXT:
+        raise CellError(_too_long_for_a_number(text))
+    s = _SPACES.sub(" ", text.strip())
     percent = euro = False
     if s.endswith("%"):
         percent, s = True, s[:-1].strip()
@@ -175,6 +191,8 @@ def _raw_number(value, *, allow_percent: bool, allow_euro: bool) -> tuple[Decima
     elif isinstance(value, str):
         if value.strip() == "":
             return None, False
+        if len(value) > MAX_NUMBER_TEXT:  # the length first: nothing else runs on a long text
+            raise CellError(_too_long_for_a_number(value))
         _refuse_formula_text(value, "une valeur (coller en valeurs)")
         if value.strip().startswith("#"):
             raise CellError("nombre attendu (erreur du tableur trouvée)")
@@ -253,9 +271,9 @@ def _parse_text(value) -> str | None:
     if isinstance(value, (datetime.date, datetime.datetime)):
         value = value.isoformat()
     text = value if isinstance(value, str) else str(value)
-    _refuse_formula_text(text, "du texte")
-    if len(text) > MAX_TEXT:
+    if len(text) > MAX_TEXT:  # the length first: nothing else runs on a long text
         raise CellError(f"texte trop long ({format_number(len(text), 0)} caractères ; 2 000 au plus)")
+    _refuse_formula_text(text, "du texte")
     return text if text.strip() else None
 
 
@@ -264,7 +282,7 @@ def _parse_choice(value, choices=()) -> str | None:
     text = _parse_text(value)
     if text is None:
         return None
-    wanted = re.sub(r"\s+", " ", text).strip()
+    wanted = _BLANKS.sub(" ", text).strip()
     accepted = choices or GAP_REASONS
     if wanted not in accepted:
         if not choices:
@@ -276,12 +294,14 @@ def _parse_choice(value, choices=()) -> str | None:
 
 #: Dates accepted in a date cell: a few years around the contracts (anything else is a typing error).
 DATE_RANGE = (datetime.date(2000, 1, 1), datetime.date(2099, 12, 31))
-_DATE_TEXT = (re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$"), re.compile(r"^(\d{4})-(\d{2})-(\d{2})$"))
+_DATE_TEXT = (re.compile(r"\A([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})"), re.compile(r"\A([0-9]{4})-([0-9]{2})-([0-9]{2})"))
 
 
 def _date_of_text(text: str) -> datetime.date:
     s = text.strip()
-    french, iso = (pattern.match(s) for pattern in _DATE_TEXT)
+    if len(s) > MAX_DATE_TEXT:
+        raise CellError("date attendue (ex. 15/03/2024)")
+    french, iso = (pattern.fullmatch(s) for pattern in _DATE_TEXT)
     try:
         if french:
             return datetime.date(int(french.group(3)), int(french.group(2)), int(french.group(1)))
@@ -305,6 +325,8 @@ def _parse_date(value) -> datetime.date | None:
     elif isinstance(value, str):
         if value.strip() == "":
             return None
+        if len(value) > MAX_TEXT:  # the length first: nothing else runs on a long text
+            raise CellError(f"date attendue (ex. 15/03/2024) ; texte de {format_number(len(value), 0)} caractères trouvé")
         _refuse_formula_text(value, "une date")
         value = _date_of_text(value)
     elif not isinstance(value, datetime.date) or isinstance(value, bool):

@@ -29,6 +29,7 @@ from analysis.workbooks.layout import (
     Sheet,
     Template,
     build_template,
+    exercise_year,
 )
 from analysis.xlsx import column_letter
 
@@ -163,7 +164,7 @@ def _meta_year(meta: dict, wanted, log: ProblemLog):
     if found is None:
         return wanted
     try:
-        found = int(key_text(found))
+        found = exercise_year(found)
     except ValueError:
         log.add(SHEET_META, cell, str(found), "année du classeur illisible")
         return wanted

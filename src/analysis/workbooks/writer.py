@@ -3,6 +3,11 @@
 Saved with :func:`analysis.xlsx.save_workbook` (fixed metadata, byte-identical on rerun, atomic), with
 the project's shared header style and number formats. Text from the contract or from prefill entries
 is written as text (:func:`analysis.xlsx.set_value`); the only formulas are the template's own.
+
+:func:`fill_template` never copies the workbook it is given: it reads what was typed in its input cells
+(:func:`~analysis.workbooks.reader.read_inputs`, with the reader's bounds and French errors) and writes
+the template again with those values and the new entries, so that nothing else of the file it was given
+(a planted formula, a link, a hidden part) can reach the file it writes.
 """
 
 from __future__ import annotations
@@ -14,8 +19,6 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.domain import CONVENTION_LABELS
-from analysis.workbooks.archive import open_archive
-from analysis.workbooks.errors import ProblemLog
 from analysis.workbooks.layout import (
     GAP_REASONS,
     HEADER_ROW,
@@ -33,6 +36,7 @@ from analysis.workbooks.layout import (
     Template,
     build_template,
     clean,
+    exercise_year,
     expected_content,
     is_formula_cell,
     is_input_cell,
@@ -358,7 +362,7 @@ def export_template(contract, convention: str, year: int, path, prefill=None, *,
     from openpyxl import Workbook
     from openpyxl.workbook.protection import WorkbookProtection
 
-    template = build_template(contract, convention, year)
+    template = build_template(contract, convention, exercise_year(year))
     styles = _styles()
     wb = Workbook()
     wb.remove(wb.active)
@@ -398,7 +402,7 @@ def _write_entries(wb, template: Template, entries: pd.DataFrame) -> None:
         set_value(wb[sheet_name][sheet.cell(index, field)], _entry_value(value, sheet_name, key, field))
 
 
-_ENTRY_TYPES = (str, bool, int, float, Decimal, datetime.date, datetime.datetime, datetime.time)
+_ENTRY_TYPES = (str, bool, int, float, Decimal, datetime.date, datetime.datetime, datetime.time, datetime.timedelta)
 
 
 def _entry_value(value, sheet: str, key, field: str):
@@ -418,24 +422,23 @@ def fill_template(path, contract, entries: pd.DataFrame, out=None) -> Path:
     """Write ``entries`` (sheet, key, field, value) into the input cells of an exported template.
 
     The values are written as given (numbers, Decimals or text; text is stored as text, never as a
-    formula); they are not checked here (:func:`read_execution` does). The workbook itself is checked
-    first like any workbook read (kind of file, archive bounds: :class:`WorkbookError`). Saves to
-    ``out`` (default: in place), atomically: a failed save leaves the workbook as it was.
+    formula); they are not checked here (:func:`read_execution` does). The workbook is read as strictly
+    and within the same bounds as by :func:`read_execution` (:class:`WorkbookError`, in French, naming the
+    cells): what was typed in its input cells is kept (entries for the same cell replace it), and the
+    template is written again, with its own formulas only. A formula in an input cell, or anywhere but in
+    the template's calculated cells, is refused with its cell; so is anything that writing the template
+    again would lose (an added sheet, row or column, content beyond the table). Saves to ``out``
+    (default: in place), atomically: a failed save leaves the workbook as it was.
     """
-    from openpyxl import load_workbook
+    from analysis.workbooks.reader import read_inputs
 
     path = Path(path)
-    open_archive(path, ProblemLog(path.name)).close()
-    wb = load_workbook(path)
-    meta = {}
-    if SHEET_META in wb.sheetnames:
-        meta = {row[0]: row[1] for row in wb[SHEET_META].iter_rows(max_col=2, values_only=True) if row and row[0]}
-    if "convention" not in meta or "annee" not in meta:
-        raise ValueError(f"{path.name} : ce classeur n'est pas un modèle d'exécution "
-                         f"(feuille « {SHEET_META} » absente ou incomplète)")
-    template = build_template(contract, str(meta["convention"]), meta["annee"])
-    _write_entries(wb, template, entries)
-    return save_workbook(wb, out if out is not None else path)
+    meta, notice, typed = read_inputs(path, contract)
+    template = meta.template
+    prefill = pd.concat([pd.DataFrame(typed, columns=["sheet", "key", "field", "value"], dtype=object), entries],
+                        ignore_index=True) if typed else entries
+    return export_template(contract, template.convention, template.year, out if out is not None else path,
+                           prefill=prefill, notice=notice, fictitious=meta.fictitious)
 
 
 _FINANCE_FIELDS = {
