@@ -56,6 +56,11 @@ FINDINGS_NOTES = {
 
 _INDICATOR = re.compile(r"\b(?:cls|ft)-([LNFP])-(?:(\d\.\d)-)?(\d+)\b")
 _FUNDER = re.compile(r"(?<=[(« ])(etat|departement|autre)(?=[) »])")
+#: A table or a document code as a word (the longest first), held by the module: bounded, built once.
+_TABLE_TEXT = r"\b(" + "|".join(sorted(map(re.escape, TABLE_LABELS), key=len, reverse=True)) + r")\b"
+_DOCUMENT_TEXT = r"\b(" + "|".join(sorted(map(re.escape, DOCUMENT_LABELS), key=len, reverse=True)) + r")\b"
+_TABLE_CODE = re.compile(_TABLE_TEXT)
+_DOCUMENT_CODE = re.compile(_DOCUMENT_TEXT)
 _SAME_YEAR_PERIOD = re.compile(r"\b(la )?période (\d{4})-\2\b")
 
 
@@ -76,10 +81,8 @@ def readable(text) -> str:
     if pd.isna(text):
         return ""
     out = _INDICATOR.sub(_indicator_words, str(text))
-    for code, label in sorted(TABLE_LABELS.items(), key=lambda kv: -len(kv[0])):
-        out = re.sub(rf"\b{re.escape(code)}\b", f"« {label} »", out)
-    for code, label in DOCUMENT_LABELS.items():
-        out = re.sub(rf"\b{re.escape(code)}\b", label, out)
+    out = _TABLE_CODE.sub(lambda m: f"« {TABLE_LABELS[m.group(1)]} »", out)
+    out = _DOCUMENT_CODE.sub(lambda m: DOCUMENT_LABELS[m.group(1)], out)
     out = _FUNDER.sub(lambda m: FUNDER_LABELS[m.group(1)], out)
     return _SAME_YEAR_PERIOD.sub(lambda m: ("l'année " if m.group(1) else "année ") + m.group(2), out)
 
