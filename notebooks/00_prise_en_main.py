@@ -65,18 +65,22 @@ Markdown(
 # ## Vue d'ensemble
 #
 # Nombre d'axes ou de volets, d'actions et d'indicateurs, et montants prévus dans les tableaux « Budget de
-# l'action » des fiches, toutes années confondues.
+# l'action » des fiches, toutes années confondues. Chaque indicateur est compté une fois : un indicateur de fiche
+# qui reprend un indicateur de l'annexe 1 ou de l'annexe 10, ou qui en est la part d'une action, est compté avec
+# lui (H29). France Travail est limité à ce que finance la convention : le fonds FIPE de l'action 2.4 n'en est pas
+# (H05).
 
 # %%
 affichage.overview(summaries.contract_overview(contrat))
 
 # %%
 Markdown(
-    "Pour France Travail, la part État des fiches comprend le fonds FIPE de l'action 2.4, qui n'est pas un crédit "
-    "France Travail (H05) : part État 2024 des fiches FIPE compris, "
-    f"{affichage.eur(summaries.state_share(contrat, 'ft', 2024, exclude_fipe=False))} ; hors FIPE, "
-    f"{affichage.eur(summaries.state_share(contrat, 'ft', 2024))}, le montant de l'État dans la convention "
-    "(le notebook 01 le vérifie)."
+    "Pour France Travail, la part État est celle de la convention, "
+    f"{affichage.eur(summaries.state_share(contrat, 'ft', 2024))} (le notebook 01 le vérifie). La fiche de l'action 2.4 "
+    "est financée par le fonds FIPE, qui n'est pas un crédit France Travail (H05) : la fiche dit qu'aucun crédit n'est "
+    "sollicité au titre de France Travail et le plan d'action l'inscrit à 0 €. Son budget, imprimé pour 2024 et 2025, "
+    "est donc laissé hors des totaux ; avec lui, la part État 2024 des fiches serait de "
+    f"{affichage.eur(summaries.state_share(contrat, 'ft', 2024, exclude_fipe=False))}."
 )
 
 # %% [markdown]
@@ -86,7 +90,8 @@ Markdown(
 affichage.actions(summaries.actions_by_axis(contrat, "cls"))
 
 # %% [markdown]
-# L'intitulé de l'action 4.2 n'est pas imprimé dans l'annexe 1 : la cellule reste vide (voir `data/raw/README.md`).
+# L'intitulé de l'action 4.2 n'est pas imprimé dans l'annexe 1 : celui de la table vient de l'annexe 11 (lignes
+# 4946-4948), qui imprime le même intitulé que le tableau 2025 (voir `data/raw/README.md`).
 #
 # ## Les actions de la convention France Travail, par volet
 
@@ -117,8 +122,10 @@ affichage.budget(summaries.budget_by_axis_year(contrat, "ft"))
 # %% [markdown]
 # ## Les indicateurs
 #
-# Indicateurs locaux (annexe 1 du CLS), nationaux (annexe 10 et tableaux « référentiel national » des fiches),
-# indicateurs des fiches France Travail et indicateurs de pilotage (annexe 4 de la convention FT).
+# Indicateurs locaux (annexe 1 du CLS) et nationaux (annexe 10), indicateurs des fiches France Travail et
+# indicateurs de pilotage (annexe 4 de la convention FT). Les tableaux « référentiel national » des fiches CLS
+# reprennent un indicateur de l'annexe 10 (ou de l'annexe 1, pour la fiche 4.2), ou en donnent la part de l'action :
+# ils sont comptés avec lui, dans les deux dernières colonnes, pas une seconde fois.
 
 # %%
 affichage.table(summaries.indicator_overview(contrat))

@@ -57,6 +57,8 @@ Markdown(affichage.inputs_note(bilans, execution))
 # 2023), la **cible** de l'année imprimée dans le contrat et le **résultat** déclaré dans le bilan.
 
 # %%
+indicateurs = evaluation.achievement.drop_duplicates("indicator_id")
+comptes_cls, comptes_ft = (indicateurs.loc[indicateurs["convention"] == c, "family"] for c in ("cls", "ft"))
 Markdown(
     "- **Taux d'atteinte** : résultat / cible ; pour un indicateur où une valeur plus basse est meilleure, "
     "cible / résultat. Il est plafonné à "
@@ -74,9 +76,14 @@ Markdown(
     "- **Base de temps** : une valeur annuelle est lue comme le flux de l'année, sauf quand le libellé ou l'unité "
     "disent autre chose : un stock au 31 décembre (« au 31 décembre de chaque année », un nombre d'ETP) ou un cumul "
     "depuis 2024 (H28). Sur une période, un flux s'additionne, un stock ou un cumul se lit à la dernière année.\n"
-    "- **Indicateurs jumeaux** : un même nombre imprimé dans l'annexe 1, une fiche action et l'annexe 10 doit "
-    "porter le même résultat dans le bilan (H29) ; le rapprochement des bilans le vérifie (famille « Bilans "
-    "d'exécution », notebook 03)."
+    "- **Chaque indicateur compté une fois** : un indicateur d'une fiche action qui reprend un indicateur de "
+    "l'annexe 1 ou de l'annexe 10 (mêmes libellé et chiffres), ou qui en est la part d'une action (l'indicateur "
+    "national « jeunes de 16 à 25 ans sans solution » est la somme des fiches 1.1, 1.2 et 1.3), est compté, listé et "
+    f"classé avec lui (H29) : le CLS compte {affichage.count(len(comptes_cls))} indicateurs "
+    f"({affichage.count((comptes_cls == 'local').sum())} locaux, {affichage.count((comptes_cls == 'national').sum())} "
+    f"nationaux), France Travail {affichage.count(len(comptes_ft))}. "
+    "Le rapprochement des bilans vérifie que ces jumeaux portent le même résultat (famille « Bilans d'exécution », "
+    "notebook 03)."
 )
 
 # %% [markdown]

@@ -122,8 +122,10 @@ for tableau in run.tables(bilan, "Tableau A-M"):
 #
 # Les quinze indicateurs nationaux, dans la présentation de l'annexe 10 : situation au 31 décembre 2023, puis pour
 # chaque année la cible locale, le résultat atteint et son statut. Un résultat absent reste vide (« non
-# renseigné »), jamais zéro. Les indicateurs de toutes les actions figurent dans la feuille « Indicateurs des
-# actions » du classeur.
+# renseigné »), jamais zéro. Chaque indicateur est compté et classé une fois (H29) : sous l'indicateur national des
+# jeunes de 16 à 25 ans sans solution, somme des fiches 1.1, 1.2 et 1.3, la part de chaque fiche est donnée sans
+# statut. Les 45 indicateurs du contrat (30 locaux, 15 nationaux), avec les indicateurs des fiches qui les reprennent,
+# figurent dans la feuille « Indicateurs des actions » du classeur.
 
 # %%
 for_reading(bilan.pack.table(SHEETS["matrix"]))
@@ -132,13 +134,22 @@ for_reading(bilan.pack.table(SHEETS["matrix"]))
 bilan.figures["national"]
 
 # %% [markdown]
-# ## Constats du rapprochement encore ouverts
+# ## Constats des bilans à lever
 #
-# Les écarts entre les chiffres du contrat et ceux des bilans, et les points qui n'ont pas pu être vérifiés, du
-# plus grave au moins grave. Ils sont à lever, ou à expliquer, avant la transmission au préfet.
+# Les écarts entre les chiffres des bilans d'exécution, ou entre un bilan et le contrat, et les chiffres qui n'ont pas
+# pu être vérifiés, du plus grave au moins grave. Ils sont à lever, ou à expliquer, avant la transmission au préfet.
 
 # %%
 for_reading(bilan.pack.table(SHEETS["findings"]))
+
+# %% [markdown]
+# ## Incohérences du document signé
+#
+# Pour information : les coquilles et contradictions de la délibération elle-même, transcrites telles qu'imprimées
+# et jamais corrigées. Elles expliquent un chiffre ; personne ne peut les lever dans ce bilan.
+
+# %%
+for_reading(bilan.pack.table(SHEETS["document"]))
 
 # %% [markdown]
 # ## Hypothèses

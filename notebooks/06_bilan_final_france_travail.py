@@ -17,7 +17,8 @@
 #
 # La convention France Travail couvre la seule année 2024 (lignes 5765-5769). Le Département produit un bilan final
 # au plus tard trois mois après sa fin, soit le **31 mars 2025** (article 3.2, lignes 5795-5806 ; le texte renvoie à
-# « l'article 3 », S29) : un bilan de mise en œuvre du plan d'actions et un bilan financier établi sur le modèle de
+# « l'article 3 », alors que la durée est fixée à l'article 2) : un bilan de mise en œuvre du plan d'actions et un
+# bilan financier établi sur le modèle de
 # l'annexe 3, l'« État des dépenses » (lignes 9766-9951). L'État a versé une avance de 60 % à la signature ; le
 # solde est versé après ce bilan, et un trop-perçu est remboursé (article 6, lignes 5949-5966). Il n'y a ni
 # réduction en n+1 ni report : c'est le CLS qui les prévoit, pas cette convention.
@@ -54,13 +55,27 @@ Markdown(run.inputs_note(bilan))
 # Le solde se calcule une seule fois, sur le total de la convention : chaque volet est plafonné par son montant
 # (135 000 € de forfait pour le volet 1, 4 125 892 € pour le volet 2, sans transfert entre volets), la part État des
 # dépenses éligibles du volet 2 est la moitié de leur coût (H24 ; l'autre lecture est calculée à côté), puis
-# l'avance est déduite. L'action 2.4, financée par le fonds FIPE, est hors de la convention (H05).
+# l'avance est déduite. L'action 2.4, financée par le fonds FIPE, est hors de la convention (H05). Le forfait du
+# volet 1 se lit de deux façons (H49) : le coût éligible réalisé dans la limite de 135 000 €, ou les 135 000 € entiers
+# quel que soit le coût ; les deux sont calculées.
 
 # %%
-Markdown(affichage.settlement_summary(bilan.assessment.settlement))
+Markdown(affichage.settlement_summary(bilan.assessment.settlement) + "\n\n"
+         + affichage.forfait_summary(bilan.assessment.settlement))
 
 # %%
 for_reading(bilan.pack.table(SHEETS["synthesis"]))
+
+# %% [markdown]
+# ## Bilan de mise en œuvre du plan d'actions
+#
+# Le premier volet du bilan final (ligne 5801) : pour chaque action du plan, ce que dit le bilan d'exécution
+# (montants réalisés par financeur, résultats des indicateurs et leur statut) et une colonne que le Département
+# rédige avant la transmission. L'action 2.4, financée par le fonds FIPE, est hors de la convention : ses montants
+# ne sont pas repris.
+
+# %%
+for_reading(bilan.pack.table(SHEETS["plan"]))
 
 # %% [markdown]
 # ## État des dépenses (annexe 3)
@@ -115,8 +130,10 @@ for_reading(bilan.pack.table(SHEETS["cofinancing"]))
 # %% [markdown]
 # ## Indicateurs de l'annexe 4 et des fiches actions
 #
-# Situation de départ, cible et résultat 2024 de chaque indicateur, avec son statut (H25, H26). Un résultat absent
-# reste vide (« non renseigné »).
+# Situation de départ, cible et résultat 2024 de chaque indicateur, dans l'unité de sa cible imprimée, avec son statut
+# (H25, H26). L'objectif du second indicateur de pilotage est imprimé en pourcentage (« 100% d'orientations
+# notifiées », ligne 10202) : il se lit en points de pourcentage (H34). Un résultat absent reste vide (« non
+# renseigné »).
 
 # %%
 for_reading(bilan.pack.table(SHEETS["indicators"]))
@@ -125,10 +142,16 @@ for_reading(bilan.pack.table(SHEETS["indicators"]))
 for_reading(bilan.pack.table(SHEETS["fiches"]))
 
 # %% [markdown]
-# ## Constats du rapprochement encore ouverts, et hypothèses
+# ## Constats des bilans à lever, incohérences du document signé, hypothèses
+#
+# Les constats du bilan d'exécution sont à lever ou à expliquer avant la transmission ; les incohérences de la
+# délibération elle-même sont données pour information (transcrites telles qu'imprimées, personne ne peut les lever).
 
 # %%
 for_reading(bilan.pack.table(SHEETS["findings"]))
+
+# %%
+for_reading(bilan.pack.table(SHEETS["document"]))
 
 # %%
 for_reading(bilan.pack.table(SHEETS["assumptions"]))

@@ -98,8 +98,13 @@ def test_flow_sums_its_years_and_a_missing_year_leaves_the_period_unknown():
 
 
 def test_every_indicator_of_both_conventions(contract, execution):
-    a = assess(contract, execution).achievement
-    assert a["indicator_id"].nunique() == len(contract.indicators) == 67
+    assessment = assess(contract, execution)
+    a, shares = assessment.achievement, assessment.indicator_shares
+    # each indicator counted once (issue 15, item 4): the CLS's 30 local and 15 national, France Travail's 10;
+    # the 12 fiche indicators that repeat one of them, or share a national one, are apart, never counted twice
+    assert a["indicator_id"].nunique() == 55 and shares["indicator_id"].nunique() == 12
+    assert a["indicator_id"].nunique() + shares["indicator_id"].nunique() == len(contract.indicators) == 67
+    assert not set(a["indicator_id"]) & set(shares["indicator_id"])
     assert set(a["status"]) <= set(ACHIEVEMENT_STATUSES)
     national = a[a["family"] == "national"]
     assert national["action"].isna().any()  # national indicators without an action are there
@@ -112,6 +117,6 @@ def test_every_indicator_of_both_conventions(contract, execution):
     assert (row["baseline"], row["target"]) == (300.0, 600.0)
     assert row["progress_from_baseline"] == pytest.approx((row["result"] - 300) / 300)
     mid = assess(contract, execution).achievement_over(2024, 2025)
-    # the 57 CLS indicators, and fiche 2.4's (printed for 2024 and 2025); France Travail ends in 2024
-    assert set(mid["year"]) == {2025} and len(mid) == 58
+    # the 45 CLS indicators, and fiche 2.4's (printed for 2024 and 2025); France Travail ends in 2024
+    assert set(mid["year"]) == {2025} and len(mid) == 46
     assert set(mid.loc[mid["convention"] == "ft", "indicator_id"]) == {"ft-F-2.4-1"}

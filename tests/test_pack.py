@@ -9,7 +9,7 @@ import analysis
 from analysis import display
 from analysis.pack import FICTITIOUS_NOTICE, ft_final_pack, mid_term_pack, write_pack
 from analysis.pack.base import for_reading
-from analysis.pack.tables import a_to_m_columns, annex11, annex11_columns, table_a_to_m
+from analysis.pack.tables import COUNTED_ABOVE, a_to_m_columns, annex11, annex11_columns, table_a_to_m
 from analysis.xlsx import MONEY_FORMAT
 
 
@@ -79,11 +79,14 @@ def test_the_a_to_m_table_recomputes_i_k_m_and_reads_the_avenant(contract, execu
 def test_the_mid_term_pack_has_every_part_of_article_2_3(cls_pack):
     sheets = [t.sheet for t in cls_pack.tables]
     assert sheets == ["Synthèse", "Actions", "Bilan financier", "Annexe 11 - 2024", "Annexe 11 - 2025", "Tableau A-M 2025",
-                      "Annexe 10 - matrice", "Indicateurs des actions", "Constats ouverts", "Hypothèses"]
+                      "Annexe 10 - matrice", "Indicateurs des actions", "Constats à lever", "Incohérences du document signé",
+                      "Hypothèses"]
     assert cls_pack.file_name == "bilan_mi_parcours_cls_2024-2025.xlsx" and cls_pack.fictitious
     matrix = cls_pack.table("Annexe 10 - matrice").frame
-    assert len(matrix) == 15 and "Situation au 31 déc. 2023" in matrix.columns
-    unreported = matrix[matrix["Résultat atteint en 2024"].isna()]
+    # the 15 national indicators, and under « jeunes de 16 à 25 ans sans solution » the share of fiches 1.1-1.3
+    counted = matrix[matrix["Statut 2024"] != COUNTED_ABOVE]
+    assert len(counted) == 15 and len(matrix) == 18 and "Situation au 31 déc. 2023" in matrix.columns
+    unreported = counted[counted["Résultat atteint en 2024"].isna()]
     assert len(unreported) and set(unreported["Statut 2024"]) == {"Non renseigné"}
     actions = cls_pack.table("Actions").frame
     assert len(actions) == 11 and actions.iloc[:, -2:].isna().all().all()  # left to the Département
@@ -152,3 +155,31 @@ def test_tables_for_reading_are_french(cls_pack):
     assert shown.iloc[0, 3].endswith("€") and "\u202f" in shown.iloc[0, 3] or "\xa0" in shown.iloc[0, 3]
     text = shown.to_string()
     assert not any(bad in text for bad in (" nan ", "NaN", "<NA>", "None"))
+
+
+def test_each_indicator_is_counted_listed_and_graded_once(cls_pack, assessed):
+    """Issue 15, item 4: 45 CLS indicators (30 local, 15 national, l. 364-368), each with one status a year."""
+    synthesis = cls_pack.table("Synthèse").frame
+    for section in ("Indicateurs 2024", "Indicateurs 2025", "Indicateurs 2024-2025"):
+        assert synthesis.loc[synthesis["Rubrique"] == section, "Nombre"].sum() == 45
+    every = cls_pack.table("Indicateurs des actions").frame
+    graded = every[every["Statut 2024"] != COUNTED_ABOVE]
+    assert len(graded) == graded["Identifiant"].nunique() == 45
+    shares = set(every.loc[every["Statut 2024"] == COUNTED_ABOVE, "Identifiant"])
+    assert shares == set(assessed[0].indicator_shares["indicator_id"])
+    # a share sits right under the indicator it is counted as
+    position = list(every["Identifiant"])
+    national = position.index("cls-N-04")
+    assert position[national + 1:national + 4] == ["cls-F-1.1-1", "cls-F-1.2-1", "cls-F-1.3-1"]
+    assert position.index("cls-F-4.2-1") == position.index("cls-L-4.2-1") + 1
+    assert "45 indicateurs" in cls_pack.table("Indicateurs des actions").titles[0]
+    critical = synthesis[synthesis["Rubrique"] == "Indicateurs critiques"]["Élément"]
+    assert len(critical) == len(set(critical)) and not critical.str.contains(r"cls-[LNF]-").any()
+
+
+def test_the_percentage_indicator_reads_as_a_percentage(ft_pack, assessed):
+    """Issue 15, item 4: « 100 % d'orientations notifiées » (l. 10202) is a percentage, not a count."""
+    annex4 = ft_pack.table("Indicateurs (annexe 4)").frame.set_index("Identifiant")
+    assert annex4.loc["ft-P-02", "Unité"] == "pourcentage" and annex4.loc["ft-P-01", "Unité"] == "nombre"
+    a = assessed[0].achievement
+    assert set(a.loc[a["indicator_id"] == "ft-P-02", "unit"]) == {"pourcentage"}

@@ -55,6 +55,23 @@ class Assumption:
         """The value as a person reads it (« oui », « 85 % », « 12 000 € », a date the French way)."""
         return _display_value(self)
 
+    def value_label(self) -> str:
+        """The value in words, for a reader of a pack: a reading or a method by its French label (« écart sous la
+        trajectoire attendue… », never ``ecart_trajectoire``), the twin indicators (H29) by their actions,
+        anything else as :meth:`value_text`."""
+        from analysis.domain import ASSUMPTION_VALUE_LABELS
+
+        if isinstance(self.value, str) and self.value in ASSUMPTION_VALUE_LABELS:
+            return ASSUMPTION_VALUE_LABELS[self.value]
+        if self.name == "twin_indicators":
+            locals_ = [p.split("=")[0].strip() for p in str(self.value).split(";")]
+            named = [f"n°{i.rsplit('-', 1)[1]} de l'action {i.split('-')[2]}" for i in locals_ if i.count("-") == 3]
+            return (f"{len(named)} indicateurs de l'annexe 1 repris tels quels par leur fiche action : "
+                    f"{', '.join(named)}") if named else self.value_text()
+        if self.unit == "année":
+            return str(self.value)
+        return self.value_text()
+
     def cite(self) -> str:
         """A short French citation for a notebook or a label: ``H01 (seuil de sous-consommation : 0,9)``."""
         return f"{self.id} ({self.title[0].lower()}{self.title[1:]})"

@@ -92,6 +92,8 @@ HEADERS: dict[str, str] = {
     "n_groups": "Axes ou volets",
     "n_actions": "Actions",
     "n_indicators": "Indicateurs",
+    "n_fiche_copies": "Repris par une fiche action (non recomptés)",
+    "n_fiche_shares": "Parts par fiche action (non recomptées)",
     "first_year": "Première année",
     "last_year": "Dernière année",
     "planned_state": "Part État prévue",
@@ -131,7 +133,7 @@ PERCENT = {"rate": 1, "ramp_up_rate": 1, "attainment": 1, "threshold": 0, "share
 #: Identifiers written as plain integers (a year, a line number).
 IDENTIFIERS = frozenset({"year", "first_year", "last_year", "source_line", "template_version"})
 #: Counts (French thousands separator).
-COUNTS = frozenset({"n_groups", "n_actions", "n_indicators"})
+COUNTS = frozenset({"n_groups", "n_actions", "n_indicators", "n_fiche_copies", "n_fiche_shares"})
 #: Measured quantities: integers without decimals, other values with theirs (up to 2).
 QUANTITIES = frozenset({"gap_units", "value", "target", "result"})
 #: Yes / no columns.
@@ -422,6 +424,10 @@ HEADERS.update({
     "refund_due_alternative": "Trop-perçu (autre lecture)",
     "ft_state_share": "Lecture de la part État",
     "unreported_actions": "Actions sans montant réalisé",
+    "ft_forfait_reading": "Lecture du forfait du volet 1",
+    "due_forfait_alternative": "Dû par l'État (autre lecture du forfait)",
+    "balance_due_forfait_alternative": "Solde (autre lecture du forfait)",
+    "refund_due_forfait_alternative": "Trop-perçu (autre lecture du forfait)",
     "end_row": "Ligne",
     "last_year": "Dernière année renseignée",
     "final": "Position définitive (2027 renseigné)",
@@ -447,6 +453,7 @@ LABELLED.update({
     "settlement_row": "settlement_row",
     "end_row": "end_row",
     "ft_state_share": "ft_state_share",
+    "ft_forfait_reading": "ft_forfait_reading",
     "basis": "amount_basis",
     "cofinancing_reading": "cofinancing_reading",
     "time_basis": "time_basis",
@@ -457,7 +464,8 @@ MONEY = MONEY | {
     "carried_out_state", "executed_departement", "amount_at_risk", "amount_under_review", "ceiling", "executed_total",
     "ineligible", "eligible_executed", "cofinancing_executed", "state_share", "state_share_alternative", "due",
     "due_alternative", "advance_share", "advance", "balance_due", "refund_due", "balance_due_alternative",
-    "refund_due_alternative", "cost", "valorised", "cofinancing",
+    "refund_due_alternative", "cost", "valorised", "cofinancing", "due_forfait_alternative",
+    "balance_due_forfait_alternative", "refund_due_forfait_alternative",
 }
 PERCENT.update({"expected_rate": 1, "departement_share": 1, "cofinancing_share": 2, "minimum_share": 0,
                 "attainment_raw": 1, "progress_from_baseline": 0})
@@ -513,7 +521,7 @@ def assessment_consumption(frame: pd.DataFrame, columns=None, *, numbers: bool =
 
 def settlement(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
     """:attr:`analysis.assessment.Assessment.settlement` (France Travail 2024), for reading."""
-    renames = {"row_type": "settlement_row", "reading": "ft_state_share"}
+    renames = {"row_type": "settlement_row", "reading": "ft_state_share", "forfait_reading": "ft_forfait_reading"}
     return _assessment_table(frame, SETTLEMENT_DISPLAY_COLUMNS, columns, renames, numbers=numbers)
 
 
@@ -531,6 +539,20 @@ def settlement_summary(frame: pd.DataFrame) -> str:
     text += _settlement_outcome(total["balance_due"], total["refund_due"])
     alternative = _settlement_outcome(total["balance_due_alternative"], total["refund_due_alternative"])
     return text + f" Avec l'autre lecture, dû : {eur(total['due_alternative'])} ; {alternative[0].lower()}{alternative[1:]}"
+
+
+def forfait_summary(frame: pd.DataFrame) -> str:
+    """The France Travail settlement under the other reading of the volet 1 forfait (H49), in French words."""
+    if frame.empty:
+        return ""
+    total = frame[frame["row_type"] == "total"].iloc[0]
+    volet = frame[frame["row_type"] == "volet"].iloc[0]
+    other = "forfait" if total["forfait_reading"] == "cout_plafonne" else "cout_plafonne"
+    outcome = _settlement_outcome(total["balance_due_forfait_alternative"], total["refund_due_forfait_alternative"])
+    return (f"Forfait du volet 1 lu comme « {domain.label('ft_forfait_reading', total['forfait_reading']).lower()} » : "
+            f"{eur(volet['due'])} dus au titre du volet 1. Lu comme « "
+            f"{domain.label('ft_forfait_reading', other).lower()} » : {eur(volet['due_forfait_alternative'])} ; dû "
+            f"total {eur(total['due_forfait_alternative'])} ; {outcome[0].lower()}{outcome[1:]}")
 
 
 def _settlement_outcome(balance, refund) -> str:

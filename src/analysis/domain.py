@@ -338,6 +338,13 @@ FT_STATE_SHARE_READING_LABELS = {
     "cout_moins_cofinancements": "Coût éligible moins la participation du Département et des autres financeurs",
 }
 
+#: Readings of the France Travail volet 1 forfait (art. 4.1, l. 5885-5891; H49).
+FT_FORFAIT_READINGS = ["cout_plafonne", "forfait"]
+FT_FORFAIT_READING_LABELS = {
+    "cout_plafonne": "Coût éligible réalisé, dans la limite du forfait",
+    "forfait": "Forfait entier, quel que soit le coût réalisé",
+}
+
 #: Readings of the France Travail volet 2 co-financing: with or without the valorised FSE+ (fiche 2.5).
 COFINANCING_READINGS = ["sans_fse", "avec_fse"]
 COFINANCING_READING_LABELS = {
@@ -365,6 +372,7 @@ LABELS.update({
     "settlement_row": SETTLEMENT_ROW_TYPE_LABELS,
     "end_row": END_ROW_TYPE_LABELS,
     "ft_state_share": FT_STATE_SHARE_READING_LABELS,
+    "ft_forfait_reading": FT_FORFAIT_READING_LABELS,
     "cofinancing_reading": COFINANCING_READING_LABELS,
     "amount_basis": AMOUNT_BASIS_LABELS,
     "ineligibility_reason": INELIGIBILITY_REASON_LABELS,
@@ -486,3 +494,63 @@ LABELS.update({
 def output_dir(folder=None) -> Path:
     """The output folder of a run: ``folder`` when given (``--out``), else ``data/processed``."""
     return Path(folder) if folder else PROCESSED_DIR
+
+# ------------------------------------------------------------------------------------------------
+# Packs, issue 15 item 8: every value of the « Hypothèses » and « Constats » sheets in words.
+# ------------------------------------------------------------------------------------------------
+
+#: Documents of the deliberation where a figure or a rule is printed (``text_amounts``, ``rules``, ``imputations``).
+DOCUMENT_LABELS = {
+    "deliberation": "la délibération",
+    "cls_convention": "la convention du CLS",
+    "ft_convention": "la convention France Travail",
+    "rapport_president": "le rapport du Président",
+    "cooperation_convention": "la convention de coopération",
+    "ft_plan_action": "le plan d'action France Travail",
+}
+
+#: What each check of an execution workbook verifies (the last part of its identifier).
+EXECUTION_CHECK_LABELS = {
+    "non_consomme": "crédits non consommés = crédits versés − montant réalisé",
+    "total_realise": "montant total réalisé = somme des financeurs",
+    "report_etat": "report de la part État sur l'année suivante",
+    "verse_vs_avance": "crédits versés comparés à l'avance de la convention",
+    "verse_vs_prevu": "crédits versés comparés au contrat",
+    "indicateurs": "résultats des indicateurs jumeaux",
+}
+
+#: The values of the assumptions register (readings and methods) in words, for a pack's « Hypothèses » sheet.
+ASSUMPTION_VALUE_LABELS = {
+    "dates_fiches": "dates de démarrage imprimées dans les fiches",
+    "contrat": "100 % des crédits de l'année",
+    "debut": "début de la période imprimée",
+    "milieu": "milieu de la période imprimée",
+    "verse_ou_notifie": "crédits versés de l'année (à défaut notifiés) + report reçu",
+    "notifie": "crédits notifiés de l'année + report reçu",
+    "ecart_trajectoire": "écart sous la trajectoire attendue, plafonné aux crédits non consommés",
+    "non_consomme": "crédits non consommés",
+    "montant_alloue": "montant alloué par la convention",
+    "verse": "avance versée",
+    "moitie_cout": "50 % du coût éligible",
+    "cout_moins_cofinancements": "coût éligible moins les cofinancements",
+    "flux_annuel": "flux de l'année",
+    "stock_31_12": "stock au 31 décembre",
+    "cumul_depuis_2024": "cumul depuis 2024",
+    "prorata": "au prorata des jours de 2024",
+    "exclue": "dépense entière exclue",
+    "incluse": "dépense entière retenue",
+    "prevu_fiche": "montant prévu par la fiche action",
+    "realise": "montant réalisé",
+    "volet": "sur le volet entier",
+    "points": "en points de pourcentage",
+    "dernier_taux": "au rythme de la dernière année connue",
+    "uniforme": "même taux pour toutes les actions",
+    "aucun": "aucun report",
+    "demi_superieur": "au centime le plus proche, demi-centime vers le haut",
+    "cout_plafonne": "coût éligible réalisé, dans la limite du forfait",
+    "forfait": "forfait entier, quel que soit le coût réalisé",
+    "paid": "crédits versés",
+    "mean": "moyenne des taux d'atteinte",
+}
+LABELS.update({"document": DOCUMENT_LABELS, "execution_check": EXECUTION_CHECK_LABELS,
+               "assumption_value": ASSUMPTION_VALUE_LABELS})

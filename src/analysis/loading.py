@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.assumptions import resolve
 from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, MEASURES, PHASES, RAW_DIR
 from analysis.validation import compiled_descriptor, layout, load_tables
 
@@ -80,6 +81,63 @@ class Contract:
         actions = self.actions[self.actions["convention"] == convention]  # an action is (convention, action)
         axis_of = dict(zip(actions["action"], actions["axis"]))
         return planned.assign(axis=planned["action"].map(axis_of)).reset_index(drop=True)
+
+    def indicator_links(self, twins: str | None = None) -> pd.DataFrame:
+        """The fiche indicators counted as another indicator (columns ``indicator_id``, ``counted_as``,
+        ``link``): each is a copy or a share of an Annexe 1 or Annexe 10 indicator, which alone is counted,
+        listed and graded (art. 2.3 counts 30 local and 15 national indicators, l. 364-368).
+
+        - a fiche indicator referring to an Annexe 10 indicator (``ref_indicator``, read from the labels and
+          figures, A19) is counted as it: ``link`` 'part' when several fiches refer to it (the national figure
+          is their sum: « jeunes de 16 à 25 ans sans solution » = fiches 1.1 + 1.2 + 1.3, l. 5322), 'copie'
+          when it is the only one (same label and figures);
+        - otherwise, the fiche side of an Annexe 1 / fiche pair of the register (H29, ``twins`` « a = b ; … »,
+          default the register's) is counted as its Annexe 1 twin ('copie').
+
+        A fiche indicator both referring to Annexe 10 and paired with Annexe 1 (3.4, 4.2: the same figures
+        printed three times) is counted as the national one; the local one stays a local indicator.
+        """
+        ind = self.indicators
+        known = set(ind["indicator_id"])
+        refs = ind[ind["ref_indicator"].notna()]
+        parts = refs["ref_indicator"].value_counts()
+        rows = {i: (ref, "part" if parts[ref] > 1 else "copie") for i, ref in zip(refs["indicator_id"], refs["ref_indicator"])}
+        for pair in str(resolve(twins, "twin_indicators")).split(";"):
+            whole, sep, part = (x.strip() for x in pair.partition("="))
+            if not sep or whole not in known or part not in known:
+                raise ValueError(f"indicateurs jumeaux : paire « {pair.strip()} » illisible ou inconnue (attendu « a = b »)")
+            rows.setdefault(part, (whole, "copie"))
+        unknown = sorted({ref for ref, _ in rows.values()} - known)
+        if unknown:
+            raise ValueError(f"indicateurs de référence inconnus : {', '.join(unknown)}")
+        frame = pd.DataFrame([(i, ref, link) for i, (ref, link) in rows.items()], columns=["indicator_id", "counted_as", "link"])
+        order = {i: n for n, i in enumerate(ind["indicator_id"])}
+        return frame.sort_values("indicator_id", key=lambda c: c.map(order)).reset_index(drop=True)
+
+    def counted_indicators(self, convention: str | None = None, twins: str | None = None) -> pd.DataFrame:
+        """The indicators counted once (of ``convention``, or both): every indicator but the fiche copies and
+        shares of :meth:`indicator_links` (the CLS: 30 local and 15 national, l. 364-368)."""
+        ind = self.indicators
+        if convention is not None:
+            ind = ind[ind["convention"] == convention]
+        return ind[~ind["indicator_id"].isin(self.indicator_links(twins)["indicator_id"])].reset_index(drop=True)
+
+    def convention_budget(self, convention: str, *, exclude_fipe: bool | None = None) -> pd.DataFrame:
+        """The fiche budget lines of what the convention itself finances (same columns as
+        :meth:`planned_budget`): for France Travail, without the FIPE fund (H05: « Etat (FIPE) » is not a
+        France Travail credit, l. 7633, 7745-7749) and without an action whose State money is all FIPE, which
+        the convention does not fund (action 2.4: « aucun crédit n'est sollicité » from France Travail,
+        l. 7694; 0 € in the plan d'action, l. 6290; its lines of 2024 and 2025 are left out whole). What is
+        left of France Travail is 2024 only, 4 260 892 € of State money (art. 4.1, l. 5879) and the plan's
+        total of 8 386 784 € (l. 6391). ``exclude_fipe=False`` keeps the fiches as printed; the CLS is
+        returned as printed."""
+        planned = self.planned_budget(convention)
+        if convention != "ft" or not resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
+            return planned
+        fipe = planned["funder_detail"].fillna("").eq("FIPE") & planned["funder"].eq("etat")
+        state = planned[planned["funder"] == "etat"]
+        outside = {a for a, g in state.groupby("action") if fipe[g.index].all()}
+        return planned[~fipe & ~planned["action"].isin(outside)].reset_index(drop=True)
 
 
 def _budget(figures: pd.DataFrame) -> pd.DataFrame:

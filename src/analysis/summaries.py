@@ -10,18 +10,21 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analysis.assumptions import resolve
 from analysis.domain import CONVENTION_CODES, FUNDERS
 from analysis.money import ZERO
 
 
 def contract_overview(contract) -> pd.DataFrame:
-    """One row per convention: number of axes or volets, actions, indicators, years and planned amounts."""
+    """One row per convention: number of axes or volets, actions, indicators, years and planned amounts.
+
+    Amounts and years are those the convention finances (:meth:`~analysis.loading.Contract.convention_budget`:
+    France Travail without the FIPE fund of action 2.4, H05); indicators are counted once (a fiche indicator
+    repeating an Annexe 1 or Annexe 10 indicator, or its share, is not counted again, H29)."""
     rows = []
     for convention in CONVENTION_CODES:
         actions = contract.actions[contract.actions["convention"] == convention]
-        indicators = contract.indicators[contract.indicators["convention"] == convention]
-        planned = contract.planned_budget(convention)
+        indicators = contract.counted_indicators(convention)
+        planned = contract.convention_budget(convention)
         rows.append(
             {
                 "convention": convention,
@@ -43,12 +46,10 @@ def state_share(contract, convention: str, year: int | None = None, *, exclude_f
     For France Travail the FIPE fund of action 2.4 is left out by default (H05: it is not a France Travail
     credit); ``exclude_fipe=False`` counts it.
     """
-    planned = contract.planned_budget(convention)
+    planned = contract.convention_budget(convention, exclude_fipe=exclude_fipe)
     state = planned[planned["funder"] == "etat"]
     if year is not None:
         state = state[state["year"] == year]
-    if convention == "ft" and resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
-        state = state[state["funder_detail"].fillna("") != "FIPE"]
     return sum(state["amount_eur"], ZERO)
 
 
@@ -60,8 +61,9 @@ def actions_by_axis(contract, convention: str) -> pd.DataFrame:
 
 
 def budget_by_axis_year(contract, convention: str) -> pd.DataFrame:
-    """Planned amounts per axis (or volet) and year: one column per funder code and a ``total`` (Decimals)."""
-    planned = contract.planned_budget(convention).assign(funder=lambda f: f["funder"].astype(str))
+    """Planned amounts per axis (or volet) and year: one column per funder code and a ``total`` (Decimals);
+    France Travail without the FIPE fund of action 2.4 (H05, :meth:`~analysis.loading.Contract.convention_budget`)."""
+    planned = contract.convention_budget(convention).assign(funder=lambda f: f["funder"].astype(str))
     funders = [f for f in FUNDERS if f in set(planned["funder"])]
     table = planned.pivot_table(
         index=["axis", "year"], columns="funder", values="amount_eur", aggfunc="sum", fill_value=ZERO
@@ -72,13 +74,19 @@ def budget_by_axis_year(contract, convention: str) -> pd.DataFrame:
 
 
 def indicator_overview(contract) -> pd.DataFrame:
-    """Number of indicators per convention, family and printed table."""
-    return (
-        contract.indicators.groupby(["convention", "family", "table"], observed=True)
-        .size()
-        .rename("n_indicators")
-        .reset_index()
-    )
+    """Number of indicators counted per convention, family and printed table (each once: the CLS's 30 local and
+    15 national, l. 364-368), and the fiche indicators counted with them, not again (H29): ``n_fiche_copies``
+    repeat one of them (same label and figures), ``n_fiche_shares`` are one action's share of a national one."""
+    counted = contract.counted_indicators()
+    links = contract.indicator_links().merge(counted[["indicator_id", "convention", "family", "table"]],
+                                             left_on="counted_as", right_on="indicator_id", suffixes=("", "_counted"))
+    keys = ["convention", "family", "table"]
+    out = counted.groupby(keys, observed=True).size().rename("n_indicators").reset_index()
+    for column, link in (("n_fiche_copies", "copie"), ("n_fiche_shares", "part")):
+        sizes = links[links["link"] == link].groupby(keys, observed=True).size().rename(column).reset_index()
+        out = out.merge(sizes, on=keys, how="left")
+        out[column] = out[column].fillna(0).astype(int)
+    return out
 
 
 def indicator_targets(contract, action: str) -> pd.DataFrame:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.assessment.achievement import ACHIEVEMENT_COLUMNS, achievement_frame, over_period
+from analysis.assessment.achievement import ACHIEVEMENT_COLUMNS, SHARE_COLUMNS, achievement_frame, over_period, share_frame
 from analysis.assessment.cofinancing import COFINANCING_COLUMNS, cofinancing_frame
 from analysis.assessment.consumption import CONSUMPTION_COLUMNS, consumption_frame
 from analysis.assessment.eligibility import ELIGIBILITY_COLUMNS, ineligible_of, statement_eligibility
@@ -45,6 +45,7 @@ __all__ = [
     "END_COLUMNS",
     "PERIOD_COLUMNS",
     "SETTLEMENT_COLUMNS",
+    "SHARE_COLUMNS",
     "Assessment",
     "Parameters",
     "assess",
@@ -69,14 +70,19 @@ class Assessment:
     settlement : France Travail 2024 (:data:`SETTLEMENT_COLUMNS`): one row per volet (``row_type`` 'volet':
         ceiling, eligible executed cost, State share and ``due`` under the chosen reading and the
         alternative, display-only ``advance_share``) and one total row (``row_type`` 'total': ``advance``,
-        ``due``, ``balance_due``, ``refund_due``, and the same under the alternative reading). Empty
+        ``due``, ``balance_due``, ``refund_due``, and the same under the alternative reading of volet 2,
+        H24, then under the other reading of the volet 1 forfait, H49: ``*_forfait_alternative``). Empty
         without a France Travail 2024 workbook.
     end_of_contract : CLS position at 31/12/2027 (:data:`END_COLUMNS`), one row per action and a total:
         planned 2024-2027, executed so far, last year reported, unconsumed and carried out that year;
         once 2027 is reported (``final``), the credits exposed to a claim for undue sums.
     cofinancing : France Travail volet 2 co-financing (:data:`COFINANCING_COLUMNS`), planned and executed,
         without and with the valorised FSE+, and whether the 50 % rule holds.
-    achievement : one row per indicator and year, all 67 indicators (:data:`ACHIEVEMENT_COLUMNS`).
+    achievement : one row per indicator and year (:data:`ACHIEVEMENT_COLUMNS`), each indicator counted once:
+        the CLS's 45 (30 local, 15 national, l. 364-368) and France Travail's 10.
+    indicator_shares : the fiche indicators that repeat one of these or are one action's share of a national
+        one (H29; :data:`SHARE_COLUMNS`: ``counted_as``, ``link`` 'copie' or 'part'), with their own targets
+        and results but no status: shown under the indicator they are counted as, never counted again.
     expenses : each line of the France Travail expense statement with its eligibility (art. 4.2 category,
         dates within the convention's period, H41; :data:`ELIGIBILITY_COLUMNS`): what the settlement deducts.
     parameters : every parameter used (register defaults and overrides) and the contract figures the
@@ -89,6 +95,7 @@ class Assessment:
     end_of_contract: pd.DataFrame
     cofinancing: pd.DataFrame
     achievement: pd.DataFrame
+    indicator_shares: pd.DataFrame
     expenses: pd.DataFrame
     parameters: dict
     fictitious: bool
@@ -118,6 +125,7 @@ def assess(
     end_of_contract_claim: str | None = None,
     ft_available_basis: str | None = None,
     ft_state_share: str | None = None,
+    ft_volet1_reading: str | None = None,
     near_band: float | None = None,
     late_band: float | None = None,
     attainment_cap: float | None = None,
@@ -135,7 +143,7 @@ def assess(
     Parameters default from the register (None = default): ``threshold`` (H15), ``tolerance`` (H16),
     ``expected_rate_method`` (H17), ``start_without_day`` (H18), ``declared_trajectory_overrides`` (H19),
     ``cls_available_basis`` (H20), ``exposure_basis`` (H21), ``end_of_contract_claim`` (H22),
-    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``near_band`` (H25), ``late_band`` (H26),
+    ``ft_available_basis`` (H23), ``ft_state_share`` (H24), ``ft_volet1_reading`` (H49), ``near_band`` (H25), ``late_band`` (H26),
     ``attainment_cap`` (H27), ``time_basis_default`` (H28), ``twin_indicators`` (H29), ``signature_date`` (H03),
     ``straddling`` (H41: an expense straddling the convention's period), ``period_cap`` (H45: amounts at stake
     over a period capped by what is unconsumed over it).
@@ -150,7 +158,8 @@ def assess(
         threshold=threshold, tolerance=tolerance, expected_rate_method=expected_rate_method,
         start_without_day=start_without_day, declared_trajectory_overrides=declared_trajectory_overrides,
         cls_available_basis=cls_available_basis, exposure_basis=exposure_basis, end_of_contract_claim=end_of_contract_claim,
-        ft_available_basis=ft_available_basis, ft_state_share=ft_state_share, near_band=near_band, late_band=late_band,
+        ft_available_basis=ft_available_basis, ft_state_share=ft_state_share, ft_volet1_reading=ft_volet1_reading,
+        near_band=near_band, late_band=late_band,
         attainment_cap=attainment_cap, time_basis_default=time_basis_default, twin_indicators=twin_indicators,
         signature_date=signature_date, straddling=straddling, period_cap=period_cap,
     )
@@ -182,6 +191,7 @@ def assess_with(contract, execution, params: Parameters, *, time_bases=None, ine
         end_of_contract=end_of_contract_frame(consumption, planned_by_year(contract, execution, params, "cls"), axis_of),
         cofinancing=cofinancing_frame(contract, ledger, params),
         achievement=achievement_frame(contract, execution, params, time_bases),
+        indicator_shares=share_frame(contract, execution, params, time_bases),
         expenses=lines,
         parameters={**params.as_dict(), **facts},
         fictitious=bool(execution.workbooks["fictitious"].any()),

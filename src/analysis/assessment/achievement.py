@@ -1,7 +1,11 @@
 """Targets against results for every indicator of both conventions, year by year.
 
-One row per indicator and year (all 67 indicators; the years of the indicator's convention, and any other
-year with a printed target or a reported result). Rules:
+One row per indicator and year (the years of the indicator's convention, and any other year with a printed
+target or a reported result), each indicator counted once: the 45 of the CLS (30 local, 15 national,
+l. 364-368) and the 10 of France Travail. A fiche indicator that repeats an Annexe 1 or Annexe 10 indicator,
+or is one action's share of a national one (:meth:`analysis.loading.Contract.indicator_links`, H29), is
+not counted again: :func:`share_frame` gives it apart, with the indicator it is counted as and no status
+of its own. Rules:
 
 - ``attainment_raw``: result / target, or target / result where lower is better (direction 'down');
   ``attainment``: the same, capped (H27) for any aggregate; a target of 0 (or, lower being better, a
@@ -34,6 +38,9 @@ ACHIEVEMENT_COLUMNS = [
     "convention", "action", "indicator_id", "label", "family", "unit", "direction", "time_basis", "year", "baseline",
     "target", "result", "attainment_raw", "attainment", "progress_from_baseline", "status",
 ]
+#: Columns of :func:`share_frame`: the yearly columns, then the indicator counted and the kind of link.
+SHARE_COLUMNS = [*ACHIEVEMENT_COLUMNS, "counted_as", "link"]
+_FLOATS = ("baseline", "target", "result", "attainment_raw", "attainment", "progress_from_baseline")
 _STOCK = re.compile(r"au 31 d[ée]cembre|en stock|file active", re.IGNORECASE)
 _CUMUL = re.compile(r"cumul", re.IGNORECASE)
 LEVEL_UNITS = {"ETP"}
@@ -119,13 +126,12 @@ def _values(contract, execution) -> tuple[dict, dict, dict]:
     return baseline, target, result
 
 
-def achievement_frame(contract, execution, params: Parameters, bases: dict | None = None) -> pd.DataFrame:
-    """Targets against results, one row per indicator and year (see the module docstring)."""
+def _graded(contract, execution, params: Parameters, bases: dict | None, indicators: pd.DataFrame) -> list[dict]:
+    """One row per indicator of ``indicators`` and year, graded (see the module docstring)."""
     baseline, target, result = _values(contract, execution)
-    ind = contract.indicators
-    basis_of = time_bases(ind, params.time_basis_default, bases)
+    basis_of = time_bases(contract.indicators, params.time_basis_default, bases)
     rows = []
-    for row in ind.itertuples(index=False):
+    for row in indicators.itertuples(index=False):
         iid, convention, direction = row.indicator_id, str(row.convention), str(row.direction)
         years = set(CONVENTION_YEARS[convention]) | {y for i, y in [*target, *result] if i == iid}
         for year in sorted(years):
@@ -139,9 +145,25 @@ def achievement_frame(contract, execution, params: Parameters, bases: dict | Non
                 "progress_from_baseline": progress(res, baseline.get(iid), tgt, basis_of[iid]),
                 "status": status(capped, params.near_band, params.late_band),
             })
-    frame = pd.DataFrame(rows, columns=ACHIEVEMENT_COLUMNS)
-    return frame.astype({c: float for c in ("baseline", "target", "result", "attainment_raw", "attainment",
-                                           "progress_from_baseline")})
+    return rows
+
+
+def achievement_frame(contract, execution, params: Parameters, bases: dict | None = None) -> pd.DataFrame:
+    """Targets against results, one row per indicator counted (H29) and year (see the module docstring)."""
+    rows = _graded(contract, execution, params, bases, contract.counted_indicators(twins=params.twin_indicators))
+    return pd.DataFrame(rows, columns=ACHIEVEMENT_COLUMNS).astype({c: float for c in _FLOATS})
+
+
+def share_frame(contract, execution, params: Parameters, bases: dict | None = None) -> pd.DataFrame:
+    """The fiche indicators counted as another (copies and shares, H29), one row per indicator and year: their
+    own targets and results, ``counted_as`` (the indicator counted) and ``link`` ('copie' or 'part'), and no
+    status (``status`` None: the indicator counted has it)."""
+    links = contract.indicator_links(params.twin_indicators)
+    ind = contract.indicators.set_index("indicator_id").loc[links["indicator_id"]].reset_index()
+    rows = _graded(contract, execution, params, bases, ind)
+    of = dict(zip(links["indicator_id"], zip(links["counted_as"], links["link"])))
+    rows = [{**r, "status": None, "counted_as": of[r["indicator_id"]][0], "link": of[r["indicator_id"]][1]} for r in rows]
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS).astype({c: float for c in _FLOATS})
 
 
 def _period_value(values: list, basis: str):
@@ -172,5 +194,4 @@ def over_period(achievement: pd.DataFrame, first: int, last: int, params: Parame
             "progress_from_baseline": progress(res, start, tgt, basis),
             "status": status(capped, params.near_band, params.late_band),
         })
-    return pd.DataFrame(rows, columns=ACHIEVEMENT_COLUMNS).astype(
-        {c: float for c in ("baseline", "target", "result", "attainment_raw", "attainment", "progress_from_baseline")})
+    return pd.DataFrame(rows, columns=ACHIEVEMENT_COLUMNS).astype({c: float for c in _FLOATS})

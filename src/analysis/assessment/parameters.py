@@ -25,6 +25,7 @@ REGISTER_NAMES = {
     "end_of_contract_claim": "end_of_contract_claim",  # H22
     "ft_available_basis": "ft_available_basis",  # H23
     "ft_state_share": "ft_state_share",  # H24
+    "ft_volet1_reading": "ft_volet1_forfait",  # H49
     "near_band": "near_band",  # H25
     "late_band": "late_band",  # H26
     "attainment_cap": "attainment_cap",  # H27
@@ -46,6 +47,7 @@ CHOICES = {
     "end_of_contract_claim": ("non_consomme", "ecart_trajectoire"),
     "ft_available_basis": ("montant_alloue", "verse"),
     "ft_state_share": ("moitie_cout", "cout_moins_cofinancements"),
+    "ft_volet1_reading": ("cout_plafonne", "forfait"),
     "time_basis_default": ("flux_annuel", "stock_31_12", "cumul_depuis_2024"),
     "straddling": ("prorata", "exclue", "incluse"),
     "period_cap": ("plafond_non_consomme", "somme_des_annees"),
@@ -76,6 +78,8 @@ class Parameters:
     ft_available_basis: str
     #: H24: State share of eligible FT volet 2 spending: 'moitie_cout' or 'cout_moins_cofinancements'.
     ft_state_share: str
+    #: H49: FT volet 1 forfait: 'cout_plafonne' (eligible cost up to 135 000 €) or 'forfait' (135 000 € flat).
+    ft_volet1_reading: str
     #: H25: an indicator is « proche » from this share of its target.
     near_band: float
     #: H26: « en retard » from this share, « critique » below.
@@ -125,7 +129,7 @@ def resolve_parameters(**overrides) -> Parameters:
     ``end_of_contract_claim``, ``ft_available_basis``, ``ft_state_share``, ``near_band``, ``late_band``,
     ``attainment_cap``, ``time_basis_default``, ``twin_indicators`` (H17-H29); ``signature_date`` (H03),
     ``cls_state_share_includes_erbm`` (H04), ``ft_state_share_excludes_fipe`` (H05),
-    ``ft_expense_period_straddling`` (H41), ``period_exposure_cap`` (H45).
+    ``ft_expense_period_straddling`` (H41), ``period_exposure_cap`` (H45), ``ft_volet1_forfait`` (H49).
     """
     fields = Parameters.__dataclass_fields__
     unknown = sorted(set(overrides) - set(fields))

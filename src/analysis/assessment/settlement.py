@@ -6,10 +6,12 @@ the printed amount) and the balance after the final report; any over-payment is 
 settlement is computed once, on the total (:func:`settlement_frame`):
 
 - per volet, the eligible executed cost (all funders, less what art. 4.2 excludes and what falls outside
-  2024, given as ``ineligible``; l. 5901-5927), the State share of it (volet 1, a forfait: the eligible
-  cost; volet 2: 50 % of it or the cost less the co-financing, H24, both computed), capped by the volet's
-  ceiling (art. 4.1, l. 5875-5897: 135 000 € and 4 125 892 €; no transfer between volets without an
-  avenant): ``due``;
+  2024, given as ``ineligible``; l. 5901-5927), the State share of it (volet 1, « sous forme de forfait »,
+  l. 5885-5891: the eligible cost up to the forfait, or the whole forfait, H49, both computed; volet 2:
+  50 % of it or the cost less the co-financing, H24, both computed), capped by the volet's ceiling
+  (art. 4.1, l. 5875-5897: 135 000 € and 4 125 892 €; no transfer between volets without an avenant):
+  ``due``; ``due_alternative`` under the other reading of H24, ``due_forfait_alternative`` under the other
+  reading of H49;
 - on the total: ``balance_due`` = max(due - advance, 0), ``refund_due`` = max(advance - due, 0). The split
   of the advance per volet (``advance_share``) is for display only, never settled per volet.
 
@@ -38,7 +40,8 @@ SETTLEMENT_COLUMNS = [
     "convention", "year", "row_type", "volet", "ceiling", "executed_total", "ineligible", "eligible_executed",
     "cofinancing_executed", "state_share", "state_share_alternative", "due", "due_alternative", "advance_share",
     "advance", "balance_due", "refund_due", "balance_due_alternative", "refund_due_alternative", "reading",
-    "unreported_actions",
+    "unreported_actions", "forfait_reading", "due_forfait_alternative", "balance_due_forfait_alternative",
+    "refund_due_forfait_alternative",
 ]
 END_COLUMNS = [
     "convention", "axis", "action", "row_type", "planned_state", "executed_state", "last_year", "unconsumed_state",
@@ -66,11 +69,15 @@ def check_ineligible(ineligible, ft_actions) -> pd.DataFrame:
     return frame
 
 
-def volet_due(volet: str, eligible: Decimal, cofinancing: Decimal, ceiling: Decimal, rate: Decimal, reading: str) -> tuple:
-    """(State share, due) of one volet under ``reading`` (H24): volet 1 is a forfait (the eligible cost);
-    the co-financed volet: 'moitie_cout' = eligible x (1 - ``rate``), 'cout_moins_cofinancements' =
-    eligible - co-financing. ``due`` = min(share, ceiling)."""
-    if volet != COFINANCED_VOLET:
+def volet_due(volet: str, eligible: Decimal, cofinancing: Decimal, ceiling: Decimal, rate: Decimal, reading: str,
+              forfait: str = "cout_plafonne") -> tuple:
+    """(State share, due) of one volet under ``reading`` (H24) and ``forfait`` (H49): the forfait volet,
+    'cout_plafonne' = the eligible cost, 'forfait' = the whole ceiling whatever the cost; the co-financed
+    volet: 'moitie_cout' = eligible x (1 - ``rate``), 'cout_moins_cofinancements' = eligible - co-financing.
+    ``due`` = min(share, ceiling)."""
+    if volet == FORFAIT_VOLET and forfait == "forfait":
+        share = ceiling
+    elif volet != COFINANCED_VOLET:
         share = eligible
     elif reading == "moitie_cout":
         share = cents(eligible * (1 - rate))
@@ -93,7 +100,8 @@ def ft_facts(contract) -> tuple[dict, Decimal, Decimal]:
     return ceilings, advance, contract.rule_rate("ft_volet2_departement_cofinancing")
 
 
-def _volet_row(volet: str, rows: pd.DataFrame, ineligible: pd.DataFrame, ceiling: Decimal, rate: Decimal, reading: str) -> dict:
+def _volet_row(volet: str, rows: pd.DataFrame, ineligible: pd.DataFrame, ceiling: Decimal, rate: Decimal, reading: str,
+               forfait: str) -> dict:
     """One volet of the settlement, from its ledger rows (FT, 2024)."""
     spent, cofinancing, unreported = ZERO, ZERO, []
     for action, state, dept, other, planned in rows[
@@ -106,14 +114,21 @@ def _volet_row(volet: str, rows: pd.DataFrame, ineligible: pd.DataFrame, ceiling
     excluded = sum(ineligible.loc[ineligible["action"].isin(rows["action"]), "amount_eur"], ZERO)
     eligible = max(spent - excluded, ZERO)
     alternative = "cout_moins_cofinancements" if reading == "moitie_cout" else "moitie_cout"
-    share, due = volet_due(volet, eligible, cofinancing, ceiling, rate, reading)
-    share_alt, due_alt = volet_due(volet, eligible, cofinancing, ceiling, rate, alternative)
+    share, due = volet_due(volet, eligible, cofinancing, ceiling, rate, reading, forfait)
+    share_alt, due_alt = volet_due(volet, eligible, cofinancing, ceiling, rate, alternative, forfait)
+    _, due_forfait = volet_due(volet, eligible, cofinancing, ceiling, rate, reading, other_forfait(forfait))
     return {
         "convention": "ft", "year": FT.start.year, "row_type": "volet", "volet": volet, "ceiling": ceiling,
         "executed_total": spent, "ineligible": excluded, "eligible_executed": eligible, "cofinancing_executed": cofinancing,
         "state_share": share, "state_share_alternative": share_alt, "due": due, "due_alternative": due_alt,
         "reading": reading, "unreported_actions": ", ".join(unreported) or None,
+        "forfait_reading": forfait, "due_forfait_alternative": due_forfait,
     }
+
+
+def other_forfait(forfait: str) -> str:
+    """The other reading of the volet 1 forfait (H49)."""
+    return "forfait" if forfait == "cout_plafonne" else "cout_plafonne"
 
 
 def settle(due: Decimal, advance: Decimal) -> tuple[Decimal, Decimal]:
@@ -121,18 +136,21 @@ def settle(due: Decimal, advance: Decimal) -> tuple[Decimal, Decimal]:
     return max(due - advance, ZERO), max(advance - due, ZERO)
 
 
-def _total_row(volets: list[dict], advance: Decimal, reading: str) -> dict:
+def _total_row(volets: list[dict], advance: Decimal, reading: str, forfait: str) -> dict:
     def total(column):
         return sum((v[column] for v in volets), ZERO)
 
     balance, refund = settle(total("due"), advance)
     balance_alt, refund_alt = settle(total("due_alternative"), advance)
+    balance_forfait, refund_forfait = settle(total("due_forfait_alternative"), advance)
     sums = {c: total(c) for c in ("ceiling", "executed_total", "ineligible", "eligible_executed", "cofinancing_executed",
-                                  "state_share", "state_share_alternative", "due", "due_alternative")}
+                                  "state_share", "state_share_alternative", "due", "due_alternative",
+                                  "due_forfait_alternative")}
     return {
         "convention": "ft", "year": FT.start.year, "row_type": "total", "volet": None, **sums, "advance": advance,
         "balance_due": balance, "refund_due": refund, "balance_due_alternative": balance_alt,
-        "refund_due_alternative": refund_alt, "reading": reading,
+        "refund_due_alternative": refund_alt, "reading": reading, "forfait_reading": forfait,
+        "balance_due_forfait_alternative": balance_forfait, "refund_due_forfait_alternative": refund_forfait,
     }
 
 
@@ -156,12 +174,14 @@ def settlement_frame(contract, ledger: pd.DataFrame, params: Parameters, ineligi
     acts = contract.actions[contract.actions["convention"] == "ft"]
     ineligible = check_ineligible(ineligible, set(acts["action"]))
     volets = [
-        _volet_row(volet, rows[rows["axis"] == volet], ineligible, ceiling, rate, params.ft_state_share)
+        _volet_row(volet, rows[rows["axis"] == volet], ineligible, ceiling, rate, params.ft_state_share,
+                   params.ft_volet1_reading)
         for volet, ceiling in sorted(ceilings.items())
     ]
     _advance_shares(volets, advance)
-    frame = pd.DataFrame([*volets, _total_row(volets, advance, params.ft_state_share)], columns=SETTLEMENT_COLUMNS)
-    money = [c for c in SETTLEMENT_COLUMNS[4:17]]
+    frame = pd.DataFrame([*volets, _total_row(volets, advance, params.ft_state_share, params.ft_volet1_reading)],
+                         columns=SETTLEMENT_COLUMNS)
+    money = [*SETTLEMENT_COLUMNS[4:17], *SETTLEMENT_COLUMNS[-3:]]
     return frame.astype({c: object for c in money})
 
 

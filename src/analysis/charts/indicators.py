@@ -80,8 +80,25 @@ def sentence(text) -> str:
     return text[:1].upper() + text[1:]
 
 
-def indicator_panel(ax, rows, reported: list[int], years: list[int]) -> None:
-    """One indicator: baseline (2023), targets (dashes), results coloured by status, missing results marked."""
+def shares_note(assessment, indicator_id: str) -> str:
+    """Which fiche indicators are counted as ``indicator_id`` (H29): « somme des fiches 1.1, 1.2 et 1.3 » for
+    the shares of a national indicator, « repris par la fiche 1.4 » for a copy; '' when none."""
+    shares = getattr(assessment, "indicator_shares", None)
+    if shares is None or shares.empty:
+        return ""
+    own = shares[shares["counted_as"] == indicator_id].drop_duplicates("indicator_id")
+    parts = sorted(own.loc[own["link"] == "part", "action"], key=action_key)
+    copies = sorted(own.loc[own["link"] == "copie", "action"], key=action_key)
+    notes = []
+    if parts:
+        notes.append(f"somme des fiches {', '.join(parts[:-1])} et {parts[-1]}" if len(parts) > 1 else f"fiche {parts[0]}")
+    notes += [f"repris par la fiche {a}" for a in copies]
+    return " · ".join(notes)
+
+
+def indicator_panel(ax, rows, reported: list[int], years: list[int], note: str = "") -> None:
+    """One indicator: baseline (2023), targets (dashes), results coloured by status, missing results marked;
+    ``note`` (the fiche indicators counted as it, :func:`shares_note`) goes under the panel."""
     rows = rows.sort_values("year")
     first = rows.iloc[0]
     values = [v for v in [first["baseline"], *rows["target"], *rows["result"]] if not is_missing(v)]
@@ -108,7 +125,7 @@ def indicator_panel(ax, rows, reported: list[int], years: list[int]) -> None:
     ax.tick_params(axis="y", labelsize=7.5)
     number_axis(ax)
     ax.set_title(wrap(sentence(first["label"]), 44), fontsize=8.5, loc="left")
-    ax.set_xlabel(_panel_meta(first), fontsize=7, color="#3A3A3A")
+    ax.set_xlabel(wrap(" · ".join(t for t in (_panel_meta(first), note) if t), 60), fontsize=7, color="#3A3A3A")
     ax.set_gid(str(first["indicator_id"]))  # which indicator a panel draws, for a test or an SVG reader
     ax.set_ylabel(str(first["unit"]) if not is_missing(first["unit"]) else "", fontsize=7.5)
     tidy(ax)
@@ -138,7 +155,7 @@ def plot_indicators(assessment, convention: str, action=None):
     fig, axes = figure(nrows, ncols, max(4.0 * ncols + 0.4, 8.4), 3.0 * nrows + 1.3)
     reported, years = reported_years(assessment, convention), CONVENTION_YEARS[convention]
     for ax, iid in zip(axes.flat, ids):
-        indicator_panel(ax, rows[rows["indicator_id"] == iid], reported, years)
+        indicator_panel(ax, rows[rows["indicator_id"] == iid], reported, years, shares_note(assessment, iid))
     for ax in axes.flat[len(ids):]:
         fig.delaxes(ax)
     missing = rows["result"].isna() & rows["year"].isin(reported)

@@ -87,6 +87,13 @@ class Pack:
         return (self.title, *table.titles, *notice)
 
 
+def money_columns(frame: pd.DataFrame) -> tuple:
+    """The columns of ``frame`` holding an exact amount (a Decimal): written with the euro format."""
+    from decimal import Decimal
+
+    return tuple(c for c in frame.columns if any(isinstance(v, Decimal) for v in frame[c]))
+
+
 def write_pack(pack: Pack, folder) -> Path:
     """Write ``pack`` as ``folder/pack.file_name`` (one sheet per table); returns the path written."""
     tables = pack.tables

@@ -6,21 +6,25 @@ mid-term report, due to the préfet by 31 March 2026), a single year, or 2024-20
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from analysis import display
 from analysis.assessment.consumption import meets_minimum_share
 from analysis.domain import PACK_FILES, PACK_TITLES, TO_COMPLETE_LABEL
-from analysis.money import total_or_none
-from analysis.pack.base import Pack, Table
+from analysis.money import ZERO, total_or_none
+from analysis.pack.base import Pack, Table, money_columns
+from analysis.pack.findings import document_findings, execution_findings, finding_tables
 from analysis.pack.report import MONEY, PERCENT, SHARE, action_statement, financial_report
 from analysis.pack.synthesis import (
     assumptions_table,
+    avenant_reductions,
     critical_indicators,
+    finding_lines,
     flag_lines,
     line,
     main_gaps,
-    open_findings,
     status_lines,
     synthesis_frame,
 )
@@ -34,9 +38,26 @@ from analysis.pack.tables import (
 )
 
 #: Assumptions the CLS pack rests on (cited in its « Hypothèses » sheet and its notes).
-CLS_ASSUMPTIONS = ["H04", "H15", "H16", "H17", "H19", "H20", "H21", "H22", "H25", "H26", "H27", "H28", "H42", "H43"]
+CLS_ASSUMPTIONS = ["H04", "H15", "H16", "H17", "H19", "H20", "H21", "H22", "H25", "H26", "H27", "H28", "H29", "H42",
+                   "H43"]
 SHEETS = {"synthesis": "Synthèse", "actions": "Actions", "finance": "Bilan financier", "matrix": "Annexe 10 - matrice",
-          "indicators": "Indicateurs des actions", "findings": "Constats ouverts", "assumptions": "Hypothèses"}
+          "indicators": "Indicateurs des actions", "findings": "Constats à lever",
+          "document": "Incohérences du document signé", "assumptions": "Hypothèses"}
+
+
+#: How the matrices show a fiche indicator counted as another (H29).
+SHARES_NOTE = ("Chaque indicateur est compté et reçoit un statut une seule fois. Sous un indicateur, une ligne « dont la "
+               "part de la fiche action » donne la part d'une fiche dans l'indicateur national, qui en est la somme ; une "
+               "ligne « repris par la fiche action » donne le même indicateur imprimé dans une fiche (mêmes libellé et "
+               "chiffres, H29). Ces lignes ne sont pas comptées à nouveau.")
+
+
+def _indicators_title(assessment) -> str:
+    """« Les 45 indicateurs du contrat : 30 locaux (annexe 1) et 15 nationaux (annexe 10) », from the assessment."""
+    cls = assessment.achievement[assessment.achievement["convention"] == "cls"].drop_duplicates("indicator_id")
+    local, national = int((cls["family"] == "local").sum()), int((cls["family"] == "national").sum())
+    return (f"Les {len(cls)} indicateurs du contrat, chacun compté une fois : {local} locaux (annexe 1) et {national} "
+            "nationaux (annexe 10), avec les indicateurs des fiches actions qui les reprennent")
 
 
 def annex11_sheet(year: int) -> str:
@@ -92,7 +113,7 @@ def share_lines(report: pd.DataFrame, years: list[int], minimum) -> list[dict]:
     return out
 
 
-def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: pd.DataFrame) -> Table:
+def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: tuple, reductions: dict) -> Table:
     label = f"{years[0]}-{years[-1]}"
     position = assessment.position_over(years[0], years[-1])
     yearly = report[report["Année"].isin([str(y) for y in years])]
@@ -106,6 +127,7 @@ def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: pd.
              line("Crédits", f"Montant exposé {label} (décision de l'État, non une somme due ; jamais plus que les "
                   "crédits non consommés de la période, H45)", total_or_none(position["amount_at_risk"])),
              line("Crédits", f"Montant à apprécier par l'État {label}", total_or_none(position["amount_under_review"])),
+             *_reduction_lines(reductions),
              *flag_lines(assessment.consumption, years),
              *share_lines(report, years, assessment.parameters["cls_departement_min_share"])]
     for year in years:
@@ -113,12 +135,21 @@ def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: pd.
                                                      & (assessment.achievement["convention"] == "cls")], str(year), "Indicateurs")
     over = assessment.achievement_over(years[0], years[-1])
     lines += status_lines(over[over["convention"] == "cls"], label, "Indicateurs")
-    lines += main_gaps(assessment.consumption, years)
+    lines += main_gaps(assessment.consumption, years, reductions=reductions)
     lines += critical_indicators(over[over["convention"] == "cls"], label)
-    lines.append(line("Rapprochement", "Constats encore ouverts (écarts et points non vérifiables)", count=len(findings)))
+    lines += finding_lines(*findings)
     notes = ("À transmettre au préfet de département au plus tard le 31 mars 2026, après délibération départementale "
              "(CLS, article 2.3).",) if years == [2024, 2025] else ()
     return Table(SHEETS["synthesis"], synthesis_frame(lines), (f"Bilan global {label}",), notes)
+
+
+def _reduction_lines(reductions: dict) -> list[dict]:
+    """Beside the amounts exposed: the credits an avenant already notified below the contract's forecast."""
+    by_year = {}
+    for next_year, amount in reductions.values():
+        by_year[next_year] = by_year.get(next_year, ZERO) + amount
+    return [line("Crédits", f"Réduction déjà appliquée par l'avenant {year} (crédits État notifiés sous la prévision du "
+                 "contrat)", amount) for year, amount in sorted(by_year.items())]
 
 
 def _tables_for(contract, execution, assessment, years: list[int], all_years: list[int]) -> list[Table]:
@@ -142,7 +173,8 @@ def _tables_for(contract, execution, assessment, years: list[int], all_years: li
                              (f"A à E et montant total réalisé : bilan {year - 1} ; F et G : reports du bilan {year - 1} ; "
                               f"H : montant notifié par avenant pour {year} (à défaut crédits versés au bilan {year}, sinon "
                               "prévision du contrat) ; C, J et L : montants prévus par les fiches actions (H43) ; I = F + H, "
-                              "K = G + J (imprimé « G+I », incohérence S01), M = I + K + L recalculés.",),
+                              "K = G + J (imprimé « G+I » : incohérence du document signé), M = I + K + L recalculés. "
+                              "Imputation chorus : article 3 du CLS (l. 415-431).",),
                              tuple(a_to_m_columns(year))))
     return out
 
@@ -156,10 +188,10 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
     if not years:
         raise ValueError(f"aucun bilan d'exécution du CLS pour la période {first}-{last}")
     report = financial_report(contract, execution, assessment, years)
-    findings = open_findings(checks, "cls")
+    findings = (execution_findings(checks, "cls"), document_findings(checks, "cls"))
     matrix_years = all_years
     tables = [
-        _synthesis(report, assessment, years, findings),
+        _synthesis(report, assessment, years, findings, avenant_reductions(contract, execution, years)),
         _actions_table(contract, report, assessment, years),
         Table(SHEETS["finance"], report, (f"Bilan financier : exécution par action, par année et cumulée {first}-{last}",),
               ("Crédits disponibles = crédits versés ou notifiés de l'année + report reçu (H20). Montant exposé : écart "
@@ -167,13 +199,17 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
                "Justifications « à apprécier par l'État » : l'État juge si elles sont opérantes.",),
               tuple(MONEY), tuple(PERCENT), (SHARE,)),
         *_tables_for(contract, execution, assessment, years, all_years),
-        Table(SHEETS["matrix"], indicator_matrix(contract, assessment.achievement, matrix_years),
+        Table(SHEETS["matrix"], indicator_matrix(contract, assessment.achievement, matrix_years,
+                                                 shares=assessment.indicator_shares, links=("part",)),
               ("TABLEAU DES INDICATEURS NATIONAUX DES CONTRATS LOCAUX DES SOLIDARITÉS (annexe 10)",),
-              ("Statut : cible atteinte, proche (≥ 85 %, H25), en retard (≥ 65 %, H26), critique, non renseigné.",)),
-        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, table=None),
-              ("Indicateurs de toutes les actions (annexe 1, fiches et annexe 10)",)),
-        Table(SHEETS["findings"], findings, ("Constats du rapprochement encore ouverts",)),
+              ("Statut : cible atteinte, proche (≥ 85 %, H25), en retard (≥ 65 %, H26), critique, non renseigné.",
+               SHARES_NOTE)),
+        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, matrix_years, table=None,
+                                                     shares=assessment.indicator_shares),
+              (_indicators_title(assessment),), (SHARES_NOTE,)),
+        *finding_tables(findings, (SHEETS["findings"], SHEETS["document"])),
         Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]
+    tables = [replace(t, money=t.money or money_columns(t.frame)) for t in tables]
     return Pack(PACK_FILES["cls"].format(first=first, last=last), PACK_TITLES["cls"].format(first=first, last=last),
                 tuple(tables), bool(assessment.fictitious), {"years": years, "convention": "cls", "period": (first, last)})

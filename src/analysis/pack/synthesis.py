@@ -13,8 +13,9 @@ import pandas as pd
 
 from analysis import display
 from analysis.assumptions import default, get
-from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, CONVENTION_LABELS
+from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, CLS, CONVENTION_LABELS, INDICATOR_FAMILY_LABELS
 from analysis.money import ZERO, total_or_none
+from analysis.pack.tables import Amounts
 
 SYNTHESIS_COLUMNS = ["Rubrique", "Élément", "Montant", "Nombre"]
 
@@ -46,8 +47,10 @@ def status_lines(achievement: pd.DataFrame, label: str, section: str) -> list[di
             if counts.get(code, 0)]
 
 
-def main_gaps(consumption: pd.DataFrame, years: list[int], n: int | None = None) -> list[dict]:
-    """The ``n`` (H42) largest amounts exposed or under review, per action and year, largest first."""
+def main_gaps(consumption: pd.DataFrame, years: list[int], n: int | None = None, reductions: dict | None = None) -> list[dict]:
+    """The ``n`` (H42) largest amounts exposed or under review, per action and year, largest first; beside an
+    amount, the reduction an avenant already applied to the next year's credits (``reductions``:
+    (action, year) -> (next year, amount), :func:`avenant_reductions`)."""
     n = int(default("pack_main_gaps")) if n is None else n
     cls = consumption[(consumption["convention"] == "cls") & consumption["year"].isin(years)]
     gaps = []
@@ -57,14 +60,49 @@ def main_gaps(consumption: pd.DataFrame, years: list[int], n: int | None = None)
             kind = "exposé" if at_risk > 0 else "à apprécier par l'État"
             text = (f"Action {row['action']} ({row['year']}) : {display.percent(row['rate'])} consommés pour "
                     f"{display.percent(row['expected_rate'])} attendus ; montant {kind}")
+            applied = (reductions or {}).get((row["action"], int(row["year"])))
+            if applied:
+                text += (f" (l'avenant {applied[0]} a déjà notifié {display.eur(applied[1])} de moins que la prévision "
+                         "du contrat)")
             gaps.append((-(at_risk + review), row["year"], row["action"], line("Principaux écarts", text, at_risk + review)))
     return [g[-1] for g in sorted(gaps, key=lambda g: g[:3])[:n]]
 
 
+def avenant_reductions(contract, execution, years: list[int]) -> dict:
+    """(action, year n) -> (n + 1, amount) for each CLS action whose State credits of n + 1, notified by avenant
+    (the n or n + 1 workbook's avenant sheet), are below the contract's forecast (l. 300-318): a reduction the
+    State has already applied, shown beside the amount exposed in n (art. 2.2, l. 331-335). Years after 2027
+    are outside the contract."""
+    amounts = Amounts(contract, execution, "cls")
+    actions = contract.actions.loc[contract.actions["convention"] == "cls", "action"]
+    out = {}
+    for year in years:
+        if year + 1 > CLS.end.year:
+            continue
+        for action in actions:
+            notified, planned = amounts.get(action, year + 1, "notified"), amounts.get(action, year + 1, "planned")
+            if notified is not None and planned is not None and notified < planned:
+                out[(action, year)] = (year + 1, planned - notified)
+    return out
+
+
 def critical_indicators(achievement: pd.DataFrame, label: str) -> list[dict]:
     crit = achievement[achievement["status"] == "critique"]
-    return [line("Indicateurs critiques", f"{r['indicator_id']} ({label}) : résultat {display.number(r['result'])} pour une "
-                 f"cible de {display.number(r['target'])}") for r in crit.to_dict("records")]
+    return [line("Indicateurs critiques", f"{_indicator_name(r)} ({label}) : résultat {display.number(r['result'])} pour "
+                 f"une cible de {display.number(r['target'])}") for r in crit.to_dict("records")]
+
+
+def _indicator_name(row: dict) -> str:
+    """« Action 3.2 : « Nombre de jeunes reçus » » or « Indicateur national : « … » », never an identifier."""
+    where = f"Action {row['action']}" if isinstance(row.get("action"), str) else INDICATOR_FAMILY_LABELS[row["family"]]
+    return f"{where} : « {row['label']} »"
+
+
+def finding_lines(to_clear: pd.DataFrame, document: pd.DataFrame) -> list[dict]:
+    """The Synthèse's count of execution findings to clear and of the signed document's inconsistencies."""
+    cleared = to_clear[to_clear["Statut"].notna()] if "Statut" in to_clear.columns else to_clear
+    return [line("Rapprochement", "Constats des bilans d'exécution à lever avant transmission", count=len(cleared)),
+            line("Rapprochement", "Incohérences du document signé (pour information, rien à lever)", count=len(document))]
 
 
 def open_findings(checks: pd.DataFrame, convention: str) -> pd.DataFrame:
@@ -85,7 +123,7 @@ def assumptions_table(ids: list[str]) -> pd.DataFrame:
     rows = []
     for ident in ids:
         item = get(ident)
-        rows.append({"Hypothèse": item.id, "Intitulé": item.title, "Valeur retenue": item.value_text(),
+        rows.append({"Hypothèse": item.id, "Intitulé": item.title, "Valeur retenue": item.value_label(),
                      "Lignes du texte source": item.source_lines or "", "Qualité": item.quality, "Impact": item.impact})
     return pd.DataFrame(rows)
 

@@ -137,6 +137,22 @@ def _known(value):
     return None if value is None or value != value else value
 
 
+_PILLAR = re.compile(r"pilier (\d)\b", re.IGNORECASE)
+
+
+def chorus_imputations(contract) -> dict:
+    """axis -> « code — label » of the State's budget line printed for it in art. 3 of the CLS (l. 415-431: one
+    activity code per « pilier n », the axis n, as the amounts of l. 340-344 show), from ``imputations.csv``."""
+    imp = contract.imputations
+    own = imp[(imp["convention"] == "cls") & (imp["document"] == "cls_convention") & imp["label"].notna()]
+    out = {}
+    for code, label in zip(own["code"], own["label"]):
+        pillar = _PILLAR.search(str(label))
+        if pillar and isinstance(code, str):
+            out[pillar.group(1)] = f"{code} — {label}"
+    return out
+
+
 def a_to_m_columns(year: int) -> list[str]:
     """The money columns of the A-M table of ``year`` (A-E: year - 1; F-M: ``year``), as printed."""
     before = year - 1
@@ -181,9 +197,10 @@ def table_a_to_m(contract, execution, year: int, reading: str | None = None) -> 
         raise ValueError(f"lecture des crédits CD affectés « {reading} » inconnue (prevu_fiche ou realise)")
     amounts = Amounts(contract, execution, "cls")
     money = a_to_m_columns(year)
+    chorus = chorus_imputations(contract)
     rows = []
     for axis, axis_label, action, title in action_rows(contract, "cls"):
-        rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", "Imputation chorus": None,
+        rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", "Imputation chorus": chorus.get(axis),
                      ACTION_HEADER: action, TITLE_HEADER: title,
                      **dict(zip(money, _a_to_m_values(amounts, action, year, reading)))})
     return with_subtotals(rows, money)[[AXIS_HEADER, "Imputation chorus", ACTION_HEADER, TITLE_HEADER, *money, ROW_TYPE]]
@@ -208,36 +225,66 @@ def indicator_theme(notes) -> tuple[str | None, str | None]:
     return (axis.group(1) if axis else None), theme
 
 
+#: The status cell of a fiche indicator counted as the indicator above it (H29): graded once, there.
+COUNTED_ABOVE = "compté ci-dessus"
+
+
 def matrix_columns(years: list[int]) -> list[str]:
     return [c for y in years for c in (f"Cible locale en {y}", f"Résultat atteint en {y}", f"Statut {y}")]
 
 
 def indicator_matrix(contract, achievement: pd.DataFrame, years: list[int], table: str | None = "cls_annexe10",
-                     convention: str = "cls") -> pd.DataFrame:
+                     convention: str = "cls", shares: pd.DataFrame | None = None,
+                     links: tuple = ("part", "copie")) -> pd.DataFrame:
     """Targets and results in the Annexe 10 layout: one row per indicator of the contract's ``table`` (the 15
-    national indicators of Annexe 10 by default; None for every indicator of the convention), then for each
-    year the local target, the result (empty when not reported) and its status."""
-    ind = contract.indicators[contract.indicators["convention"] == convention]
+    national indicators of Annexe 10 by default; None for every indicator of the convention) that
+    ``achievement`` counts (each indicator once, H29), its unit as printed, then for each year the local
+    target, the result (empty when not reported) and its status. Under an indicator, ``shares`` (the
+    assessment's :attr:`~analysis.assessment.Assessment.indicator_shares`) adds a row per fiche indicator
+    counted as it — a fiche's share of a national indicator ('part'), or the same indicator repeated by a
+    fiche ('copie'), as ``links`` keeps — with its own target and result but no status: it is not counted
+    again."""
+    counted = set(achievement["indicator_id"])
+    ind = contract.indicators
+    ind = ind[(ind["convention"] == convention) & ind["indicator_id"].isin(counted)]
     if table is not None:
         ind = ind[ind["table"] == table]
-    rows_of = {(i, int(y)): r for i, y, r in zip(achievement["indicator_id"], achievement["year"],
-                                                  achievement.to_dict("records"))}
+    shares = shares if shares is not None else pd.DataFrame(columns=["indicator_id", "year", "counted_as", "link"])
+    rows_of = {(i, int(y)): r for frame in (achievement, shares)
+               for i, y, r in zip(frame["indicator_id"], frame["year"], frame.to_dict("records"))}
+    under = {}
+    linked = shares[["indicator_id", "counted_as", "link"]].drop_duplicates("indicator_id")
+    for ident, counted_as, link in linked.itertuples(index=False):
+        if link in links:
+            under.setdefault(counted_as, []).append((ident, link))
+    fiche = contract.indicators.set_index("indicator_id")
     out = []
-    for ident, action, label, notes in zip(ind["indicator_id"], ind["action"], ind["label"], ind["notes"]):
-        axis, theme = indicator_theme(notes)
-        first = rows_of.get((ident, years[0]), {})
-        row = {"Axe": axis, "Action": action if isinstance(action, str) else None, "Identifiant": ident,
-               "Thématique": theme, "Indicateur": label, "Situation au 31 déc. 2023": _number(first.get("baseline"))}
-        for year in years:
-            got = rows_of.get((ident, year), {})
-            row.update({f"Cible locale en {year}": _number(got.get("target")),
-                        f"Résultat atteint en {year}": _number(got.get("result")),
-                        f"Statut {year}": ACHIEVEMENT_STATUS_LABELS.get(got.get("status"), "")})
-        out.append(row)
+    for ident, action, label, unit, notes, printed in zip(ind["indicator_id"], ind["action"], ind["label"], ind["unit"],
+                                                          ind["notes"], ind["table"]):
+        axis, theme = indicator_theme(notes) if printed == "cls_annexe10" else (None, None)
+        out.append(_matrix_row(rows_of, years, ident, action, label, unit, axis, theme, with_status=True))
+        for part, link in under.get(ident, []):
+            text = (f"dont la part de la fiche action {fiche.loc[part, 'action']}" if link == "part" else
+                    f"repris par la fiche action {fiche.loc[part, 'action']} (même indicateur)")
+            out.append(_matrix_row(rows_of, years, part, fiche.loc[part, "action"], text, fiche.loc[part, "unit"], axis, None,
+                                   with_status=False))
     frame = pd.DataFrame(out)
     keep = [c for c in frame.columns if not (c in ("Thématique", "Axe") and frame[c].isna().all())
             and not (c == "Action" and frame[c].isna().all())]
     return frame[keep]
+
+
+def _matrix_row(rows_of: dict, years: list[int], ident, action, label, unit, axis, theme, *, with_status: bool) -> dict:
+    first = rows_of.get((ident, years[0]), {})
+    row = {"Axe": axis, "Action": action if isinstance(action, str) else None, "Identifiant": ident,
+           "Thématique": theme, "Indicateur": label, "Unité": unit if isinstance(unit, str) else None,
+           "Situation au 31 déc. 2023": _number(first.get("baseline"))}
+    for year in years:
+        got = rows_of.get((ident, year), {})
+        row.update({f"Cible locale en {year}": _number(got.get("target")),
+                    f"Résultat atteint en {year}": _number(got.get("result")),
+                    f"Statut {year}": ACHIEVEMENT_STATUS_LABELS.get(got.get("status"), "") if with_status else COUNTED_ABOVE})
+    return row
 
 
 def _number(value):

@@ -32,7 +32,7 @@ from decimal import Decimal
 import pandas as pd
 
 from analysis.assessment import Assessment, resolve_parameters
-from analysis.assessment.achievement import achievement_frame, status
+from analysis.assessment.achievement import achievement_frame, share_frame, status
 from analysis.assessment.cofinancing import cofinancing_frame
 from analysis.assessment.consumption import CONSUMPTION_COLUMNS, classify, consumption_frame, exposure
 from analysis.assessment.eligibility import ineligible_of, statement_eligibility
@@ -343,6 +343,7 @@ class ScenarioRunner:
         acts = contract.actions[contract.actions["convention"] == "cls"]
         self.axis_of = dict(zip(acts["action"], acts["axis"]))
         self.achievement = achievement_frame(self.contract, execution, base, None)
+        self.shares = share_frame(self.contract, execution, base, None)
         _, advance, volet2_rate = ft_facts(self.contract)
         self.facts = {"cls_departement_min_share": self.contract.rule_rate("cls_departement_min_share"),
                       "ft_volet2_departement_cofinancing": volet2_rate, "ft_advance": advance, "time_bases": {}}
@@ -458,6 +459,7 @@ class ScenarioRunner:
             end_of_contract=end_of_contract_frame(consumption, credits, self.axis_of),
             cofinancing=cofinancing_frame(self.contract, ledger, params) if ft_changed else self.cofinancing.copy(),
             achievement=self.achievement_for(params),
+            indicator_shares=self.shares.copy(),
             expenses=self.expenses.copy(),
             parameters={**params.as_dict(), **self.facts},
             fictitious=self.fictitious,
