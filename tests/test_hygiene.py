@@ -19,6 +19,7 @@ MAX_FUNCTION_LINES = 60
 LAYERS = [
     ("analysis.domain",),
     ("analysis.formatting",),
+    ("analysis.reference",),
     ("analysis.assumptions",),
     ("analysis.money",),
     ("analysis.xlsx",),

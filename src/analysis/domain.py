@@ -32,6 +32,8 @@ FIGURES_SUBDIR = "figures"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 #: The primary source, beside the repository when present.
 SOURCE_FILE = ROOT.parent / "shared" / "source" / "deliberation-cp-2024-176.txt"
+#: Reference tables shared by every contract package (départements, national indicators): read-only.
+REFERENCE_DIR = ROOT / "data" / "reference"
 
 # ------------------------------------------------------------------------------------------------
 # Conventions
