@@ -24,7 +24,7 @@ LAYERS = [
     ("analysis.money",),
     ("analysis.xlsx",),
     ("analysis.validation",),
-    ("analysis.loading",),
+    ("analysis.loading", "analysis.package"),
     ("analysis.workbooks",),
     ("analysis.assessment",),
     ("analysis.reconciliation",),

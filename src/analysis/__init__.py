@@ -19,6 +19,7 @@ _EXPORTS = {
     "load_contract": "analysis.loading",
     "load_contracts": "analysis.loading",
     "departements": "analysis.reference",
+    "write_contract_package": "analysis.package",
     "Contract": "analysis.loading",
     "ContractDataError": "analysis.validation",
     "format_eur": "analysis.formatting",
