@@ -39,6 +39,8 @@ _EXPORTS = {
     "WorkbookWarning": "analysis.workbooks",
     "load_execution": "analysis.workbooks",
     "load_executions": "analysis.workbooks",
+    "load_executions_by_departement": "analysis.workbooks",
+    "DepartementExecutions": "analysis.workbooks",
     "write_examples": "analysis.example",
     "write_tables": "analysis.xlsx",
 }
