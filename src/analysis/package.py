@@ -64,9 +64,10 @@ def _relaxed(field: dict) -> dict:
     return field
 
 
-def package_descriptor(contract: Contract, resources: list[str]) -> dict:
-    """The descriptor of the package of ``contract`` holding ``resources`` (see the module docstring)."""
-    code = check_departement(contract.departement)
+def package_descriptor(departement: str, actions, resources: list[str]) -> dict:
+    """The descriptor of a package of ``departement`` (INSEE code) whose ``actions`` are the (convention,
+    action) pairs, holding ``resources`` (see the module docstring)."""
+    code = check_departement(departement)
     project = json.loads((DEFAULT_DATA_DIR / DESCRIPTOR).read_text(encoding="utf-8"))
     name = departement_name(code)
     out = []
@@ -75,7 +76,7 @@ def package_descriptor(contract: Contract, resources: list[str]) -> dict:
             continue
         resource = {**resource, "schema": {**resource["schema"], "fields": [_relaxed(f) for f in resource["schema"]["fields"]]}}
         if resource["name"] == "scopes":
-            keys = [[str(c), str(a)] for c, a in zip(contract.actions["convention"], contract.actions["action"])]
+            keys = [[str(c), str(a)] for c, a in actions]
             resource["data"] = [["convention", "action"], *([c, ""] for c in SCOPE_CONVENTIONS), *keys]
             resource["description"] = ("Référence des clés étrangères (convention, action) des tables dont l'action peut "
                                        "être vide, générée depuis actions.csv par analysis.write_contract_package.")
@@ -134,7 +135,8 @@ def write_contract_package(contract: Contract, folder) -> Path:
     if empty:
         raise ValueError(f"contrat incomplet : table(s) {', '.join(empty)} sans aucune ligne ; rien n'a été écrit")
     resources = [name for name in CONTRACT_RESOURCES if not frames[name].empty]
-    descriptor = package_descriptor(contract, resources)
+    descriptor = package_descriptor(contract.departement, zip(contract.actions["convention"], contract.actions["action"]),
+                                    resources)
     files = {}
     for resource in descriptor["resources"]:
         if resource["name"] in frames:
