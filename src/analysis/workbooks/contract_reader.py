@@ -73,6 +73,8 @@ class Line:
     row: int
     values: dict
     letters: dict = field(repr=False)
+    #: The fields whose cell could not be read (already a problem: never reported again as missing).
+    failed: frozenset = frozenset()
 
     def cell(self, field_name: str) -> str:
         return f"{self.letters[field_name]}{self.row}"
@@ -138,10 +140,10 @@ def _unit_of(sheet: Sheet, row, values: dict):
     return values.get("unit")
 
 
-def _parse_row(grid: Grid, sheet: Sheet, index: int, r: int, log: ProblemLog) -> dict:
-    """The parsed input cells of one row (texts and choices first: a number is read in the row's unit); a
-    locked cell that was changed is a problem."""
-    row, values = sheet.rows[index], {}
+def _parse_row(grid: Grid, sheet: Sheet, index: int, r: int, log: ProblemLog) -> tuple[dict, frozenset]:
+    """The parsed input cells of one row (texts and choices first: a number is read in the row's unit) and the
+    fields that could not be read; a locked cell that was changed is a problem."""
+    row, values, failed = sheet.rows[index], {}, set()
     ordered = sorted(enumerate(sheet.columns, start=1), key=lambda jc: jc[1].kind in ("number", "money"))
     for j, column in ordered:
         cell = grid.cell(r, j)
@@ -154,29 +156,32 @@ def _parse_row(grid: Grid, sheet: Sheet, index: int, r: int, log: ProblemLog) ->
             values[column.field] = parse_input(column.kind, cell, _unit_of(sheet, row, values), column.choices)
         except CellError as exc:
             log.add(sheet.name, coordinate(r, j), cell.content, str(exc))
+            failed.add(column.field)
         except (ArithmeticError, ValueError):
             log.add(sheet.name, coordinate(r, j), cell.content, "valeur illisible")
+            failed.add(column.field)
         else:
             if isinstance(values[column.field], str):
                 values[column.field] = values[column.field].strip() or None
-    return values
+    return values, frozenset(failed)
 
 
-def _read_sheet(book: Book, sheet: Sheet, log: ProblemLog) -> list[Line]:
+def _read_sheet(book: Book, sheet: Sheet, log: ProblemLog) -> list[Line] | None:
+    """The lines of a data sheet; None when the sheet cannot be read (absent, columns shifted)."""
     if sheet.name not in book.sheetnames:
         log.add(sheet.name, None, None, "feuille absente : supprimée ou renommée (repartir d'un modèle à jour)")
-        return []
+        return None
     grid = read_grid(book, sheet.name, sheet_window(sheet), log)
     check_merged(grid, sheet, log)
     if not check_headers(grid, sheet, log):
-        return []
+        return None
     convention = "ft" if sheet.name == SHEET_VOLETS else "cls"
     alignment = align_rows(grid, sheet, _NO_CONTRACT, convention, log)
     letters = {c.field: column_letter(j) for j, c in enumerate(sheet.columns, start=1)}
     lines = []
     for index, r in sorted(alignment.mapping.items()):
-        values = _parse_row(grid, sheet, index, r, log)
-        lines.append(Line(sheet.name, sheet.rows[index].key, r, values, letters))
+        values, failed = _parse_row(grid, sheet, index, r, log)
+        lines.append(Line(sheet.name, sheet.rows[index].key, r, values, letters, failed))
     return lines
 
 
@@ -214,8 +219,8 @@ def read_contract_workbook(path):
     log = ProblemLog(path.name)
     try:
         template, lines = read_sheets(path, log)
-        if log:
-            log.reject()
+        if any(sheet_lines is None for sheet_lines in lines.values()):
+            log.reject()  # a sheet that cannot be read: its lines would be reported missing
         contract = contract_of_lines(template, lines, path, log)
         if log:
             log.reject()

@@ -77,6 +77,8 @@ class Tables:
     log: ProblemLog
     rows: dict = field(default_factory=dict)
     origins: dict = field(default_factory=dict)
+    #: The cells that could not be read (sheet, cell): already a problem, never reported again.
+    unread: set = field(default_factory=set)
 
     def add(self, resource: str, line: Line, cells: dict, where: dict) -> None:
         """A row of ``resource`` from ``line``: ``cells`` field -> value, ``where`` field -> the sheet field holding it
@@ -89,6 +91,7 @@ class Tables:
                 self.log.add(line.sheet, f"{letters.get(name, first)}{line.row}", value, f"{reason} interdit")
         self.rows.setdefault(resource, []).append({f: _plain(v) for f, v in cells.items()})
         self.origins.setdefault(resource, []).append((line.sheet, line.row, letters, first))
+        self.unread.update((line.sheet, f"{line.letters[f]}{line.row}") for f in line.failed)
 
     def source(self, line: Line) -> dict:
         """The provenance cells of a line: its source (the workbook's cell when none is typed), line and notes."""
@@ -107,9 +110,11 @@ def _duplicate(seen: dict, key, line: Line, cell_field: str, log: ProblemLog, wh
 
 
 def _missing(line: Line, fields: tuple[str, ...], log: ProblemLog) -> bool:
+    """Whether a required cell of the line is empty (a problem) or could not be read (already one)."""
     absent = [f for f in fields if line.values.get(f) is None]
     for f in absent:
-        log.add(line.sheet, line.cell(f), None, "valeur obligatoire manquante (ligne commencée)")
+        if f not in line.failed:
+            log.add(line.sheet, line.cell(f), None, "valeur obligatoire manquante (ligne commencée)")
     return bool(absent)
 
 
@@ -176,7 +181,7 @@ def _values(tables: Tables, line: Line, ident: str) -> None:
                 **{**tables.source(line), "notes": None}}, {"value": column, "year": column, "measure": column})
 
 
-def _national(tables: Tables, lines: list[Line]) -> set[str]:
+def _national(tables: Tables, lines: list[Line]) -> None:
     vocabulary = national_indicators().set_index("code")
     for line in lines:
         code = line.key
@@ -189,7 +194,6 @@ def _national(tables: Tables, lines: list[Line]) -> set[str]:
             "table": "cls_annexe10", "unit": ref["unite"], "direction": ref["sens"], "ref_indicator": None,
             **provenance}, {"indicator_id": "indicator_id", "label": "label", "unit": "unit"})
         _values(tables, line, code)
-    return {line.key for line in lines}
 
 
 def _table_of(convention: str, family: str) -> str:
@@ -215,9 +219,8 @@ def _indicator_known(tables: Tables, line: Line, convention, axes: dict, reserve
     return True
 
 
-def _indicators(tables: Tables, lines: list[Line], conventions: dict, axes: dict, national: set[str]) -> None:
-    seen = {}
-    known = national | {line.values.get("indicator_id") for line in lines}
+def _indicators(tables: Tables, lines: list[Line], conventions: dict, axes: dict, national: set[str], seen: dict,
+                known: set) -> None:
     for line in lines:
         v = line.values
         convention, family = conventions.get(v.get("convention")), FAMILY_CHOICES.get(v.get("family"))
@@ -236,6 +239,18 @@ def _indicators(tables: Tables, lines: list[Line], conventions: dict, axes: dict
             "ref_indicator": v.get("ref_indicator"), **tables.source(line)}, {"table": "family"})
         if ident is not None:
             _values(tables, line, ident)
+
+
+def _all_indicators(tables: Tables, lines: list[Line], national_lines: list[Line], conventions: dict, axes: dict) -> None:
+    """The indicators in the order of the printed contract (the order of an execution workbook's rows): the
+    CLS local indicators, the national ones, the other CLS indicators, then France Travail's."""
+    national = {line.key for line in national_lines}
+    seen, known = {}, national | {line.values.get("indicator_id") for line in lines}
+    first = [conventions.get(line.values.get("convention")) == "cls" and FAMILY_CHOICES.get(line.values.get("family"))
+             == "local" for line in lines]
+    _indicators(tables, [line for line, f in zip(lines, first) if f], conventions, axes, national, seen, known)
+    _national(tables, national_lines)
+    _indicators(tables, [line for line, f in zip(lines, first) if not f], conventions, axes, national, seen, known)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -327,7 +342,9 @@ def _translate(error: ContractDataError, tables: Tables, labels: dict) -> None:
             continue
         sheet, row, letters, first = origins[index]
         name = (problem.column or "").split(", ")[0]
-        tables.log.add(sheet, f"{letters.get(name, first)}{row}", problem.value, problem.reason)
+        where = f"{letters.get(name, first)}{row}"
+        if (sheet, where) not in tables.unread:
+            tables.log.add(sheet, where, problem.value, problem.reason)
     tables.log.count(error.omitted)
 
 
@@ -338,13 +355,11 @@ def contract_of_lines(template: ContractTemplate, lines: dict[str, list[Line]], 
     filled = {name: [line for line in ls if line.filled] for name, ls in lines.items()}
     axes = _actions(tables, filled[SHEET_ACTIONS], conventions)
     _credits(tables, filled[SHEET_CREDITS], conventions, axes)
-    national = _national(tables, lines.get(SHEET_NATIONAL, [])) if SHEET_NATIONAL in template.sheets else set()
-    _indicators(tables, filled[SHEET_INDICATORS], conventions, axes, national)
+    _all_indicators(tables, filled[SHEET_INDICATORS], lines.get(SHEET_NATIONAL, []), conventions, axes)
     rules = _rules(tables, filled[SHEET_RULES], conventions, template.models)
     if SHEET_VOLETS in template.sheets:
         _amounts(tables, lines.get(SHEET_VOLETS, []), rules)
-    if log:
-        return None
+    # the loader's rules run on what was built even after a problem: every cell at fault is named at once
     descriptor = package_descriptor(template.departement, [k for k in axes if None not in k], list(tables.rows))
     specs = compile_descriptor(json.dumps(descriptor, ensure_ascii=False))
     labels = {f"{path.name}, table « {name} »": name for name in tables.rows}
@@ -355,4 +370,4 @@ def contract_of_lines(template: ContractTemplate, lines: dict[str, list[Line]], 
     except ContractDataError as error:
         _translate(error, tables, labels)
         return None
-    return contract_from_tables(typed, path, template.departement)
+    return None if log else contract_from_tables(typed, path, template.departement)
