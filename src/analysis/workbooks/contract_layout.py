@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from analysis.assumptions import default
 from analysis.domain import CONVENTION_SHORT_LABELS, FUNDER_LABELS
 from analysis.reference import national_indicators
 from analysis.workbooks.layout import Column, Row, Sheet
@@ -44,12 +45,13 @@ SHEET_VOLETS = "Volets France Travail"
 SHEET_RULES = "Règles et dates"
 SHEET_META = "_modele"
 
-#: Numbered lines of each sheet (the Pas-de-Calais contract uses 19, 110, 52 and 14 of them).
-LINES = {SHEET_ACTIONS: 100, SHEET_CREDITS: 600, SHEET_INDICATORS: 200, SHEET_RULES: 60}
-#: Years of the targets (the CLS runs 2024-2027; France Travail 2024, volet 3 to 2025).
-TARGET_YEARS = (2024, 2025, 2026, 2027)
-#: Year of the baseline (« situation au 31/12/2023 » of both national models).
-BASELINE_YEAR = 2023
+#: Numbered lines of each sheet (H51; the Pas-de-Calais contract uses 19, 110, 52 and 14 of them).
+LINES = {SHEET_ACTIONS: 100, SHEET_CREDITS: int(default("contract_workbook_credit_lines")), SHEET_INDICATORS: 200,
+         SHEET_RULES: 60}
+#: Year of the baseline (« situation au 31/12/2023 » of both national models) and years of the targets (the CLS
+#: runs 2024-2027; France Travail 2024, volet 3 to 2025): H50.
+BASELINE_YEAR = int(default("contract_baseline_year"))
+TARGET_YEARS = tuple(range(BASELINE_YEAR + 1, BASELINE_YEAR + 5))
 #: The models a workbook may hold, in order.
 MODELS = ("cls", "ft")
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from analysis.assumptions import default
 from analysis.domain import CONVENTION_SHORT_LABELS, FICHE_TABLE, FT
 from analysis.loading import contract_from_tables
 from analysis.money import cents
@@ -259,7 +260,9 @@ def _all_indicators(tables: Tables, lines: list[Line], national_lines: list[Line
 
 
 def _amounts(tables: Tables, lines: list[Line], rules: dict) -> None:
-    """The ceiling of each volet (art. 4.1), the amount allocated (their sum) and the advance (art. 6)."""
+    """The ceiling of each volet (art. 4.1), the amount allocated (their sum) and the advance (art. 6): H52."""
+    if default("ft_allocated_amount") != "somme_des_plafonds":
+        raise ValueError("H52 : seule la lecture « somme_des_plafonds » du montant France Travail alloué est prise en charge")
     year, total, last = FT.start.year, Decimal(0), None
     for line in lines:
         ceiling = line.values.get("ceiling")
