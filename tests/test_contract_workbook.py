@@ -197,6 +197,12 @@ def test_a_contract_typed_for_another_departement_loads(seine_maritime):
     assert amounts["contract"] == Decimal("390000.00") and amounts["advance"] == Decimal("234000.00")
 
 
+def test_frictionless_validates_the_package_of_a_typed_contract(seine_maritime):
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(seine_maritime.source_dir / "datapackage.json"))
+    assert report.valid, [e.message for e in report.errors] + [e.message for t in report.tasks for e in t.errors]
+
+
 def test_assess_runs_on_the_typed_contract_with_an_execution_workbook_exported_from_it(seine_maritime, tmp_path):
     contract = seine_maritime
     path = analysis.export_template(contract, "cls", 2024, tmp_path / "bilan_cls_2024.xlsx")

@@ -53,13 +53,14 @@ def _frames(contract: Contract) -> dict[str, pd.DataFrame]:
     }
 
 
-def _relaxed(field: dict) -> dict:
-    """A field of the project's descriptor as a written package declares it (see the module docstring)."""
+def _relaxed(resource: str, field: dict) -> dict:
+    """A field of the project's descriptor as a written package declares it (see the module docstring); the France
+    Travail financing plan, a transcription of the Pas-de-Calais document, keeps its own codes."""
     field = json.loads(json.dumps(field))
     constraints = field.get("constraints", {})
     if field["name"] == "source_line":
         constraints.pop("required", None)
-    if field["name"] == "action" and constraints.get("pattern") == r"[1-4]\.[1-8]":
+    if field["name"] == "action" and "pattern" in constraints and resource != "ft_financing_plan":
         constraints["pattern"] = ACTION_PATTERN
     return field
 
@@ -74,7 +75,8 @@ def package_descriptor(departement: str, actions, resources: list[str]) -> dict:
     for resource in project["resources"]:
         if resource["name"] not in resources and resource["name"] != "scopes":
             continue
-        resource = {**resource, "schema": {**resource["schema"], "fields": [_relaxed(f) for f in resource["schema"]["fields"]]}}
+        fields = [_relaxed(resource["name"], f) for f in resource["schema"]["fields"]]
+        resource = {**resource, "schema": {**resource["schema"], "fields": fields}}
         if resource["name"] == "scopes":
             keys = [[str(c), str(a)] for c, a in actions]
             resource["data"] = [["convention", "action"], *([c, ""] for c in SCOPE_CONVENTIONS), *keys]

@@ -211,8 +211,9 @@ def read_sheets(path: Path, log: ProblemLog) -> tuple[ContractTemplate, dict[str
 def read_contract_workbook(path):
     """Read a contract workbook (:func:`~analysis.workbooks.contract_writer.export_contract_template` filled in, or
     :func:`~analysis.workbooks.contract_writer.export_contract_workbook`) into a :class:`analysis.Contract` of its
-    département (``contract.departement``). Raises :class:`ContractWorkbookError` listing every problem (sheet,
-    cell, value, reason, in French); nothing is loaded then. See the module docstring."""
+    département (``contract.departement``; ``contract.source_dir`` is the workbook's path). Raises
+    :class:`ContractWorkbookError` listing every problem (sheet, cell, value, reason, in French); nothing is loaded
+    then. See the module docstring."""
     from analysis.workbooks.contract_tables import contract_of_lines
 
     path = Path(path)
