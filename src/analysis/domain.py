@@ -569,6 +569,8 @@ ASSUMPTION_VALUE_LABELS = {
     "forfait": "forfait entier, quel que soit le coût réalisé",
     "paid": "crédits versés",
     "mean": "moyenne des taux d'atteinte",
+    "plafond_non_consomme": "plafonnés par les crédits non consommés de la période, chaque euro une fois",
+    "somme_des_annees": "somme des années",
 }
 LABELS.update({"document": DOCUMENT_LABELS, "execution_check": EXECUTION_CHECK_LABELS,
                "assumption_value": ASSUMPTION_VALUE_LABELS})
