@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.assumptions import resolve
-from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, MEASURES, PHASES, RAW_DIR
+from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, FT, MEASURES, PHASES, RAW_DIR
 from analysis.validation import (
     DESCRIPTOR,
     ContractDataError,
@@ -156,7 +156,7 @@ class Contract:
         total of 8 386 784 € (l. 6391). ``exclude_fipe=False`` keeps the fiches as printed; the CLS is
         returned as printed."""
         planned = self.planned_budget(convention)
-        if convention != "ft" or not resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
+        if convention != FT.code or not resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
             return planned
         fipe = planned["funder_detail"].fillna("").eq("FIPE") & planned["funder"].eq("etat")
         state = planned[planned["funder"] == "etat"]

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.domain import CONVENTION_CODES
 from analysis.loading import CONTRACT_RESOURCES, DEFAULT_DATA_DIR, OPTIONAL_RESOURCES, Contract
 from analysis.money import is_missing
 from analysis.reference import check_departement, departement_name
@@ -38,7 +39,7 @@ from analysis.xlsx import write_atomic
 #: Action codes of a package written here: axis and rank from 1 to 99 (« 1.1 », « 2.10 »).
 ACTION_PATTERN = r"[1-9][0-9]?\.[1-9][0-9]?"
 #: Convention codes of the ``scopes`` resource (each convention as a whole, with an empty action).
-SCOPE_CONVENTIONS = ("cls", "ft", "deliberation")
+SCOPE_CONVENTIONS = (*CONVENTION_CODES, "deliberation")
 _CENT = Decimal("0.01")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from analysis.domain import CONVENTION_SHORT_LABELS, FUNDER_LABELS
+from analysis.domain import CONVENTION_SHORT_LABELS, FT, FUNDER_LABELS
 from analysis.money import is_missing
 from analysis.workbooks.contract_layout import (
     BASELINE_YEAR,
@@ -125,7 +125,7 @@ def _indicators(contract, template: ContractTemplate) -> dict:
 
 def _volets(contract) -> dict:
     t = contract.text_amounts
-    own = t[(t["convention"] == "ft") & (t["document"] == "ft_convention") & (t["scope"] == "volet")]
+    own = t[(t["convention"] == FT.code) & (t["document"] == "ft_convention") & (t["scope"] == "volet")]
     entries = {}
     for r in own.itertuples(index=False):
         row = {"ceiling": r.amount_eur, **_provenance(r)}

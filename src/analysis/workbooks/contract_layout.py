@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from analysis.assumptions import default
-from analysis.domain import CONVENTION_SHORT_LABELS, FUNDER_LABELS
+from analysis.domain import CLS, CONVENTION_SHORT_LABELS, FT, FUNDER_LABELS
 from analysis.reference import national_indicators
 from analysis.workbooks.layout import Column, Row, Sheet
 
@@ -53,7 +53,7 @@ LINES = {SHEET_ACTIONS: 100, SHEET_CREDITS: int(default("contract_workbook_credi
 BASELINE_YEAR = int(default("contract_baseline_year"))
 TARGET_YEARS = tuple(range(BASELINE_YEAR + 1, BASELINE_YEAR + 5))
 #: The models a workbook may hold, in order.
-MODELS = ("cls", "ft")
+MODELS = (CLS.code, FT.code)
 
 #: Choice labels -> codes (what a person picks -> what the tables hold).
 FUNDER_CHOICES = {FUNDER_LABELS[code]: code for code in ("etat", "departement", "autre")}
@@ -208,10 +208,10 @@ class ContractTemplate:
 def build_contract_template(models: tuple[str, ...], departement: str) -> ContractTemplate:
     """The sheets of a contract workbook of ``models`` (see the module docstring), in order."""
     sheets = [_actions(models), _credits(models)]
-    if "cls" in models:
+    if CLS.code in models:
         sheets.append(_national())
     sheets.append(_indicators(models))
-    if "ft" in models:
+    if FT.code in models:
         sheets.append(_volets())
     sheets.append(_rules(models))
     return ContractTemplate(models, departement, {s.name: s for s in sheets})
@@ -222,7 +222,7 @@ def build_contract_template(models: tuple[str, ...], departement: str) -> Contra
 #: 5821, 5953); France Travail volet 3 runs to 31/12/2025 (instruction of 23 May 2024). To check against
 #: the signed contract; the rates of the first line of each model are required.
 DEFAULT_RULES = {
-    "cls": (
+    CLS.code: (
         ("cls_departement_min_share", "Le Département apporte au moins ce pourcentage des crédits de chaque action",
          50, None, "pourcentage", "2.2"),
         ("cls_signature", "date de signature de la convention", None, None, "date", None),
@@ -233,7 +233,7 @@ DEFAULT_RULES = {
          "2026-03-31", "date", "2.3"),
         ("cls_end", "fin de la période de la convention", None, "2027-12-31", "date", "4"),
     ),
-    "ft": (
+    FT.code: (
         ("ft_advance_rate", "avance à la signature, en part du montant prévisionnel de l'article 4.1", 60, None,
          "pourcentage", "6"),
         ("ft_volet2_departement_cofinancing", "Le Département cofinance le coût total des actions du volet 2 à hauteur de",
@@ -246,4 +246,4 @@ DEFAULT_RULES = {
     ),
 }
 #: The rules every contract of a model must have, with a value (the rates the library applies).
-REQUIRED_RULES = {"cls": ("cls_departement_min_share",), "ft": ("ft_advance_rate", "ft_volet2_departement_cofinancing")}
+REQUIRED_RULES = {CLS.code: ("cls_departement_min_share",), FT.code: ("ft_advance_rate", "ft_volet2_departement_cofinancing")}

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.domain import CLS, FT
 from analysis.reference import departement_problem
 from analysis.workbooks.archive import Book, open_book
 from analysis.workbooks.contract_layout import (
@@ -175,7 +176,7 @@ def _read_sheet(book: Book, sheet: Sheet, log: ProblemLog) -> list[Line] | None:
     check_merged(grid, sheet, log)
     if not check_headers(grid, sheet, log):
         return None
-    convention = "ft" if sheet.name == SHEET_VOLETS else "cls"
+    convention = FT.code if sheet.name == SHEET_VOLETS else CLS.code
     alignment = align_rows(grid, sheet, _NO_CONTRACT, convention, log)
     letters = {c.field: column_letter(j) for j, c in enumerate(sheet.columns, start=1)}
     lines = []

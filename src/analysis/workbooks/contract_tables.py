@@ -27,7 +27,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from analysis.assumptions import default
-from analysis.domain import CONVENTION_SHORT_LABELS, FICHE_TABLE, FT
+from analysis.domain import CLS, CONVENTION_SHORT_LABELS, FICHE_TABLE, FT
 from analysis.loading import contract_from_tables
 from analysis.money import cents
 from analysis.package import package_descriptor
@@ -191,14 +191,14 @@ def _national(tables: Tables, lines: list[Line]) -> None:
         if provenance["notes"] is None:  # the theme and axis, as the national template prints them
             provenance["notes"] = f"Thématique : « {ref['thematique']} ». Axe {ref['axe']} (modèle national)."
         tables.add("indicators", line, {
-            "convention": "cls", "indicator_id": code, "action": None, "label": ref["libelle"], "family": "national",
+            "convention": CLS.code, "indicator_id": code, "action": None, "label": ref["libelle"], "family": "national",
             "table": "cls_annexe10", "unit": ref["unite"], "direction": ref["sens"], "ref_indicator": None,
             **provenance}, {"indicator_id": "indicator_id", "label": "label", "unit": "unit"})
         _values(tables, line, code)
 
 
 def _table_of(convention: str, family: str) -> str:
-    if convention == "ft":
+    if convention == FT.code:
         return "ft_annexe4" if family == "pilotage" else "ft_fiche_indicateurs"
     return "cls_annexe1" if family == "local" else "cls_fiche_indicateurs"
 
@@ -247,7 +247,7 @@ def _all_indicators(tables: Tables, lines: list[Line], national_lines: list[Line
     CLS local indicators, the national ones, the other CLS indicators, then France Travail's."""
     national = {line.key for line in national_lines}
     seen, known = {}, national | {line.values.get("indicator_id") for line in lines}
-    first = [conventions.get(line.values.get("convention")) == "cls" and FAMILY_CHOICES.get(line.values.get("family"))
+    first = [conventions.get(line.values.get("convention")) == CLS.code and FAMILY_CHOICES.get(line.values.get("family"))
              == "local" for line in lines]
     _indicators(tables, [line for line, f in zip(lines, first) if f], conventions, axes, national, seen, known)
     _national(tables, national_lines)
@@ -272,7 +272,7 @@ def _amounts(tables: Tables, lines: list[Line], rules: dict) -> None:
             continue
         total, last = total + ceiling, line
         tables.add("text_amounts", line, {
-            "convention": "ft", "document": "ft_convention", "article": "4.1", "scope": "volet", "axis": line.key,
+            "convention": FT.code, "document": "ft_convention", "article": "4.1", "scope": "volet", "axis": line.key,
             "action": None, "year": year, "label": f"plafond de l'État, {VOLETS[line.key].split(' — ')[0].lower()}",
             "amount_eur": ceiling, **tables.source(line)}, {"amount_eur": "ceiling", "axis": "line"})
     if last is None:
@@ -281,13 +281,13 @@ def _amounts(tables: Tables, lines: list[Line], rules: dict) -> None:
         return
     derived = {"source": f"{tables.file}, feuille « {SHEET_VOLETS} » (calculé)", "source_line": None, "notes": None}
     tables.add("text_amounts", last, {
-        "convention": "ft", "document": "ft_convention", "article": "4.1", "scope": "contract", "axis": None,
+        "convention": FT.code, "document": "ft_convention", "article": "4.1", "scope": "contract", "axis": None,
         "action": None, "year": year, "label": "montant État alloué (somme des plafonds des volets)", "amount_eur": total,
         **derived}, {"amount_eur": "ceiling"})
     rate = rules.get("ft_advance_rate")
     if rate is not None:
         tables.add("text_amounts", last, {
-            "convention": "ft", "document": "ft_convention", "article": "Article 6", "scope": "advance", "axis": None,
+            "convention": FT.code, "document": "ft_convention", "article": "Article 6", "scope": "advance", "axis": None,
             "action": None, "year": year, "label": "avance à la signature (taux de la règle ft_advance_rate)",
             "amount_eur": cents(total * Decimal(repr(rate)) / 100), **derived}, {"amount_eur": "ceiling"})
 

@@ -18,6 +18,7 @@ from analysis.workbooks.contract_layout import (
     CONTRACT_TEMPLATE_ID,
     CONTRACT_TEMPLATE_VERSION,
     DEFAULT_RULES,
+    MODELS,
     SHEET_ACTIONS,
     SHEET_CREDITS,
     SHEET_INDICATORS,
@@ -230,7 +231,7 @@ def export_contract_workbook(contract, path):
     contract, a target outside 2024-2027, more lines than a sheet has). Returns the path written."""
     from analysis.workbooks.contract_entries import contract_entries
 
-    models = parse_models([m for m in ("cls", "ft") if (contract.actions["convention"] == m).any()])
+    models = parse_models([m for m in MODELS if (contract.actions["convention"] == m).any()])
     template = build_contract_template(models, check_departement(contract.departement))
     return _write(template, contract_entries(contract, template), path)
 
