@@ -224,17 +224,16 @@ def test_assess_runs_on_the_typed_contract_with_an_execution_workbook_exported_f
     assert assessment.settlement.empty  # no France Travail workbook
 
 
-@pytest.mark.xfail(strict=True, raises=(IndexError, KeyError), reason=(
-    "a CLS-only contract has no France Travail facts: analysis/assessment/__init__.py assess_with calls "
-    "settlement.ft_facts (text_amounts of the FT convention, .iloc[0] on none) and cofinancing.cofinancing_frame "
-    "calls contract.rule_rate('ft_volet2_departement_cofinancing') whatever the contract's models"))
 def test_assess_runs_on_a_cls_only_contract(tmp_path):
     path = analysis.export_contract_template(tmp_path / "cls_76.xlsx", "cls", "76")
     type_contract(path, france_travail=False)
     contract = analysis.read_contract_workbook(path)
     assert set(contract.actions["convention"]) == {"cls"}
     bilan = analysis.export_template(contract, "cls", 2024, tmp_path / "bilan.xlsx")
-    analysis.assess(contract, analysis.read_execution(bilan, contract))
+    assessment = analysis.assess(contract, analysis.read_execution(bilan, contract))
+    # a contract without a France Travail part: no settlement, no co-financing, no France Travail fact
+    assert assessment.settlement.empty and assessment.cofinancing.empty
+    assert assessment.parameters["ft_advance"] is None and assessment.parameters["cls_departement_min_share"] is not None
 
 
 def test_the_blank_template_proposes_the_national_models(tmp_path):

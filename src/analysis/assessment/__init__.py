@@ -35,8 +35,15 @@ from analysis.assessment.expected import expected_rates
 from analysis.assessment.ledger import CachedContract, build_ledger, planned_by_year
 from analysis.assessment.parameters import Parameters, resolve_parameters
 from analysis.assessment.period import PERIOD_COLUMNS, period_position
-from analysis.assessment.settlement import END_COLUMNS, SETTLEMENT_COLUMNS, end_of_contract_frame, ft_facts, settlement_frame
-from analysis.domain import CLS
+from analysis.assessment.settlement import (
+    END_COLUMNS,
+    SETTLEMENT_COLUMNS,
+    contract_facts,
+    end_of_contract_frame,
+    settlement_frame,
+    signs,
+)
+from analysis.domain import CLS, FT
 
 __all__ = [
     "ACHIEVEMENT_COLUMNS",
@@ -179,18 +186,15 @@ def assess_with(contract, execution, params: Parameters, *, time_bases=None, ine
     lines = statement_eligibility(execution, params.straddling)
     ineligible = ineligible_of(lines) if ineligible is None else ineligible
     settlement = settlement_frame(contract, ledger, params, ineligible=ineligible, advance=advance)
-    _, printed_advance, volet2_rate = ft_facts(contract)
-    facts = {
-        "cls_departement_min_share": contract.rule_rate("cls_departement_min_share"),
-        "ft_volet2_departement_cofinancing": volet2_rate,
-        "ft_advance": printed_advance if advance is None else settlement["advance"].dropna().iloc[-1],
-        "time_bases": dict(time_bases or {}),
-    }
+    facts = {**contract_facts(contract), "time_bases": dict(time_bases or {})}
+    if advance is not None and len(settlement):
+        facts["ft_advance"] = settlement["advance"].dropna().iloc[-1]
     return Assessment(
         consumption=consumption,
         settlement=settlement,
         end_of_contract=end_of_contract_frame(consumption, planned_by_year(contract, execution, params, CLS.code), axis_of),
-        cofinancing=cofinancing_frame(contract, ledger, params),
+        cofinancing=(cofinancing_frame(contract, ledger, params) if signs(contract, FT)
+                     else pd.DataFrame(columns=COFINANCING_COLUMNS)),
         achievement=achievement_frame(contract, execution, params, time_bases),
         indicator_shares=share_frame(contract, execution, params, time_bases),
         expenses=lines,

@@ -101,6 +101,23 @@ def ft_facts(contract) -> tuple[dict, Decimal, Decimal]:
     return ceilings, advance, contract.rule_rate("ft_volet2_departement_cofinancing")
 
 
+def signs(contract, model) -> bool:
+    """Whether ``contract`` holds a part of ``model`` (a CLS, a France Travail convention, or both in one)."""
+    return bool((contract.actions["convention"] == model.code).any())
+
+
+def contract_facts(contract) -> dict:
+    """The contract figures the rules read, each None when the contract holds no part of its model: the CLS
+    Département's minimum share (art. 2.2), France Travail's volet 2 co-financing rate (art. 3.3) and advance
+    (art. 6)."""
+    facts = {"cls_departement_min_share": None, "ft_volet2_departement_cofinancing": None, "ft_advance": None}
+    if signs(contract, CLS):
+        facts["cls_departement_min_share"] = contract.rule_rate("cls_departement_min_share")
+    if signs(contract, FT):
+        _, facts["ft_advance"], facts["ft_volet2_departement_cofinancing"] = ft_facts(contract)
+    return facts
+
+
 def _volet_row(volet: str, rows: pd.DataFrame, ineligible: pd.DataFrame, ceiling: Decimal, rate: Decimal, reading: str,
                forfait: str) -> dict:
     """One volet of the settlement, from its ledger rows (FT, 2024)."""

@@ -33,7 +33,7 @@ import pandas as pd
 
 from analysis.assessment import Assessment, resolve_parameters
 from analysis.assessment.achievement import achievement_frame, share_frame, status
-from analysis.assessment.cofinancing import cofinancing_frame
+from analysis.assessment.cofinancing import COFINANCING_COLUMNS, cofinancing_frame
 from analysis.assessment.consumption import CONSUMPTION_COLUMNS, classify, consumption_frame, exposure
 from analysis.assessment.eligibility import ineligible_of, statement_eligibility
 from analysis.assessment.expected import expected_rates
@@ -46,7 +46,7 @@ from analysis.assessment.ledger import (
     planned_by_year,
     planned_state,
 )
-from analysis.assessment.settlement import end_of_contract_frame, ft_facts, settlement_frame
+from analysis.assessment.settlement import contract_facts, end_of_contract_frame, settlement_frame, signs
 from analysis.domain import ACCEPTED_JUSTIFICATION_FLAG, CLS, CONVENTIONS, FT
 from analysis.money import ZERO, cents
 from analysis.scenarios.model import (
@@ -344,16 +344,15 @@ class ScenarioRunner:
         self.axis_of = dict(zip(acts["action"], acts["axis"]))
         self.achievement = achievement_frame(self.contract, execution, base, None)
         self.shares = share_frame(self.contract, execution, base, None)
-        _, advance, volet2_rate = ft_facts(self.contract)
-        self.facts = {"cls_departement_min_share": self.contract.rule_rate("cls_departement_min_share"),
-                      "ft_volet2_departement_cofinancing": volet2_rate, "ft_advance": advance, "time_bases": {}}
+        self.facts = {**contract_facts(self.contract), "time_bases": {}}
         self.fictitious = bool(execution.workbooks["fictitious"].any())
         # France Travail's settlement and co-financing read only its 2024 rows, which only an executed
         # override of a France Travail action changes: kept for the scenarios that leave them alone.
         self.expenses = statement_eligibility(execution, base.straddling)
         self.ineligible = ineligible_of(self.expenses)
         self.settlement = settlement_frame(self.contract, self.ledger, base, ineligible=self.ineligible)
-        self.cofinancing = cofinancing_frame(self.contract, self.ledger, base)
+        self.cofinancing = (cofinancing_frame(self.contract, self.ledger, base) if signs(self.contract, FT)
+                            else pd.DataFrame(columns=COFINANCING_COLUMNS))
         led = self.ledger
         self.rows = set(zip(led["convention"], led["action"], led["year"].astype(int)))
         justified = [not (missing(j) or not str(j).strip()) or not (missing(g) or not str(g).strip())
@@ -457,7 +456,8 @@ class ScenarioRunner:
             settlement=(settlement_frame(self.contract, ledger, params, ineligible=self.ineligible) if ft_changed
                         else self.settlement.copy()),
             end_of_contract=end_of_contract_frame(consumption, credits, self.axis_of),
-            cofinancing=cofinancing_frame(self.contract, ledger, params) if ft_changed else self.cofinancing.copy(),
+            cofinancing=(cofinancing_frame(self.contract, ledger, params) if ft_changed and signs(self.contract, FT)
+                         else self.cofinancing.copy()),
             achievement=self.achievement_for(params),
             indicator_shares=self.shares.copy(),
             expenses=self.expenses.copy(),
