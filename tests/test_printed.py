@@ -142,7 +142,7 @@ def test_title_page_fictitious_notice_and_page_numbers_on_every_page(pdfs):
         pages = pdf_text(pdf, "-layout").split("\f")[:-1]
         assert len(pages) > 3
         title = re.sub(r"\s+", " ", pages[0])
-        for expected in ("Département du Pas-de-Calais", result.pack.title, "Délibération n°2024-176",
+        for expected in ("Département : Pas-de-Calais (62)", result.pack.title, "Délibération n°2024-176",
                          "Période du rapport : du 1er janvier 2024 au 31 décembre", "exécution arrêtée au 31 décembre"):
             assert expected in title, expected
         for number, page in enumerate(pages, start=1):

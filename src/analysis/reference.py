@@ -59,6 +59,14 @@ def departement_name(code: str) -> str:
     raise KeyError(code)
 
 
+def departement_title(code: str) -> str:
+    """How a page names the département: ``'62'`` -> ``'Département : Pas-de-Calais (62)'``; its region after."""
+    row = next((r for r in _rows(DEPARTEMENTS_FILE) if r["code"] == code), None)
+    if row is None:
+        raise KeyError(code)
+    return f"Département : {row['nom']} ({code}) — région {row['region']}"
+
+
 def departement_problem(value) -> str | None:
     """Why ``value`` is not the INSEE code of a département, in French (None when it is one)."""
     if not isinstance(value, str):

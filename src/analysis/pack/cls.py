@@ -36,6 +36,7 @@ from analysis.pack.tables import (
     indicator_matrix,
     table_a_to_m,
 )
+from analysis.reference import departement_title
 
 #: Assumptions the CLS pack rests on (cited in its « Hypothèses » sheet and its notes).
 CLS_ASSUMPTIONS = ["H04", "H15", "H16", "H17", "H19", "H20", "H21", "H22", "H25", "H26", "H27", "H28", "H29", "H42",
@@ -154,10 +155,11 @@ def _reduction_lines(reductions: dict) -> list[dict]:
 
 def _tables_for(contract, execution, assessment, years: list[int], all_years: list[int]) -> list[Table]:
     """Annexe 11 for each year reported, and the A-M table of each year after the first."""
+    where = departement_title(contract.departement) if contract.departement else ""
     out = []
     for year in years:
         out.append(Table(annex11_sheet(year), annex11(contract, execution, assessment, year),
-                         ("TABLEAU FINANCIER DU CONTRAT LOCAL DES SOLIDARITÉS - Région HDF - Département du Pas-de-Calais",
+                         (f"TABLEAU FINANCIER DU CONTRAT LOCAL DES SOLIDARITÉS - {where}",
                           f"Exécution budgétaire {year} à fournir au bilan (présentation de l'annexe 11)"),
                          (f"Source : bilan d'exécution {year} (classeur rempli). Cellule vide : non renseigné, jamais un "
                           "zéro ; les sous-totaux et totaux disent les actions non renseignées qu'ils laissent de côté. "
@@ -168,8 +170,8 @@ def _tables_for(contract, execution, assessment, years: list[int], all_years: li
     for year in all_years[1:]:
         if year - 1 in years or year in years:
             out.append(Table(a_to_m_sheet(year), table_a_to_m(contract, execution, year),
-                             ("TABLEAU FINANCIER RÉCAPITULATIF DU CONTRAT LOCAL DES SOLIDARITÉS - Région HDF - "
-                              "Département du Pas-de-Calais", f"Prévisionnel Année {year} (colonnes A à M)"),
+                             (f"TABLEAU FINANCIER RÉCAPITULATIF DU CONTRAT LOCAL DES SOLIDARITÉS - {where}",
+                              f"Prévisionnel Année {year} (colonnes A à M)"),
                              (f"A à E et montant total réalisé : bilan {year - 1} ; F et G : reports du bilan {year - 1} ; "
                               f"H : montant notifié par avenant pour {year} (à défaut crédits versés au bilan {year}, sinon "
                               "prévision du contrat) ; C, J et L : montants prévus par les fiches actions (H43) ; I = F + H, "
@@ -212,4 +214,5 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
     ]
     tables = [replace(t, money=t.money or money_columns(t.frame)) for t in tables]
     return Pack(PACK_FILES[CLS.code].format(first=first, last=last), PACK_TITLES[CLS.code].format(first=first, last=last),
-                tuple(tables), bool(assessment.fictitious), {"years": years, "convention": CLS.code, "period": (first, last)})
+                tuple(tables), bool(assessment.fictitious), {"years": years, "convention": CLS.code, "period": (first, last),
+                 "departement": contract.departement, "transcribed": not contract.text_amounts.empty})

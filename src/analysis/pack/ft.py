@@ -265,4 +265,5 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
     tables = tuple(replace(t, money=t.money or money_columns(t.frame)) for t in frames)
     return Pack(PACK_FILES[FT.code].format(year=FT.start.year), PACK_TITLES[FT.code].format(year=FT.start.year), tables,
                 bool(assessment.fictitious), {"years": [FT.start.year], "convention": FT.code,
-                                              "period": (FT.start.year, FT.end.year)})
+                                              "period": (FT.start.year, FT.end.year), "departement": contract.departement,
+                                              "transcribed": not contract.text_amounts.empty})

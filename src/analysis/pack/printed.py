@@ -39,6 +39,7 @@ from pathlib import Path
 from analysis.domain import CONVENTIONS, DELIBERATION_DATE
 from analysis.formatting import format_date, format_list
 from analysis.pack.base import FICTITIOUS_NOTICE, KEY_COLUMNS, ROW_TYPE, Pack, Table, column_kind, for_reading
+from analysis.reference import departement_title
 
 #: Width of the page's text block in points: A4 landscape (297 mm) less two margins of 12 mm.
 PAGE_WIDTH_PT = (297 - 2 * 12) / 25.4 * 72
@@ -209,8 +210,11 @@ def front_matter(pack: Pack) -> dict:
     period = (f"du {format_date(date(first, 1, 1))} au {format_date(date(last, 12, 31))}" if first else "")
     data = (f"bilans d'exécution {format_list(years)} : exécution arrêtée au {format_date(date(max(years), 12, 31))}"
             if years else "")
+    code = pack.summary.get("departement")
+    deliberation = (f"Délibération n°2024-176 de la Commission permanente du {format_date(DELIBERATION_DATE)}"
+                    if pack.summary.get("transcribed") else "")
     return {"contract": convention.label if convention else "", "period": period, "data": data,
-            "deliberation": f"Délibération n°2024-176 de la Commission permanente du {format_date(DELIBERATION_DATE)}"}
+            "deliberation": deliberation, "issuer": departement_title(code) if code else ""}
 
 
 def environment():
