@@ -330,3 +330,33 @@ def test_a_bad_insee_code_in_the_workbook_is_refused(pdc_workbook, tmp_path, val
 def test_an_execution_workbook_is_not_a_contract_workbook(tmp_path):
     shutil.copy(analysis.domain.EXAMPLES_DIR / "execution_FICTIVE_cls_2024.xlsx", tmp_path / "x.xlsx")
     assert any("n'est pas un classeur du contrat" in p for p in refused(tmp_path / "x.xlsx"))
+
+
+def test_both_packs_are_produced_for_the_typed_contract(seine_maritime, tmp_path):
+    """Issue 17: a contract typed for another département (three axes, other numbering) reconciles, is assessed
+    and gets both packs, with its own département named."""
+    from analysis.pack import ft_final_pack, mid_term_pack, write_pack
+    from analysis.pack.printed import pack_html
+
+    contract = seine_maritime
+    executions = []
+    for convention, year, rows in (("cls", 2024, [("1.1", "paid", 100_000), ("1.1", "executed_etat", 90_000),
+                                                  ("1.1", "executed_departement", 95_000), ("2.2", "paid", 60_000),
+                                                  ("2.2", "executed_etat", 20_000), ("2.2", "executed_departement", 15_000)]),
+                                   ("ft", 2024, [])):
+        path = analysis.export_template(contract, convention, year, tmp_path / f"bilan_{convention}_{year}.xlsx")
+        entries = pd.DataFrame([("Exécution financière", a, f, v) for a, f, v in rows],
+                               columns=["sheet", "key", "field", "value"])
+        if len(entries):
+            analysis.fill_template(path, contract, entries)
+        executions.append(analysis.read_execution(path, contract))
+    execution = analysis.Execution.concat(executions)
+    assessment, checks = analysis.assess(contract, execution), analysis.reconcile(contract, execution)
+    cls_pack = mid_term_pack(contract, execution, assessment, checks, 2024, 2024)
+    ft_pack = ft_final_pack(contract, execution, assessment, checks)
+    for pack in (cls_pack, ft_pack):
+        assert write_pack(pack, tmp_path).is_file()
+        html = pack_html(pack)
+        assert "Seine-Maritime (76)" in html and "Pas-de-Calais" not in html
+    annex = cls_pack.table("Annexe 11 - 2024").frame
+    assert list(annex.loc[annex["row_type"] == "line", "Fiche action N°"]) == ["1.1", "2.1", "2.2", "3.1"]

@@ -322,7 +322,8 @@ def apply_print_layout(ws, frame: pd.DataFrame, layout: PrintLayout, titles: Seq
     header = len(titles) + 1
     for j, width in enumerate(layout.widths, start=1):
         ws.column_dimensions[column_letter(j)].width = width
-    _set_height(ws, header, max(text_lines(c, capacity(w, bold=True)) for c, w in zip(map(str, frame.columns), layout.widths)))
+    _set_height(ws, header, max((text_lines(c, capacity(w, bold=True)) for c, w in zip(map(str, frame.columns), layout.widths)),
+                                default=1))  # a table without columns (nothing to report) is one line high
     align, top = wrap_alignment(), Alignment(vertical="top")
     for i, row in enumerate(frame.itertuples(index=False, name=None), start=header + 1):
         lines = 1

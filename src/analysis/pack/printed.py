@@ -2,7 +2,7 @@
 
 The page comes from the Jinja2 templates shipped under ``analysis/pack/templates/`` (autoescape on: every
 text of the tables is escaped, input files can carry markup), never from a notebook: a title page (the
-contract, the period, Département du Pas-de-Calais, the date of the data, « DONNÉES FICTIVES » when the
+contract, the period, the contract's département, the date of the data, « DONNÉES FICTIVES » when the
 pack is fictitious), then each table of the pack with its titles and notes, and the pack's figures.
 
 - **Every table fits the page width.** :func:`layout` estimates each column's width from its text (the
@@ -232,11 +232,13 @@ def pack_html(pack: Pack, figures=()) -> str:
     from markupsafe import Markup
 
     tables = [table_view(t, i) for i, t in enumerate(pack.tables, start=1)]
+    front = front_matter(pack)
     notice = "DONNÉES FICTIVES — aucun chiffre d'exécution n'est réel" if pack.fictitious else ""
     return environment().get_template("report.html").render(
-        pack=pack, tables=tables, front=front_matter(pack), fictitious_notice=FICTITIOUS_NOTICE if pack.fictitious else "",
+        pack=pack, tables=tables, front=front, fictitious_notice=FICTITIOUS_NOTICE if pack.fictitious else "",
         figures=[figure_uri(f) for f in figures], policy=CONTENT_POLICY, page_width_pt=round(PAGE_WIDTH_PT, 2),
         margin_title=Markup(css_string(pack.title)), margin_notice=Markup(css_string(notice)) if notice else "",
+        margin_issuer=Markup(css_string(front["issuer"])) if front["issuer"] else "",
     )
 
 
