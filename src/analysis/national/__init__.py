@@ -1,0 +1,1 @@
+"""The national view: many départements' contracts and executions rolled up (issue 17)."""
