@@ -19,11 +19,12 @@ MAX_FUNCTION_LINES = 60
 LAYERS = [
     ("analysis.domain",),
     ("analysis.formatting",),
+    ("analysis.reference",),
     ("analysis.assumptions",),
     ("analysis.money",),
     ("analysis.xlsx",),
     ("analysis.validation",),
-    ("analysis.loading",),
+    ("analysis.loading", "analysis.package"),
     ("analysis.workbooks",),
     ("analysis.assessment",),
     ("analysis.reconciliation",),

@@ -302,6 +302,8 @@ RESOURCES = [
 
 PACKAGE = {
     "name": "contrats-solidarites-pas-de-calais-2024",
+    # The département of the package (issue 17): its INSEE code, as text (data/reference/departements.csv).
+    "departement": "62",
     "title": "CLS 2024-2027 et convention France Travail 2024 — Pas-de-Calais (délibération CP n°2024-176)",
     "description": "Transcription des tableaux chiffrés de la délibération n°2024-176 de la Commission permanente "
     "du Département du Pas-de-Calais (15 avril 2024). Chaque ligne renvoie à l'endroit où le chiffre est imprimé "

@@ -2,7 +2,8 @@
 
 Public API (imported lazily so that ``import analysis`` stays cheap):
 
-- :func:`load_contract` — the contracts as tidy DataFrames;
+- :func:`load_contract` — the contracts as tidy DataFrames; :func:`load_contracts` — one package per
+  département (sub-folders), :func:`departements` — the 101 départements (INSEE codes);
 - :class:`ContractDataError` — raised, in French, when the raw tables are invalid;
 - :func:`reconcile` — every figure checked against the others (one row per check);
 - :func:`assess` — the execution assessed by each contract's own rules (:class:`Assessment`);
@@ -16,6 +17,9 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "load_contract": "analysis.loading",
+    "load_contracts": "analysis.loading",
+    "departements": "analysis.reference",
+    "write_contract_package": "analysis.package",
     "Contract": "analysis.loading",
     "ContractDataError": "analysis.validation",
     "format_eur": "analysis.formatting",
@@ -35,6 +39,8 @@ _EXPORTS = {
     "WorkbookWarning": "analysis.workbooks",
     "load_execution": "analysis.workbooks",
     "load_executions": "analysis.workbooks",
+    "load_executions_by_departement": "analysis.workbooks",
+    "DepartementExecutions": "analysis.workbooks",
     "write_examples": "analysis.example",
     "write_tables": "analysis.xlsx",
 }

@@ -33,6 +33,8 @@ FIGURES_SUBDIR = "figures"
 NOTEBOOKS_DIR = ROOT / "notebooks"
 #: The primary source, beside the repository when present.
 SOURCE_FILE = ROOT.parent / "shared" / "source" / "deliberation-cp-2024-176.txt"
+#: Reference tables shared by every contract package (départements, national indicators): read-only.
+REFERENCE_DIR = ROOT / "data" / "reference"
 
 # ------------------------------------------------------------------------------------------------
 # Conventions
@@ -560,9 +562,6 @@ LABELS.update({"document": DOCUMENT_LABELS, "execution_check": EXECUTION_CHECK_L
 # National view, issue 17: many départements' contracts side by side.
 # ------------------------------------------------------------------------------------------------
 
-#: Reference tables shipped with the project (the 101 départements, their regions and tile-map positions).
-REFERENCE_DIR = ROOT / "data" / "reference"
-DEPARTEMENTS_FILE = REFERENCE_DIR / "departements.csv"
 #: Where ``make national`` writes the FICTITIOUS national set (contracts, workbooks, cache).
 NATIONAL_DIR = PROCESSED_DIR / "national"
 

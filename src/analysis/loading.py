@@ -1,7 +1,8 @@
 """Load the two contracts' transcribed tables into tidy, typed DataFrames.
 
 ``load_contract()`` reads ``data/raw/`` (or any folder with the same layout), validates every table
-against ``datapackage.json`` (see :mod:`analysis.validation`) and returns a :class:`Contract`.
+against ``datapackage.json`` (see :mod:`analysis.validation`) and returns a :class:`Contract`;
+``load_contracts(folder)`` reads one package per sub-folder (one département each, issue 17).
 """
 
 from __future__ import annotations
@@ -15,12 +16,24 @@ import pandas as pd
 
 from analysis.assumptions import resolve
 from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, MEASURES, PHASES, RAW_DIR
-from analysis.validation import compiled_descriptor, layout, load_tables
+from analysis.validation import (
+    DESCRIPTOR,
+    ContractDataError,
+    Problem,
+    Problems,
+    UnsupportedDescriptorError,
+    compiled_descriptor,
+    departement_problems,
+    empty_frame,
+    layout,
+    load_tables,
+)
 
 #: Default location of the transcribed tables (``data/raw``).
 DEFAULT_DATA_DIR = RAW_DIR
 
-__all__ = ["BUDGET_COLUMNS", "DEFAULT_DATA_DIR", "DERIVED_QUANTITIES", "MEASURES", "PHASES", "Contract", "load_contract"]
+__all__ = ["BUDGET_COLUMNS", "DEFAULT_DATA_DIR", "DERIVED_QUANTITIES", "MEASURES", "PHASES", "Contract", "load_contract",
+           "load_contracts"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +52,12 @@ class Contract:
     financing_plan : France Travail financing-plan construction, volets 1-3.
     table_columns : meaning of the lettered columns of the financial tables.
     imputations, rules : budget imputations and quantitative rules stated in prose.
+    source_dir : the folder the package was read from.
+    departement : the INSEE code of the département (the descriptor's ``departement``: ``'62'``).
+
+    A package typed in a contract workbook (:func:`analysis.read_contract_workbook`) has no transcription of
+    a printed document: ``sub_actions``, ``text_amounts`` (but the France Travail ceilings and advance),
+    ``financing_plan``, ``table_columns`` and ``imputations`` may be empty, with the same columns.
     """
 
     actions: pd.DataFrame
@@ -52,6 +71,7 @@ class Contract:
     imputations: pd.DataFrame
     rules: pd.DataFrame
     source_dir: Path = field(default=DEFAULT_DATA_DIR)
+    departement: str | None = None
 
     def budget_lines(self) -> pd.DataFrame:
         """The budget's parts only: 'line' rows with a funder, without printed totals or derived columns
@@ -152,36 +172,146 @@ CONTRACT_RESOURCES = (
 )
 
 
+#: The resources a package may leave out (issue 17): the transcription of a printed document that a contract
+#: typed in a workbook does not have, and tables that may have no row. They are then empty frames.
+OPTIONAL_RESOURCES = frozenset({"sub_actions", "indicators", "indicator_values", "text_amounts", "ft_financing_plan",
+                                "table_columns", "imputations"})
+
+
+@cache
+def contract_specs() -> dict:
+    """The compiled specifications (:class:`~analysis.validation.TableSpec`) of the contract resources and of
+    ``scopes``, as the project's own descriptor declares them (read once per process: ``data/raw`` is never
+    written)."""
+    specs = {spec.name: spec for spec in compiled_descriptor(DEFAULT_DATA_DIR)}
+    return {name: specs[name] for name in (*CONTRACT_RESOURCES, "scopes")}
+
+
 @cache
 def contract_layout() -> dict[str, tuple[tuple[str, str], ...]]:
-    """The fields (name, type) of each contract resource, as the project's own descriptor declares them
-    (read once per process: ``data/raw`` is never written).
+    """The fields (name, type) of each contract resource, as the project's own descriptor declares them.
 
-    Another folder must declare the same resources with the same fields (constraints may differ),
-    so that a broken or hostile descriptor cannot make the code read a column that is not there.
+    Another folder must declare the same resources with the same fields (constraints may differ; the
+    resources of :data:`OPTIONAL_RESOURCES` may be absent), so that a broken or hostile descriptor cannot
+    make the code read a column that is not there.
     """
-    specs = {spec.name: spec for spec in compiled_descriptor(DEFAULT_DATA_DIR)}
+    specs = contract_specs()
     return {name: layout(specs[name]) for name in CONTRACT_RESOURCES}
+
+
+def contract_from_tables(tables: dict, source_dir: Path, departement: str | None) -> Contract:
+    """The :class:`Contract` of typed tables by resource name (an absent optional resource: an empty frame)."""
+    specs = contract_specs()
+    table = {name: tables[name] if name in tables else empty_frame(specs[name]) for name in CONTRACT_RESOURCES}
+    return Contract(
+        actions=table["actions"],
+        budget=_budget(table["budget_figures"]),
+        sub_actions=table["sub_actions"],
+        indicators=table["indicators"],
+        indicator_values=table["indicator_values"],
+        text_amounts=table["text_amounts"],
+        financing_plan=table["ft_financing_plan"],
+        table_columns=table["table_columns"],
+        imputations=table["imputations"],
+        rules=table["rules"],
+        source_dir=source_dir,
+        departement=departement,
+    )
 
 
 def load_contract(path: str | Path | None = None) -> Contract:
     """Load and validate both contracts from ``path`` (default: the project's ``data/raw``).
 
-    Raises ``ContractDataError`` (a ``ValueError``) naming every file, line and column at fault;
-    nothing is loaded in that case.
+    The descriptor names the département (``departement``, an INSEE code of ``data/reference/departements.csv``);
+    the resources of :data:`OPTIONAL_RESOURCES` may be absent (a contract typed in a workbook). Raises
+    ``ContractDataError`` (a ``ValueError``) naming every file, line and column at fault, and the descriptor
+    for a missing or unknown département; nothing is loaded in that case.
     """
     data_dir = Path(path) if path is not None else DEFAULT_DATA_DIR
-    tables = load_tables(data_dir, expected=contract_layout())
-    return Contract(
-        actions=tables["actions"],
-        budget=_budget(tables["budget_figures"]),
-        sub_actions=tables["sub_actions"],
-        indicators=tables["indicators"],
-        indicator_values=tables["indicator_values"],
-        text_amounts=tables["text_amounts"],
-        financing_plan=tables["ft_financing_plan"],
-        table_columns=tables["table_columns"],
-        imputations=tables["imputations"],
-        rules=tables["rules"],
-        source_dir=data_dir,
-    )
+    compiled_descriptor(data_dir)  # an unsupported descriptor is refused before anything else
+    departement, problems = departement_problems(data_dir)
+    try:
+        tables = load_tables(data_dir, expected=contract_layout(), optional=OPTIONAL_RESOURCES)
+    except UnsupportedDescriptorError:
+        raise
+    except ContractDataError as exc:
+        merged = Problems([*problems, *exc.problems])
+        merged.omitted += exc.omitted
+        raise ContractDataError(merged) from None
+    if problems:
+        raise ContractDataError(problems)
+    return contract_from_tables(tables, data_dir, departement)
+
+
+# ------------------------------------------------------------------------------------------------
+# Many départements (issue 17): one package per sub-folder
+# ------------------------------------------------------------------------------------------------
+
+
+def _package_folders(folder: Path) -> list[Path]:
+    """The sub-folders of ``folder`` that hold a package, in name order (hidden ones, such as
+    ``.ipynb_checkpoints``, and plain files are left alone)."""
+    if not folder.is_dir():
+        raise ContractDataError([Problem(str(folder), None, None, None, "dossier introuvable")])
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _in_package(name: str, problem: Problem) -> Problem:
+    """``problem`` with its file named inside the sub-folder ``name`` (« 62/budget_figures.csv »)."""
+    file = problem.file if problem.file.startswith(f"{name}/") else f"{name}/{Path(problem.file).name}"
+    return Problem(file, problem.line, problem.column, problem.value, problem.reason)
+
+
+def _same_departement(loaded: dict[str, tuple[str, Contract]], problems: Problems) -> dict[str, Contract]:
+    """The contracts by département; two packages of one département are both refused, naming both."""
+    from analysis.reference import departement_name
+
+    first: dict[str, str] = {}
+    twice: set[str] = set()
+    for name, (code, _) in loaded.items():
+        if code in first:
+            twice.add(code)
+            reason = (f"même département ({code}, {departement_name(code)}) que le paquet « {first[code]} » : les deux "
+                      f"paquets « {first[code]} » et « {name} » sont refusés ; n'en garder qu'un")
+            problems.append(Problem(f"{name}/{DESCRIPTOR}", None, None, code, reason))
+        else:
+            first[code] = name
+    return {code: contract for code, contract in (v for v in loaded.values()) if code not in twice}
+
+
+def load_contracts(folder: str | Path) -> dict[str, Contract]:
+    """Every contract package of ``folder``, one per sub-folder, as a mapping département code -> Contract
+    (in the order of the INSEE codes).
+
+    A sub-folder may be named anything (its INSEE code, say): the descriptor's ``departement`` is the truth.
+    Each package is read as strictly as by :func:`load_contract`; two packages of the same département are
+    refused, naming both. If any package is refused, one ``ContractDataError`` lists the problems of every
+    rejected package (files named inside their sub-folder) and nothing is loaded. A sub-folder without
+    ``datapackage.json`` is a problem too; hidden sub-folders and plain files are ignored.
+    """
+    folder = Path(folder)
+    problems = Problems()
+    loaded: dict[str, tuple[str, Contract]] = {}
+    for sub in _package_folders(folder):
+        if not (sub / DESCRIPTOR).exists():
+            problems.append(Problem(sub.name, None, None, None, f"sous-dossier sans {DESCRIPTOR} : pas un paquet de "
+                                                                 "contrat (le retirer du dossier des contrats)"))
+            continue
+        try:
+            contract = load_contract(sub)
+        except ContractDataError as exc:
+            for problem in exc.problems:
+                problems.append(_in_package(sub.name, problem))
+            problems.omitted += exc.omitted
+            continue
+        loaded[sub.name] = (contract.departement, contract)
+    contracts = _same_departement(loaded, problems)
+    if problems or problems.omitted:
+        raise ContractDataError(problems)
+    if not contracts:
+        raise ContractDataError([Problem(str(folder), None, None, None, "aucun paquet de contrat (un sous-dossier par "
+                                                                        "département, avec son datapackage.json)")])
+    from analysis.reference import departement_codes_in_order
+
+    order = {code: n for n, code in enumerate(departement_codes_in_order())}
+    return {code: contracts[code] for code in sorted(contracts, key=order.__getitem__)}

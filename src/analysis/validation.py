@@ -213,7 +213,8 @@ SUPPORTED_CONSTRAINTS = {
 }
 #: Descriptive keys, read by people and ignored by the loader; any other key must be implemented.
 _METADATA = {"title", "description", "licenses", "sources", "homepage", "version", "keywords", "contributors", "created"}
-_PACKAGE_KEYS = _METADATA | {"name", "id", "profile", "resources"}
+#: ``departement``: the INSEE code of the package's département (read by :func:`package_departement`).
+_PACKAGE_KEYS = _METADATA | {"name", "id", "profile", "resources", "departement"}
 _RESOURCE_KEYS = _METADATA | {"name", "path", "data", "profile", "format", "mediatype", "encoding", "schema"}
 _SCHEMA_KEYS = _METADATA | {"fields", "primaryKey", "foreignKeys", "missingValues"}
 _FIELD_KEYS = _METADATA | {"name", "type", "format", "constraints", "example"}
@@ -549,8 +550,8 @@ def compile_descriptor(text: str) -> tuple[TableSpec, ...]:
     return tuple(specs)
 
 
-def compiled_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
-    """The compiled descriptor of ``data_dir``; a French error if it is missing, unreadable or unsupported."""
+def _descriptor_text(data_dir: Path) -> str:
+    """The descriptor of ``data_dir`` as text, read within bounds; a French error if it cannot be."""
     data_dir = Path(data_dir)
     path = data_dir / DESCRIPTOR
     problems: list[Problem] = []
@@ -562,11 +563,56 @@ def compiled_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
     text = decode_text(data, DESCRIPTOR, problems, bom=False)
     if text is None:
         raise UnsupportedDescriptorError(problems)
-    return compile_descriptor(text)
+    return text
 
 
-def check_layout(specs: tuple[TableSpec, ...], expected: dict[str, tuple[tuple[str, str], ...]]) -> None:
-    """Every resource of ``expected`` is declared, with the same fields (name, type) in the same order.
+def compiled_descriptor(data_dir: Path) -> tuple[TableSpec, ...]:
+    """The compiled descriptor of ``data_dir``; a French error if it is missing, unreadable or unsupported."""
+    return compile_descriptor(_descriptor_text(data_dir))
+
+
+# ------------------------------------------------------------------------------------------------
+# The package's département (issue 17): the descriptor's top-level ``departement``, an INSEE code
+# ------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _declared_departement(text: str) -> tuple[Any, bool]:
+    """(the descriptor's ``departement``, whether it declares one); the text is already known to compile."""
+    descriptor = json.loads(text)
+    return descriptor.get("departement"), "departement" in descriptor
+
+
+def departement_problems(data_dir: Path) -> tuple[str | None, list[Problem]]:
+    """(the package's département, []) or (None, [the problem]): the descriptor must declare
+    ``departement``, the INSEE code of a département as text (``"62"``, ``"2A"``, ``"971"``,
+    ``data/reference/departements.csv``). The descriptor must compile (:func:`compiled_descriptor`)."""
+    from analysis.reference import departement_problem
+
+    value, declared = _declared_departement(_descriptor_text(data_dir))
+    if not declared:
+        reason = ("propriété « departement » absente : le descripteur doit nommer le département du contrat par son "
+                  "code INSEE, en texte (ex. \"departement\": \"62\")")
+        return None, [Problem(DESCRIPTOR, None, None, None, reason)]
+    reason = departement_problem(value)
+    if reason is not None:
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)[:MAX_VALUE_SHOWN]
+        return None, [Problem(DESCRIPTOR, None, None, shown, f"propriété « departement » : {reason}")]
+    return value, []
+
+
+def package_departement(data_dir: Path) -> str:
+    """The INSEE code the package of ``data_dir`` declares; :class:`ContractDataError` (in French) otherwise."""
+    value, problems = departement_problems(data_dir)
+    if problems:
+        raise ContractDataError(problems)
+    return value
+
+
+def check_layout(specs: tuple[TableSpec, ...], expected: dict[str, tuple[tuple[str, str], ...]],
+                 optional: frozenset[str] = frozenset()) -> None:
+    """Every resource of ``expected`` is declared (those of ``optional`` may be absent), with the same fields
+    (name, type) in the same order.
 
     Raises :class:`UnsupportedDescriptorError` otherwise: a descriptor may tighten or relax constraints,
     not change the tables' layout that the code reads.
@@ -574,6 +620,8 @@ def check_layout(specs: tuple[TableSpec, ...], expected: dict[str, tuple[tuple[s
     declared = {spec.name: layout(spec) for spec in specs}
     refusals = _Refusals()
     for name, fields in expected.items():
+        if name not in declared and name in optional:
+            continue
         if name not in declared:
             refusals.add(_where(name), "ressource absente ; le chargeur l'attend")
         elif declared[name] != fields:
@@ -1041,22 +1089,63 @@ def _check_total_size(data_dir: Path, specs: tuple[TableSpec, ...]) -> None:
         raise ContractDataError([Problem(str(data_dir), None, None, None, reason)])
 
 
-def load_tables(data_dir: Path, expected: dict[str, tuple[tuple[str, str], ...]] | None = None) -> dict[str, pd.DataFrame]:
+def load_tables(data_dir: Path, expected: dict[str, tuple[tuple[str, str], ...]] | None = None,
+                optional: frozenset[str] = frozenset()) -> dict[str, pd.DataFrame]:
     """Validate every resource of the data package in ``data_dir`` and return typed frames by name.
 
     Raises :class:`UnsupportedDescriptorError` before reading any table if the descriptor asks for a
     rule the loader does not implement, or lacks a resource of ``expected`` (name -> (field, type)
-    pairs, see :func:`check_layout`), and :class:`ContractDataError` listing all problems of the
-    data; nothing is returned in either case.
+    pairs, see :func:`check_layout`; those of ``optional`` may be absent, and are then absent from the
+    result), and :class:`ContractDataError` listing all problems of the data; nothing is returned in
+    either case.
     """
     specs = compiled_descriptor(Path(data_dir))
     if expected is not None:
-        check_layout(specs, expected)
+        check_layout(specs, expected, optional)
     _check_total_size(Path(data_dir), specs)
     problems = Problems()
     tables: dict[str, Table] = {}
     for spec in specs:
         table = _read_table(Path(data_dir), spec, problems)
+        if table is not None:
+            tables[spec.name] = table
+    for table in tables.values():
+        _check_foreign_keys(table, tables, problems)
+    if problems:
+        raise ContractDataError(problems)
+    return {name: _frame(table) for name, table in tables.items()}
+
+
+# ------------------------------------------------------------------------------------------------
+# Rows held in memory (issue 17: a contract typed in a workbook is checked by the same rules)
+# ------------------------------------------------------------------------------------------------
+
+
+def empty_frame(spec: TableSpec) -> pd.DataFrame:
+    """The typed frame of ``spec`` with no row (same columns and dtypes as a loaded table)."""
+    return _frame(Table(spec, [], {f.name: [] for f in spec.fields}, {f.name: set() for f in spec.fields}))
+
+
+def load_rows(specs: tuple[TableSpec, ...], rows: dict[str, list[list[str]]], label: str) -> dict[str, pd.DataFrame]:
+    """Validate rows held in memory exactly as :func:`load_tables` validates the files of a package, and return
+    typed frames by name.
+
+    ``rows`` maps a resource of ``specs`` to its rows, each a list of cells written as in a CSV file (``""`` for
+    an empty cell), in the order of the resource's fields; a resource written in the descriptor (``data``) is
+    read from it, a resource absent from ``rows`` is left out (with the foreign keys that reference it).
+    Problems name ``label`` and the resource (« classeur.xlsx, table « actions », ligne 3 ») and are raised
+    together as :class:`ContractDataError`; nothing is returned then.
+    """
+    problems = Problems()
+    tables: dict[str, Table] = {}
+    for spec in specs:
+        if spec.data is None and spec.name not in rows:
+            continue
+        if spec.data is None:
+            header = tuple(f.name for f in spec.fields)
+            spec = spec._replace(data=(header, *(tuple(r) for r in rows[spec.name])), path=None,
+                                 label=f"{label}, table « {spec.name} »")
+        table = _read_table(Path("."), spec, problems)
         if table is not None:
             tables[spec.name] = table
     for table in tables.values():

@@ -36,10 +36,13 @@ Modules:
 - :mod:`~analysis.workbooks.frames` — :class:`Execution` and the pure function building its frames;
 - :mod:`~analysis.workbooks.reader` — :func:`read_execution`, the three steps above in order;
 - :mod:`~analysis.workbooks.folder` — :func:`load_execution`, every workbook of a folder;
+- :mod:`~analysis.workbooks.departements` — :func:`load_executions_by_departement`, one sub-folder per
+  département;
 - :mod:`~analysis.workbooks.errors` — the problems reported and the error raised.
 """
 
 from analysis.workbooks.cells import CROSS_CHECKED
+from analysis.workbooks.departements import DepartementExecutions, load_executions_by_departement
 from analysis.workbooks.errors import WorkbookError, WorkbookProblem, WorkbookWarning
 from analysis.workbooks.folder import load_execution, load_executions
 from analysis.workbooks.frames import WORKBOOK_TABLE, Execution
@@ -87,6 +90,7 @@ __all__ = [
     "TEMPLATE_VERSION",
     "WORKBOOK_TABLE",
     "Column",
+    "DepartementExecutions",
     "Execution",
     "Row",
     "Sheet",
@@ -99,6 +103,7 @@ __all__ = [
     "fill_template",
     "load_execution",
     "load_executions",
+    "load_executions_by_departement",
     "parse_text_number",
     "planned_years",
     "read_execution",
