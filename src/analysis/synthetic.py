@@ -31,19 +31,23 @@ generated, never committed.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import shutil
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.domain import NATIONAL_ENVELOPES
-from analysis.example import SCENARIOS, SEED, Behaviour
+from analysis.domain import EXAMPLES_DIR, NATIONAL_DIR, NATIONAL_ENVELOPES
+from analysis.example import SCENARIOS, SEED, Behaviour, example_path, scenario_entries
 from analysis.loading import load_contract
 from analysis.money import CENT, ZERO, cents
-from analysis.national.reference import load_departements
-from analysis.workbooks import GAP_REASONS
+from analysis.rollup.reference import load_departements
+from analysis.package import write_contract_package
+from analysis.workbooks import GAP_REASONS, export_template
 
 #: The real contract among the fictitious ones.
 REAL_CODE = "62"
@@ -463,3 +467,72 @@ def behaviour(contract, plan: Plan, index: int) -> Behaviour:
     return Behaviour(seed=(*SET_SEED, index), reasons=_reasons(rng, actions["cls"] + actions["ft"]), ramp_up=ramp,
                      blank_indicators={"cls": int(rng.integers(0, 5)), "ft": int(rng.integers(0, 2))},
                      departement_effort=effort, **story)
+
+
+# --------------------------------------------------------------------------------------------------
+# Writing the set
+# --------------------------------------------------------------------------------------------------
+
+
+def workbook_path(folder: Path, plan: Plan, convention: str, year: int) -> Path:
+    """File of one fictitious workbook (its name says FICTIF); the Pas-de-Calais keeps the example's names."""
+    if plan.real:
+        return example_path(convention, year, folder)
+    return folder / f"bilan_FICTIF_{plan.code}_{convention}_{year}.xlsx"
+
+
+def _write_departement(base, plan: Plan, index: int, out: Path) -> list[Path]:
+    """The contract package and the workbooks of one département; returns the workbooks written."""
+    contract = derive_contract(base, plan)
+    write_contract_package(contract, out / "contracts" / plan.code)
+    folder = out / "executions" / plan.code
+    expected = {workbook_path(folder, plan, c, y) for c, y in plan.workbooks}
+    for stale in (folder.glob("*.xlsx") if folder.is_dir() else ()):
+        if stale not in expected:
+            stale.unlink()  # a workbook of an earlier plan: the set is what the plan says
+    written = []
+    if plan.real:
+        folder.mkdir(parents=True, exist_ok=True)
+        for convention, year in plan.workbooks:
+            written.append(Path(shutil.copyfile(example_path(convention, year, EXAMPLES_DIR),
+                                                workbook_path(folder, plan, convention, year))))
+        return written
+    story = behaviour(contract, plan, index)
+    notice = NOTICE.format(seed="-".join(map(str, story.seed)), nom=plan.nom, code=plan.code)
+    for convention, year in plan.workbooks:
+        written.append(export_template(contract, convention, year, workbook_path(folder, plan, convention, year),
+                                       prefill=scenario_entries(contract, convention, year, story), notice=notice,
+                                       fictitious=True))
+    return written
+
+
+def write_national_set(out=None, codes=None, *, progress=None) -> dict[str, list[Path]]:
+    """Write the FICTITIOUS national set under ``out`` (default ``data/processed/national``): ``contracts/<code>/``
+    and ``executions/<code>/`` for every département (or only ``codes``). Byte-identical from one run to the next.
+    ``progress(code)`` is called after each département. Returns code -> workbooks written."""
+    out = Path(out) if out is not None else NATIONAL_DIR
+    base = load_contract()
+    plans = national_plan(base)
+    wanted = set(codes) if codes is not None else None
+    written = {}
+    for index, plan in enumerate(plans):
+        if wanted is not None and plan.code not in wanted:
+            continue
+        written[plan.code] = _write_departement(base, plan, index, out)
+        if progress is not None:
+            progress(plan.code)
+    return written
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Écrit le jeu national FICTIF (contrats et bilans des 101 départements).")
+    parser.add_argument("--out", default=None, help=f"dossier de sortie (défaut : {NATIONAL_DIR})")
+    parser.add_argument("--departements", nargs="*", default=None, help="codes INSEE (défaut : les 101)")
+    args = parser.parse_args(argv)
+    written = write_national_set(args.out, args.departements, progress=lambda code: print(code, end=" ", flush=True))
+    total = sum(len(v) for v in written.values())
+    print(f"\n{len(written)} départements, {total} classeurs FICTIFS écrits sous {args.out or NATIONAL_DIR}")
+
+
+if __name__ == "__main__":
+    main()
