@@ -45,8 +45,8 @@ from analysis.domain import EXAMPLES_DIR, NATIONAL_DIR, NATIONAL_ENVELOPES
 from analysis.example import SCENARIOS, SEED, Behaviour, example_path, scenario_entries
 from analysis.loading import load_contract
 from analysis.money import CENT, ZERO, cents
-from analysis.rollup.reference import load_departements
 from analysis.package import write_contract_package
+from analysis.rollup.reference import load_departements
 from analysis.workbooks import GAP_REASONS, export_template
 
 #: The real contract among the fictitious ones.
@@ -65,6 +65,9 @@ DROPPED_COUNT, ADDED_COUNT = 30, 20
 SHARE_FACTORS = {Decimal("0.80"): 10, Decimal("0.90"): 5}
 #: Workbooks not received: none at all, CLS 2026-2027, CLS 2027, France Travail 2024.
 MISSING_COUNTS = {"aucun": 3, "cls_2026_2027": 4, "cls_2027": 12, "ft": 2}
+#: Départements whose France Travail actions spend well under plan: the advance exceeds what is due (a refund).
+FT_REFUND_COUNT = 5
+FT_UNDERSPENT = (0.35, 0.50)
 #: The axis added as axis 2 in four-axis contracts, and the actions copied into it.
 EMPLOYMENT_AXIS = ("2", "Amplifier la politique d'accès à l'emploi pour tous")
 EMPLOYMENT_ACTIONS = (("2.1", "1.1", "Accompagnement vers l'emploi des jeunes et des allocataires du RSA"),
@@ -94,6 +97,7 @@ class Plan:
     added: bool = False
     departement_share: Decimal = Decimal("1.00")
     workbooks: tuple = tuple(("cls", y) for y in CLS_YEARS) + (("ft", FT_YEAR),)
+    ft_underspent: bool = False
 
     @property
     def real(self) -> bool:
@@ -105,10 +109,14 @@ class Plan:
 # --------------------------------------------------------------------------------------------------
 
 
-def _factors(rng, count: int, base: Decimal, target: Decimal, weights) -> list[Decimal]:
-    """Factors with two decimals (at least 0.05) sharing ``target`` out by ``weights``, applied to ``base``."""
-    shares = np.asarray(weights) / float(np.sum(weights))
-    return [max(Decimal("0.05"), Decimal(str(round(float(target) * s / float(base), 2)))) for s in shares]
+def _factor(target: Decimal, base: Decimal) -> Decimal:
+    """A factor with two decimals (at least 0.05) that brings ``base`` near ``target``."""
+    return max(Decimal("0.05"), Decimal(str(round(float(target) / float(base), 2))))
+
+
+def _shares(weights) -> list[float]:
+    weights = np.asarray(weights, dtype=float)
+    return list(weights / weights.sum())
 
 
 def _pick(order: list[str], counts: dict) -> dict:
@@ -127,29 +135,45 @@ def _missing(kind: str | None) -> tuple:
     return tuple(w for w in every if w not in gone)
 
 
+def _cls_state_of(base, plan: Plan) -> Decimal:
+    """The CLS State credits of 2024 of ``plan``'s contract before its amounts are scaled: the Pas-de-Calais actions
+    kept, and those copied (an added action, the two actions of an employment axis)."""
+    b = base.convention_budget("cls")
+    by_action = {a: sum(g.loc[(g["funder"] == "etat") & (g["year"] == 2024), "amount_eur"], ZERO)
+                 for a, g in b.groupby("action")}
+    kept = [a for a in by_action if a not in plan.dropped]
+    kept += [ADDED_ACTION[1]] if plan.added else []
+    kept += [source for _new, source, _title in EMPLOYMENT_ACTIONS] if plan.layout == "quatre_axes" else []
+    return sum((by_action[a] for a in kept), ZERO)
+
+
 def national_plan(base=None, departements: pd.DataFrame | None = None) -> list[Plan]:
-    """The plan of every département (sorted by code), drawn from a fixed seed: the same plan every time."""
+    """The plan of every département (sorted by code), drawn from a fixed seed: the same plan every time. The
+    factors are chosen after the structure (actions dropped, added, an employment axis), so that the CLS State
+    credits of 2024 add up to about the national envelope."""
     base = base if base is not None else load_contract()
     departements = departements if departements is not None else load_departements()
     rng = np.random.default_rng(list(SET_SEED))
     others = [c for c in departements["code"] if c != REAL_CODE]
-    weights = rng.lognormal(0.0, 0.6, len(others))
-    state = {c: _state_total(base, c) for c in ("cls", "ft")}
-    targets = {c: NATIONAL_ENVELOPES[(c, 2024 if c == "cls" else FT_YEAR)] - state[c] for c in state}
-    cls_f = _factors(rng, len(others), state["cls"], targets["cls"], weights)
-    ft_f = _factors(rng, len(others), state["ft"], targets["ft"], weights * rng.lognormal(0.0, 0.25, len(others)))
     order = [list(rng.permutation(others)) for _ in range(5)]
     layouts = _pick(order[0], LAYOUT_COUNTS)
     combined = set(order[0][-COMBINED_COUNT:])
     dropped = {c: (DROPPED[i % len(DROPPED)],) for i, c in enumerate(order[1][:DROPPED_COUNT])}
     added = set(order[1][DROPPED_COUNT:DROPPED_COUNT + ADDED_COUNT])
     shares, missing = _pick(order[2], SHARE_FACTORS), _pick(order[3], MISSING_COUNTS)
+    refunds = set(order[4][:FT_REFUND_COUNT])
     names = dict(zip(departements["code"], zip(departements["nom"], departements["region"])))
+    weights = rng.lognormal(0.0, 0.6, len(others))
+    cls_shares, ft_shares = _shares(weights), _shares(weights * rng.lognormal(0.0, 0.25, len(others)))
+    ft_base = _state_total(base, "ft")
+    targets = {c: NATIONAL_ENVELOPES[(c, 2024)] - _state_total(base, c) for c in ("cls", "ft")}
     plans = [Plan(REAL_CODE, *names[REAL_CODE], Decimal("1"), Decimal("1"), workbooks=tuple(SCENARIOS))]
-    for code, fc, ff in zip(others, cls_f, ft_f):
-        plans.append(Plan(code, *names[code], fc, ff, layouts.get(code, "axes_1_3_4"), code in combined,
-                          dropped.get(code, ()), code in added, shares.get(code, Decimal("1.00")),
-                          _missing(missing.get(code))))
+    for code, cls_share, ft_share in zip(others, cls_shares, ft_shares):
+        plan = Plan(code, *names[code], Decimal("1"), _factor(targets["ft"] * Decimal(str(ft_share)), ft_base),
+                    layouts.get(code, "axes_1_3_4"), code in combined, dropped.get(code, ()), code in added,
+                    shares.get(code, Decimal("1.00")), _missing(missing.get(code)), code in refunds)
+        cls_target = targets["cls"] * Decimal(str(cls_share))
+        plans.append(dataclasses.replace(plan, cls_factor=_factor(cls_target, _cls_state_of(base, plan))))
     return sorted(plans, key=lambda p: p.code)
 
 
@@ -463,6 +487,9 @@ def behaviour(contract, plan: Plan, index: int) -> Behaviour:
         ramp[("cls", 2024, action)] = 0.6
         story["rates"].setdefault(("cls", 2024), {})[action] = (0.56, 0.60)
         story["justified"].setdefault(("cls", 2024), set()).discard(action)
+    if plan.ft_underspent:
+        story["rates"][("ft", FT_YEAR)] = {a: FT_UNDERSPENT for a in actions["ft"]}
+        story["lagging"][("ft", FT_YEAR)] = set(actions["ft"])
     effort = 0.85 if plan.departement_share != 1 else 1.0
     return Behaviour(seed=(*SET_SEED, index), reasons=_reasons(rng, actions["cls"] + actions["ft"]), ramp_up=ramp,
                      blank_indicators={"cls": int(rng.integers(0, 5)), "ft": int(rng.integers(0, 2))},

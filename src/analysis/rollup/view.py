@@ -76,6 +76,7 @@ class NationalView:
     tables : the départements' result frames stacked (``position``, ``consumption``…; :mod:`~analysis.rollup.results`).
     parameters : the assessment's parameters (register defaults and overrides).
     fictitious : whether any workbook read is fictitious.
+    loading : what :func:`~analysis.rollup.folder.national_from_folder` read and took from its cache (empty otherwise).
     """
 
     first: int
@@ -91,6 +92,7 @@ class NationalView:
     tables: dict = field(repr=False)
     parameters: dict = field(repr=False)
     fictitious: bool = False
+    loading: dict = field(default_factory=dict)
 
     def ranking(self, column: str, n: int | None = None, *, ascending: bool = False) -> pd.DataFrame:
         """The départements ranked by ``column`` (largest first), the first ``n`` (default: the register's, H52);
