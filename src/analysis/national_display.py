@@ -211,13 +211,9 @@ def nation_summary(view) -> str:
 
 def inputs_note(view, folder=None) -> str:
     """What the view read (Markdown), and the fictitious-data notice when the workbooks are fictitious."""
-    loading = view.loading or {}
     where = f"« {Path(folder).name} »" if folder else "le jeu national (data/processed/national)"
-    parts = [f"Lu : {where}, {display.count(len(view.departements))} contrats de départements."]
-    if loading:
-        parts.append(f"{display.count(loading['from_cache'])} départements repris du cache (rien n'a changé), "
-                     f"{display.count(loading['assessed'])} évalués ; {display.count(loading['workbooks_read'])} classeurs "
-                     f"relus, {display.count(loading['workbooks_cached'])} repris du cache.")
+    parts = [f"Lu : {where}, {display.count(len(view.departements))} contrats de départements et leurs bilans "
+             f"d'exécution ({display.count(view.nation.iloc[0]['workbooks_received'])} classeurs)."]
     if view.fictitious:
         parts.append("**DONNÉES FICTIVES** : jeu national généré par `analysis.synthetic` (codes et noms des "
                      "départements réels, chiffres inventés ; seul le contrat du Pas-de-Calais est réel, avec son "

@@ -135,7 +135,7 @@ def _missing(kind: str | None) -> tuple:
     return tuple(w for w in every if w not in gone)
 
 
-def _cls_state_of(base, plan: Plan) -> Decimal:
+def cls_state_of(base, plan: Plan) -> Decimal:
     """The CLS State credits of 2024 of ``plan``'s contract before its amounts are scaled: the Pas-de-Calais actions
     kept, and those copied (an added action, the two actions of an employment axis)."""
     b = base.convention_budget("cls")
@@ -165,19 +165,19 @@ def national_plan(base=None, departements: pd.DataFrame | None = None) -> list[P
     names = dict(zip(departements["code"], zip(departements["nom"], departements["region"])))
     weights = rng.lognormal(0.0, 0.6, len(others))
     cls_shares, ft_shares = _shares(weights), _shares(weights * rng.lognormal(0.0, 0.25, len(others)))
-    ft_base = _state_total(base, "ft")
-    targets = {c: NATIONAL_ENVELOPES[(c, 2024)] - _state_total(base, c) for c in ("cls", "ft")}
+    ft_base = state_total(base, "ft")
+    targets = {c: NATIONAL_ENVELOPES[(c, 2024)] - state_total(base, c) for c in ("cls", "ft")}
     plans = [Plan(REAL_CODE, *names[REAL_CODE], Decimal("1"), Decimal("1"), workbooks=tuple(SCENARIOS))]
     for code, cls_share, ft_share in zip(others, cls_shares, ft_shares):
         plan = Plan(code, *names[code], Decimal("1"), _factor(targets["ft"] * Decimal(str(ft_share)), ft_base),
                     layouts.get(code, "axes_1_3_4"), code in combined, dropped.get(code, ()), code in added,
                     shares.get(code, Decimal("1.00")), _missing(missing.get(code)), code in refunds)
         cls_target = targets["cls"] * Decimal(str(cls_share))
-        plans.append(dataclasses.replace(plan, cls_factor=_factor(cls_target, _cls_state_of(base, plan))))
+        plans.append(dataclasses.replace(plan, cls_factor=_factor(cls_target, cls_state_of(base, plan))))
     return sorted(plans, key=lambda p: p.code)
 
 
-def _state_total(contract, convention: str) -> Decimal:
+def state_total(contract, convention: str) -> Decimal:
     """The State money the fiches plan for the convention's first year (CLS 2024, France Travail 2024)."""
     b = contract.convention_budget(convention)
     return sum(b.loc[(b["funder"] == "etat") & (b["year"] == 2024), "amount_eur"], ZERO)
@@ -378,7 +378,7 @@ def _restated_text(contract) -> pd.DataFrame:
     cls = contract.convention_budget("cls")
     state = cls[cls["funder"] == "etat"]
     by_year = {int(y): sum(g["amount_eur"], ZERO) for y, g in state.groupby("year")}
-    ft = _state_total(contract, "ft")
+    ft = state_total(contract, "ft")
     rows, axis_rows = [], t[(t["convention"].astype("str") == "cls") & (t["scope"] == "axis")]
     for row in t[~t.index.isin(axis_rows.index)].to_dict("records"):
         if row["convention"] == "cls" and row["scope"] == "contract":

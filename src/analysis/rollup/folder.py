@@ -255,3 +255,22 @@ def national_from_folder(folder=None, period=None, *, cache=True, workers: int |
                "workbooks": sum(len(j.files) for j in jobs) if jobs else None, "workbooks_read": counts["read"],
                "workbooks_cached": counts["cached"], "seconds": time.perf_counter() - start}
     return dataclasses.replace(view, loading=loading)
+
+
+def main(argv=None) -> None:
+    """``python -m analysis.rollup.folder``: the national view of a folder, through its cache (``make national``)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Vue nationale d'un dossier (contrats et bilans), par le cache.")
+    parser.add_argument("--dossier", default=None, help=f"dossier du jeu national (défaut : {NATIONAL_DIR})")
+    parser.add_argument("--periode", default=None, help="période du CLS, ex. 2024-2025 (défaut : H50)")
+    args = parser.parse_args(argv)
+    view = national_from_folder(args.dossier, args.periode)
+    done = view.loading
+    print(f"{done['departements']} départements ({view.first}-{view.last}) : {done['assessed']} évalués, "
+          f"{done['from_cache']} repris du cache ; {done['workbooks_read']} classeurs lus, {done['workbooks_cached']} "
+          f"repris du cache ; {done['seconds']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
