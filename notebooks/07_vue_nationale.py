@@ -46,7 +46,7 @@ pd.set_option("display.max_colwidth", 80)
 # Paramètres (modifiables, ou injectés par `python -m analysis report`) :
 execution = None  # dossier du jeu national (contracts/ et executions/) ; None = data/processed/national (make national)
 sortie = None  # dossier de sortie (figures, classeur national) ; None = data/processed
-periode = None  # période du CLS, ex. "2024-2025" ; None = celle du registre (H50)
+periode = None  # période du CLS, ex. "2024-2025" ; None = celle du registre (H53)
 
 # %%
 dossier = execution[0] if isinstance(execution, (list, tuple)) else execution
@@ -56,7 +56,7 @@ Markdown(vue_nationale.inputs_note(vue, dossier))
 # %% [markdown]
 # ## La France entière
 #
-# La période est celle du registre (H50) : chaque département doit un bilan du CLS pour chaque année de la
+# La période est celle du registre (H53) : chaque département doit un bilan du CLS pour chaque année de la
 # période et le bilan final France Travail 2024. Un bilan attendu et non reçu n'est jamais compté comme zéro : les
 # montants « réalisés » ne portent que sur les années renseignées, et la page dit lesquelles manquent. Sur la
 # période, les montants exposés (sous-consommation manifeste sans justification, ou crédits non consommés à la fin
@@ -111,7 +111,7 @@ charts.show(cartes.plot_regions(vue), "national_regions", sortie)
 # ### L'argent en jeu dans le CLS
 #
 # Les départements aux montants exposés les plus élevés sur la période, puis ceux dont les montants à apprécier
-# par l'État sont les plus élevés (les classements montrent les premiers départements, H52). Un montant exposé est
+# par l'État sont les plus élevés (les classements montrent les premiers départements, H55). Un montant exposé est
 # ce que l'État **peut** réduire l'année suivante (article 2.2) ou réclamer à la fin du contrat (article 5) : un
 # maximum, pas une somme due.
 
@@ -133,7 +133,7 @@ charts.show(cartes.plot_ranking(vue), "national_classement_montants_en_jeu", sor
 # ### La part du Département contre les 50 %
 #
 # L'article 2.2 demande au Département au moins 50 % des crédits de **chaque** action. La vue nationale lit la règle
-# sur les crédits signés de chaque action (H53) : un contrat signé sous 50 % existe, il est signalé, jamais refusé.
+# sur les crédits signés de chaque action (H56) : un contrat signé sous 50 % existe, il est signalé, jamais refusé.
 # La part du Département dans les montants réalisés est donnée à côté, pour information.
 
 # %%
@@ -179,7 +179,7 @@ vue_nationale.status_table(vue, "indicateur")
 # Les 15 indicateurs nationaux du CLS (annexe 10) et les indicateurs de pilotage de France Travail (annexe 4)
 # portent le même code dans tous les contrats. Un indicateur qui compte des personnes ou des postes s'additionne :
 # l'atteinte nationale est la somme des résultats rapportée à la somme des cibles des départements qui renseignent
-# les deux ; un taux se décrit par sa distribution entre départements (H51). Première année de la période :
+# les deux ; un taux se décrit par sa distribution entre départements (H54). Première année de la période :
 
 # %%
 vue_nationale.indicators_table(vue, vue.first)
@@ -203,4 +203,5 @@ Markdown(f"Classeur écrit : « {classeur.name} ».")
 # Les choix de cette page sont au registre des hypothèses (README) :
 
 # %%
-Markdown("\n".join(f"- {get(h).cite()}" for h in ("H45", "H50", "H51", "H52", "H53")))
+Markdown("\n".join(f"- {get(name).cite()}" for name in ("period_exposure_cap", "national_period", "national_additive_units",
+                                                          "national_outliers", "national_departement_share")))

@@ -111,3 +111,19 @@ def test_a_broken_register_is_refused_in_french(tmp_path: Path):
     bad.write_text('[[assumption]]\nid = "H01"\nname = "x"\n', encoding="utf-8")
     with pytest.raises(ValueError, match="champs manquants"):
         assumptions.load_register(bad)
+
+
+def test_a_reading_is_one_of_its_declared_choices(tmp_path: Path):
+    """The register states the readings a parameter may take; the assessment refuses any other (one list)."""
+    from analysis.assessment.parameters import CHOICES, resolve_parameters
+
+    assert CHOICES["period_cap"] == ("plafond_non_consomme", "somme_des_annees")
+    with pytest.raises(ValueError, match="inconnue"):
+        resolve_parameters(period_cap="au_hasard")
+    entry = {f: "x" for f in ("id", "name", "unit", "title", "reasoning", "source_lines")}
+    text = "[[assumption]]\n" + "".join(f'{k} = "{v}"\n' for k, v in entry.items())
+    bad = tmp_path / "assumptions.toml"
+    bad.write_text(text + 'value = "c"\nchoices = ["a", "b"]\nquality = "forte"\nimpact = "fort"\nused_in = ["x"]\n',
+                   encoding="utf-8")
+    with pytest.raises(ValueError, match="lectures déclarées"):
+        assumptions.load_register(bad)

@@ -118,3 +118,18 @@ def test_the_layer_test_sees_an_upward_import():
     seen = {m for node in _imports(tree) for m in _imported(node)}
     assert seen == {"analysis.display", "analysis.charts.base"}
     assert all(layer(m) > layer("analysis.assessment.ledger") for m in seen)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_the_contract_models_are_named_in_the_vocabulary_only(path):
+    """Issue 17: no "cls" / "ft" literal outside the vocabulary, where the two contract models are defined
+    (``analysis.domain.CLS``, ``analysis.domain.FT``); the rest of the library names a model by its object."""
+    import io
+    import tokenize
+
+    if _module_name(path) == "analysis.domain":
+        return
+    tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+    codes = ('"cls"', "'cls'", '"ft"', "'ft'")
+    found = [f"ligne {t.start[0]}" for t in tokens if t.type == tokenize.STRING and t.string in codes]
+    assert not found, f"codes de contrat écrits en toutes lettres : {', '.join(found)}"

@@ -155,3 +155,38 @@ def test_the_notebooks_have_a_parameters_cell():
         nb = nbformat.read(path, as_version=4)
         tags = [c.metadata.get("tags", []) for c in nb.cells]
         assert any("parameters" in t for t in tags), path.name
+
+
+def sheet_rows(path: Path, sheet: str, first_header: str) -> list[dict]:
+    """The rows of a pack's sheet as dicts keyed by its header row (found by its first header)."""
+    rows = list(openpyxl.load_workbook(path, data_only=True)[sheet].iter_rows(values_only=True))
+    top = next(i for i, r in enumerate(rows) if r and r[0] == first_header)
+    return [dict(zip(rows[top], r)) for r in rows[top + 1:] if any(v is not None for v in r)]
+
+
+def test_the_cls_pack_on_an_analysts_workbooks_is_sendable(run, expected):
+    """Issue 15, on workbooks that are not the example: carry-overs shown in the 2025 table, the unreported action
+    blank, the 50 % rule with two decimals, period totals counting each euro once, status counts adding up to the
+    45 distinct indicators every year."""
+    pack = run["out"] / "bilan_mi_parcours_cls_2024-2025.xlsx"
+    annex = {r["Fiche action N°"]: r for r in sheet_rows(pack, "Annexe 11 - 2025", "Axes de la contractualisation")}
+    assert annex["3.3"]["Report reçu de 2024 - Part État"] == 205950.0
+    assert annex["3.4"]["A — Montant État réalisé au 31/12/2025"] is None  # not reported: blank, never 0
+    assert annex["3.4"]["B — Crédits État disponibles non consommés en 2025"] is None
+    assert "3.4" in annex["TOTAUX FINANCIERS"]["Intitulé de l'action"]
+    finance = sheet_rows(pack, "Bilan financier", "Axe")
+    verdicts = {r["Règle des 50 % (article 2.2)"] for r in finance}
+    assert {"conforme", "non conforme (article 2.2, lignes 348-350)"} <= verdicts
+    ws = openpyxl.load_workbook(pack)["Bilan financier"]
+    header = next(r for r in ws.iter_rows() if r[0].value == "Axe")
+    share = next(c for c in header if c.value == "Part du Département dans le réalisé")
+    assert ws.cell(row=share.row + 1, column=share.column).number_format == "0.00 %"
+    assert {r["Année"] for r in finance if r["Action"] == "3.4"} >= {"Cumul 2024 (2025 non renseigné)"}
+    period = expected["assessment"].position_over(2024, 2025).set_index("action")
+    cumul = next(r for r in finance if r["Action"] == "3.3" and str(r["Année"]).startswith("Cumul"))
+    assert Decimal(repr(cumul["Montant à apprécier par l'État"])).quantize(Decimal("0.01")) == \
+        period.at["3.3", "amount_under_review"] <= period.at["3.3", "unconsumed_state"]
+    synthesis = sheet_rows(pack, "Synthèse", "Rubrique")
+    for label in ("2024", "2025", "2024-2025"):
+        counts = [r["Nombre"] for r in synthesis if r["Rubrique"] == f"Indicateurs {label}"]
+        assert sum(counts) == 45, label  # 30 local and 15 national indicators, each counted once

@@ -45,6 +45,8 @@ class Assumption:
     impact: str
     used_in: tuple[str, ...]
     retired: str | None = None
+    #: The readings a parameter may take (its value first among them), for a choice between readings.
+    choices: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
@@ -86,12 +88,15 @@ def _parse(entry: dict, where: str) -> Assumption:
     value = entry["value"]
     if entry["unit"] == "date":
         value = date.fromisoformat(value)
-    unknown = set(entry) - set(FIELDS) - {"retired"}
+    unknown = set(entry) - set(FIELDS) - {"retired", "choices"}
     if unknown:
         raise ValueError(f"{where} : champs inconnus dans le registre des hypothèses : {', '.join(sorted(unknown))}")
     if entry.get("retired") is None and not entry["used_in"]:
         raise ValueError(f"{where} : une hypothèse en vigueur doit dire où elle est utilisée (used_in)")
-    return Assumption(**{**entry, "value": value, "used_in": tuple(entry["used_in"])})
+    choices = tuple(entry.get("choices", ()))
+    if choices and value not in choices:
+        raise ValueError(f"{where} : la valeur « {value} » n'est pas l'une des lectures déclarées ({', '.join(choices)})")
+    return Assumption(**{**entry, "value": value, "used_in": tuple(entry["used_in"]), "choices": choices})
 
 
 @cache

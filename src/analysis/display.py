@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import domain
+from analysis.domain import CLS
 from analysis.formatting import escape_markdown, format_date, format_eur, format_list, format_number, format_percent
 from analysis.money import ZERO, is_missing
 
@@ -514,7 +515,7 @@ def assessment_consumption(frame: pd.DataFrame, columns=None, *, numbers: bool =
     out = _assessment_table(frame, ASSESSMENT_CONSUMPTION_COLUMNS, columns, numbers=numbers)
     name = HEADERS["assessment_flag"]
     if name in out.columns:
-        not_cls = [str(c) != "cls" for c in frame["convention"]]
+        not_cls = [str(c) != CLS.code for c in frame["convention"]]
         out[name] = [domain.FLAG_NOT_APPLICABLE_LABEL if other else cell for other, cell in zip(not_cls, out[name])]
     return out
 
@@ -565,7 +566,7 @@ def _settlement_outcome(balance, refund) -> str:
 
 def end_of_contract(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
     """:attr:`analysis.assessment.Assessment.end_of_contract` (CLS at 31/12/2027), headed « Axe »."""
-    return _assessment_table(frame, END_DISPLAY_COLUMNS, columns, {"row_type": "end_row"}, convention="cls", numbers=numbers)
+    return _assessment_table(frame, END_DISPLAY_COLUMNS, columns, {"row_type": "end_row"}, convention=CLS.code, numbers=numbers)
 
 
 def cofinancing(frame: pd.DataFrame, columns=None, *, numbers: bool = True) -> pd.DataFrame:
@@ -789,7 +790,7 @@ def scenario_exposure(comparison, *, years=None, numbers: bool = True) -> pd.Dat
     projected = {(_key(y), _key(a)): p for y, a, p in zip(e["year"], e["axis"], e["projected"]) if p is True}
     head = pd.DataFrame({
         HEADERS["year"]: [scenario_year(y, projected.get((y, a))) for y, a in keys],
-        domain.grouping_label("cls"): [SCENARIO_ALL_AXES if is_missing(a) else str(a) for _, a in keys],
+        domain.grouping_label(CLS.code): [SCENARIO_ALL_AXES if is_missing(a) else str(a) for _, a in keys],
     })
     out = pd.concat([head, body], axis=1)
     reference = {(_key(y), _key(a)): v for y, a, v in zip(first["year"], first["axis"], first["amount_at_risk"])}

@@ -43,7 +43,10 @@ REFERENCE_DIR = ROOT / "data" / "reference"
 
 @dataclass(frozen=True)
 class Convention:
-    """One of the two contracts: its code, names, period and how its actions are grouped."""
+    """A contract model: one of the two national models a département signs (the CLS template of instruction
+    DGCS/SD1B/2023/169, the France Travail model of DGEFP/DPE/2023/192), with what its money rules are (see
+    ``../shared/notes/contract-rules.md``). Its figures (actions, axes, credits, rates) are a département's data,
+    never this object's; its code is the only place the library names the model."""
 
     code: str
     label: str
@@ -56,6 +59,15 @@ class Convention:
     fiche_table: str
     #: Source line of the period.
     period_line: int
+    #: The national instruction the model follows.
+    national_model: str = ""
+    #: Unconsumed credits may be carried into the next year (CLS: 2025 table, I = F + H); never beyond the end.
+    carry_over: bool = False
+    #: Under-consumption in year n may reduce the credits of n+1 (CLS art. 2.2): a flag and an exposure per
+    #: action-year; without it, the year is settled by an advance and a balance (France Travail art. 6).
+    reduction_n1: bool = False
+    #: The group of actions the Département co-finances at a set rate (France Travail: volet 2, art. 3.3).
+    cofinanced_group: str | None = None
 
     @property
     def years(self) -> list[int]:
@@ -67,6 +79,7 @@ class Convention:
         return self.grouping.capitalize()
 
 
+#: The two contract models (the period is the national models'; a département's dates are its data).
 CLS = Convention(
     code="cls",
     label="Contrat local des solidarités 2024-2027",
@@ -76,6 +89,9 @@ CLS = Convention(
     grouping="axe",
     fiche_table="cls_fiche_budget",
     period_line=474,
+    national_model="instruction DGCS/SD1B/2023/169",
+    carry_over=True,
+    reduction_n1=True,
 )
 FT = Convention(
     code="ft",
@@ -86,6 +102,8 @@ FT = Convention(
     grouping="volet",
     fiche_table="ft_fiche_budget",
     period_line=5767,
+    national_model="instruction DGEFP/DPE/2023/192",
+    cofinanced_group="2",
 )
 CONVENTIONS: dict[str, Convention] = {c.code: c for c in (CLS, FT)}
 CONVENTION_CODES = list(CONVENTIONS)
@@ -554,6 +572,8 @@ ASSUMPTION_VALUE_LABELS = {
     "forfait": "forfait entier, quel que soit le coût réalisé",
     "paid": "crédits versés",
     "mean": "moyenne des taux d'atteinte",
+    "plafond_non_consomme": "plafonnés par les crédits non consommés de la période, chaque euro une fois",
+    "somme_des_annees": "somme des années",
 }
 LABELS.update({"document": DOCUMENT_LABELS, "execution_check": EXECUTION_CHECK_LABELS,
                "assumption_value": ASSUMPTION_VALUE_LABELS})
@@ -590,7 +610,7 @@ REPORTING_STATUS_LABELS = {
 #: Levels of a national roll-up.
 NATIONAL_LEVELS = ["departement", "region", "nation"]
 NATIONAL_LEVEL_LABELS = {"departement": "Département", "region": "Région", "nation": "France entière"}
-#: How a national indicator is rolled up across départements (H51).
+#: How a national indicator is rolled up across départements (H54).
 INDICATOR_ROLLUPS = ["somme", "distribution"]
 INDICATOR_ROLLUP_LABELS = {"somme": "somme des départements", "distribution": "distribution entre départements"}
 LABELS.update({"reporting_status": REPORTING_STATUS_LABELS, "national_level": NATIONAL_LEVEL_LABELS,

@@ -48,7 +48,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import default
-from analysis.domain import DELIBERATION_DATE, EXAMPLES_DIR, EXPENSE_CATEGORY_LABELS, EXPENSES_SHEET, FT_EXPENSE_TYPE_LABELS
+from analysis.domain import (
+    CLS,
+    DELIBERATION_DATE,
+    EXAMPLES_DIR,
+    EXPENSE_CATEGORY_LABELS,
+    EXPENSES_SHEET,
+    FT,
+    FT_EXPENSE_TYPE_LABELS,
+)
 from analysis.loading import load_contract
 from analysis.money import ZERO, cents
 from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS, export_template
@@ -57,7 +65,7 @@ from analysis.workbooks import SHEET_AMENDMENT, SHEET_FINANCE, SHEET_INDICATORS,
 SEED = int(DELIBERATION_DATE.strftime("%Y%m%d"))
 
 #: (convention, year) of every example workbook.
-SCENARIOS = [("cls", 2024), ("cls", 2025), ("ft", 2024)]
+SCENARIOS = [(CLS.code, 2024), (CLS.code, 2025), (FT.code, 2024)]
 
 NOTICE = ("DONNÉES FICTIVES — exemple généré par analysis.example (graine {seed}) pour faire tourner les "
           "notebooks : aucun chiffre d'exécution de ce classeur n'est réel.")
@@ -68,15 +76,15 @@ FT_NOTE = (" Bilan final de la convention France Travail 2024 (article 3.2) : le
 #: Behaviour of each action, per (convention, year): (low, high) bounds of the State executed / paid.
 NEAR_PLAN = (0.93, 1.0)
 RATES = {
-    ("cls", 2024): {"1.4": (0.63, 0.65), "1.5": (0.80, 0.86), "3.1": (0.47, 0.50), "3.2": (0.50, 0.58),
+    (CLS.code, 2024): {"1.4": (0.63, 0.65), "1.5": (0.80, 0.86), "3.1": (0.47, 0.50), "3.2": (0.50, 0.58),
                     "3.3": (0.52, 0.60), "4.1": (0.72, 0.80)},
-    ("cls", 2025): {"1.2": (0.55, 0.60), "3.1": (0.85, 0.95), "3.3": (0.80, 0.90), "3.4": None},
-    ("ft", 2024): {"2.3": (0.66, 0.72), "2.6": (0.70, 0.78)},
+    (CLS.code, 2025): {"1.2": (0.55, 0.60), "3.1": (0.85, 0.95), "3.3": (0.80, 0.90), "3.4": None},
+    (FT.code, 2024): {"2.3": (0.66, 0.72), "2.6": (0.70, 0.78)},
 }
 #: Ramp-up rates declared in the workbook.
-RAMP_UP = {("cls", 2024, "3.1"): 0.5, ("cls", 2025, "3.1"): 0.8}
+RAMP_UP = {(CLS.code, 2024, "3.1"): 0.5, (CLS.code, 2025, "3.1"): 0.8}
 #: Actions whose unconsumed State (and Département) credits are carried over to the next year.
-CARRY_OVER = {("cls", 2024): {"3.1", "3.3"}, ("cls", 2025): {"3.1", "3.3"}}
+CARRY_OVER = {(CLS.code, 2024): {"3.1", "3.3"}, (CLS.code, 2025): {"3.1", "3.3"}}
 REASONS = {
     "3.1": ("Montée en charge progressive",
             "Montée en charge prévue : études lancées en 2024, expérimentations à partir de 2025 (exemple fictif)."),
@@ -92,16 +100,16 @@ REASONS = {
 }
 #: State amounts notified for the next year by the avenant, when they differ from the contract.
 AVENANT_CHANGES = {
-    ("cls", 2024): {"1.1": ("add", Decimal("30000.00"), "augmentée de 30 000 € (public plus nombreux que prévu)"),
+    (CLS.code, 2024): {"1.1": ("add", Decimal("30000.00"), "augmentée de 30 000 € (public plus nombreux que prévu)"),
                     "3.2": ("rate", Decimal("0.80"), "réduite de 20 % après la sous-consommation manifeste de 2024"),
                     "3.3": ("rate", Decimal("0.85"), "réduite de 15 % après la sous-consommation de 2024")},
 }
 #: Actions that give a reason and a justification, per (convention, year).
-JUSTIFIED = {("cls", 2024): {"3.1", "3.3", "4.1"}, ("cls", 2025): {"3.1", "3.3", "3.4"}, ("ft", 2024): {"2.3"}}
+JUSTIFIED = {(CLS.code, 2024): {"3.1", "3.3", "4.1"}, (CLS.code, 2025): {"3.1", "3.3", "3.4"}, (FT.code, 2024): {"2.3"}}
 #: Actions whose indicator results lag behind their targets as their spending does.
-LAGGING = {("cls", 2024): {"3.2", "3.3", "4.1"}, ("cls", 2025): {"1.2", "3.3"}, ("ft", 2024): {"2.3", "2.6"}}
+LAGGING = {(CLS.code, 2024): {"3.2", "3.3", "4.1"}, (CLS.code, 2025): {"1.2", "3.3"}, (FT.code, 2024): {"2.3", "2.6"}}
 #: Indicator results left blank (with a comment), per convention and year.
-BLANK_INDICATORS = {"cls": 3, "ft": 1}
+BLANK_INDICATORS = {CLS.code: 3, FT.code: 1}
 #: The reason given for a justified gap of an action that :data:`REASONS` does not name (another département's).
 DEFAULT_REASON = ("Autre motif (préciser)", "Écart expliqué par le Département dans son bilan (exemple fictif).")
 
@@ -153,7 +161,7 @@ class _Entries(list):
 def _state(lines: pd.DataFrame, convention: str) -> Decimal:
     """State money of the convention in fiche lines: ERBM included (CLS, H04), FIPE excluded (FT, H05)."""
     state = lines[lines["funder"] == "etat"]
-    if convention == "ft":
+    if convention == FT.code:
         state = state[state["funder_detail"] != "FIPE"]
     return sum(state["amount_eur"], ZERO)
 
@@ -173,7 +181,7 @@ def notified_amounts(contract, convention: str, year: int, behaviour: Behaviour 
 def _paid(contract, convention: str, year: int, action: str, lines: pd.DataFrame, behaviour: Behaviour) -> Decimal:
     """State credits paid: CLS, the amount notified (the contract's in 2024); France Travail, the 60 %
     advance of article 6 on the action's State amount (FIPE money of 2.4: paid in full by its own fund)."""
-    if convention == "cls":
+    if convention == CLS.code:
         return notified_amounts(contract, convention, year, behaviour)[action] if year > 2024 else _state(lines, convention)
     state = _state(lines, convention)
     if state == 0:
@@ -198,7 +206,7 @@ def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: 
     if bounds is None:
         return None
     rate = float(rng.uniform(*bounds))
-    allocation = paid if convention == "cls" or _state(lines, convention) == 0 else _state(lines, convention)
+    allocation = paid if convention == CLS.code or _state(lines, convention) == 0 else _state(lines, convention)
     executed = cents(allocation * Decimal(f"{rate:.4f}"))
     entries.add(SHEET_FINANCE, action, "executed_etat", executed)
     parts = {f: sum(lines.loc[lines["funder"] == f, "amount_eur"], ZERO) for f in ("departement", "autre")}
@@ -209,7 +217,7 @@ def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: 
         entries.add(SHEET_FINANCE, action, "executed_departement", executed_cd)
     if (lines["funder"] == "autre").any():
         entries.add(SHEET_FINANCE, action, "executed_autre", cents(parts["autre"] * Decimal(f"{rate:.4f}")))
-    if convention == "cls":
+    if convention == CLS.code:
         carried = action in behaviour.carry_over.get(scenario, set())
         entries.add(SHEET_FINANCE, action, "carry_over_etat", paid - executed if carried else ZERO)
         carry_cd = parts["departement"] - executed_cd if carried and executed_cd is not None else ZERO
@@ -219,7 +227,7 @@ def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: 
 
 def _amendment_entries(entries: _Entries, contract, convention: str, year: int, behaviour: Behaviour = EXAMPLE) -> None:
     """The State amounts notified by avenant for next year (CLS only: France Travail ended in 2024)."""
-    if convention != "cls" or year + 1 not in contract.planned_budget(convention)["year"].dropna().astype(int).tolist():
+    if convention != CLS.code or year + 1 not in contract.planned_budget(convention)["year"].dropna().astype(int).tolist():
         return
     changes = behaviour.avenant_changes.get((convention, year), {})
     number = year - 2023
@@ -234,7 +242,7 @@ def _amendment_entries(entries: _Entries, contract, convention: str, year: int, 
 def scenario_entries(contract, convention: str, year: int, behaviour: Behaviour = EXAMPLE) -> pd.DataFrame:
     """The fictitious inputs of one workbook: entries (sheet, key, field, value) for the template; ``behaviour``
     says how the actions behave (default: the embedded Pas-de-Calais example)."""
-    rng = np.random.default_rng([*behaviour.seed, ["cls", "ft"].index(convention), year])
+    rng = np.random.default_rng([*behaviour.seed, [CLS.code, FT.code].index(convention), year])
     planned = contract.planned_budget(convention)
     entries = _Entries()
     centres = {}
@@ -247,7 +255,7 @@ def scenario_entries(contract, convention: str, year: int, behaviour: Behaviour 
         centres[action] = rate if rate is not None and action in lagging else 1.0
     _amendment_entries(entries, contract, convention, year, behaviour)
     _indicator_entries(entries, rng, contract, convention, year, centres, behaviour.blank_indicators[convention])
-    if convention == "ft":
+    if convention == FT.code:
         _expense_entries(entries, contract, behaviour)
     return pd.DataFrame(entries, columns=["sheet", "key", "field", "value"])
 
@@ -302,7 +310,7 @@ def _expense_line(entries: _Entries, line: int, action: str, plan: tuple, amount
 def _expense_entries(entries: _Entries, contract, behaviour: Behaviour = EXAMPLE) -> None:
     """The fictitious expense statement: each action's executed total (2.4, FIPE, left out) in lines of the model."""
     late = LATE_PERIOD if behaviour.late_period is None else behaviour.late_period
-    actions = contract.actions[contract.actions["convention"] == "ft"]
+    actions = contract.actions[contract.actions["convention"] == FT.code]
     volet_of = dict(zip(actions["action"], actions["axis"].astype(str)))
     line = 1
     for action, total in sorted(_executed_totals(entries).items()):
@@ -379,7 +387,7 @@ def write_examples(contract=None, outdir=None) -> list[Path]:
     contract = contract if contract is not None else load_contract()
     paths = []
     for convention, year in SCENARIOS:
-        notice = NOTICE.format(seed=SEED) + (FT_NOTE if convention == "ft" else "")
+        notice = NOTICE.format(seed=SEED) + (FT_NOTE if convention == FT.code else "")
         paths.append(export_template(
             contract, convention, year, example_path(convention, year, outdir),
             prefill=scenario_entries(contract, convention, year), notice=notice, fictitious=True,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.assumptions import resolve
-from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, MEASURES, PHASES, RAW_DIR
+from analysis.domain import BUDGET_COLUMNS, DERIVED_QUANTITIES, FICHE_TABLE, FT, MEASURES, PHASES, RAW_DIR
 from analysis.validation import (
     DESCRIPTOR,
     ContractDataError,
@@ -112,7 +112,9 @@ class Contract:
           is their sum: « jeunes de 16 à 25 ans sans solution » = fiches 1.1 + 1.2 + 1.3, l. 5322), 'copie'
           when it is the only one (same label and figures);
         - otherwise, the fiche side of an Annexe 1 / fiche pair of the register (H29, ``twins`` « a = b ; … »,
-          default the register's) is counted as its Annexe 1 twin ('copie').
+          default the register's) is counted as its Annexe 1 twin ('copie'). A pair neither of whose indicators
+          the contract has is left out (the register's pairs name Pas-de-Calais indicators: another
+          département's contract has none of them); a pair naming one indicator of the contract must name two.
 
         A fiche indicator both referring to Annexe 10 and paired with Annexe 1 (3.4, 4.2: the same figures
         printed three times) is counted as the national one; the local one stays a local indicator.
@@ -124,6 +126,8 @@ class Contract:
         rows = {i: (ref, "part" if parts[ref] > 1 else "copie") for i, ref in zip(refs["indicator_id"], refs["ref_indicator"])}
         for pair in str(resolve(twins, "twin_indicators")).split(";"):
             whole, sep, part = (x.strip() for x in pair.partition("="))
+            if sep and whole not in known and part not in known:
+                continue  # the register's pairs (H29) name Pas-de-Calais indicators: another contract has neither
             if not sep or whole not in known or part not in known:
                 raise ValueError(f"indicateurs jumeaux : paire « {pair.strip()} » illisible ou inconnue (attendu « a = b »)")
             rows.setdefault(part, (whole, "copie"))
@@ -152,7 +156,7 @@ class Contract:
         total of 8 386 784 € (l. 6391). ``exclude_fipe=False`` keeps the fiches as printed; the CLS is
         returned as printed."""
         planned = self.planned_budget(convention)
-        if convention != "ft" or not resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
+        if convention != FT.code or not resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
             return planned
         fipe = planned["funder_detail"].fillna("").eq("FIPE") & planned["funder"].eq("etat")
         state = planned[planned["funder"] == "etat"]

@@ -34,7 +34,7 @@ HEADERS = {
     "cls_signed_total": "CLS : crédits signés (tous financeurs)",
     "cls_signed_share": "CLS : part du Département (signée)",
     "cls_min_share": "Part minimale (article 2.2)",
-    "cls_below_minimum": "Règle des 50 % (H53)",
+    "cls_below_minimum": "Règle des 50 % (H56)",
     "cls_actions": "CLS : actions",
     "cls_actions_reported": "CLS : actions renseignées",
     "cls_actions_under_minimum": "Actions sous 50 % (réalisé)",
@@ -153,7 +153,7 @@ def missing_table(view, *, numbers: bool = True) -> pd.DataFrame:
 
 
 def ranking_table(view, column: str, n: int | None = None, *, extra=(), numbers: bool = True) -> pd.DataFrame:
-    """The first ``n`` départements by ``column`` (H52), with their region and ``extra`` columns."""
+    """The first ``n`` départements by ``column`` (H55), with their region and ``extra`` columns."""
     ranked = view.ranking(column, n)
     return table(ranked, ["departement", "nom", "region", column, *extra], numbers=numbers)
 
@@ -201,7 +201,7 @@ def nation_summary(view) -> str:
         f"disponibles ({display.percent(n['cls_rate'])}). Montant exposé : **{_sum_text(n['cls_amount_at_risk'])}** ; "
         f"à apprécier par l'État : **{_sum_text(n['cls_amount_under_review'])}** (chaque euro compté une fois, H45). "
         f"{display.count(n['departements_below_minimum'])} département(s) prévoient moins de 50 % de crédits du "
-        f"Département pour au moins une action (H53).",
+        f"Département pour au moins une action (H56).",
         f"- **France Travail 2024** : {_sum_text(n['ft_contract_state'])} alloués ; dû par l'État au vu des bilans "
         f"finals reçus : {_sum_text(n['ft_due'])}, dont {_sum_text(n['ft_balance_due'])} de soldes à verser et "
         f"{_sum_text(n['ft_refund_due'])} de trop-perçus à reverser.",

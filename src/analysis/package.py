@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.domain import CONVENTION_CODES
 from analysis.loading import CONTRACT_RESOURCES, DEFAULT_DATA_DIR, OPTIONAL_RESOURCES, Contract
 from analysis.money import is_missing
 from analysis.reference import check_departement, departement_name
@@ -38,7 +39,7 @@ from analysis.xlsx import write_atomic
 #: Action codes of a package written here: axis and rank from 1 to 99 (« 1.1 », « 2.10 »).
 ACTION_PATTERN = r"[1-9][0-9]?\.[1-9][0-9]?"
 #: Convention codes of the ``scopes`` resource (each convention as a whole, with an empty action).
-SCOPE_CONVENTIONS = ("cls", "ft", "deliberation")
+SCOPE_CONVENTIONS = (*CONVENTION_CODES, "deliberation")
 _CENT = Decimal("0.01")
 
 
@@ -53,29 +54,32 @@ def _frames(contract: Contract) -> dict[str, pd.DataFrame]:
     }
 
 
-def _relaxed(field: dict) -> dict:
-    """A field of the project's descriptor as a written package declares it (see the module docstring)."""
+def _relaxed(resource: str, field: dict) -> dict:
+    """A field of the project's descriptor as a written package declares it (see the module docstring); the France
+    Travail financing plan, a transcription of the Pas-de-Calais document, keeps its own codes."""
     field = json.loads(json.dumps(field))
     constraints = field.get("constraints", {})
     if field["name"] == "source_line":
         constraints.pop("required", None)
-    if field["name"] == "action" and constraints.get("pattern") == r"[1-4]\.[1-8]":
+    if field["name"] == "action" and "pattern" in constraints and resource != "ft_financing_plan":
         constraints["pattern"] = ACTION_PATTERN
     return field
 
 
-def package_descriptor(contract: Contract, resources: list[str]) -> dict:
-    """The descriptor of the package of ``contract`` holding ``resources`` (see the module docstring)."""
-    code = check_departement(contract.departement)
+def package_descriptor(departement: str, actions, resources: list[str]) -> dict:
+    """The descriptor of a package of ``departement`` (INSEE code) whose ``actions`` are the (convention,
+    action) pairs, holding ``resources`` (see the module docstring)."""
+    code = check_departement(departement)
     project = json.loads((DEFAULT_DATA_DIR / DESCRIPTOR).read_text(encoding="utf-8"))
     name = departement_name(code)
     out = []
     for resource in project["resources"]:
         if resource["name"] not in resources and resource["name"] != "scopes":
             continue
-        resource = {**resource, "schema": {**resource["schema"], "fields": [_relaxed(f) for f in resource["schema"]["fields"]]}}
+        fields = [_relaxed(resource["name"], f) for f in resource["schema"]["fields"]]
+        resource = {**resource, "schema": {**resource["schema"], "fields": fields}}
         if resource["name"] == "scopes":
-            keys = [[str(c), str(a)] for c, a in zip(contract.actions["convention"], contract.actions["action"])]
+            keys = [[str(c), str(a)] for c, a in actions]
             resource["data"] = [["convention", "action"], *([c, ""] for c in SCOPE_CONVENTIONS), *keys]
             resource["description"] = ("Référence des clés étrangères (convention, action) des tables dont l'action peut "
                                        "être vide, générée depuis actions.csv par analysis.write_contract_package.")
@@ -134,7 +138,8 @@ def write_contract_package(contract: Contract, folder) -> Path:
     if empty:
         raise ValueError(f"contrat incomplet : table(s) {', '.join(empty)} sans aucune ligne ; rien n'a été écrit")
     resources = [name for name in CONTRACT_RESOURCES if not frames[name].empty]
-    descriptor = package_descriptor(contract, resources)
+    descriptor = package_descriptor(contract.departement, zip(contract.actions["convention"], contract.actions["action"]),
+                                    resources)
     files = {}
     for resource in descriptor["resources"]:
         if resource["name"] in frames:

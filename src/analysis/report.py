@@ -42,7 +42,7 @@ import threading
 import time
 from pathlib import Path
 
-from analysis.domain import NOTEBOOKS_DIR, PACK_FILES, PROCESSED_DIR, ROOT
+from analysis.domain import CLS, FT, NOTEBOOKS_DIR, PACK_FILES, PROCESSED_DIR, ROOT
 from analysis.formatting import format_number
 from analysis.pack.printed import CHROMIUM_FLAGS, chromium, fixed_pdf_dates, print_pdf  # noqa: F401 (the report's API)
 
@@ -51,8 +51,8 @@ PROCESSED = PROCESSED_DIR
 #: The notebooks that produce a pack, and the pack's PDF: printed from the pack's report page written next to the
 #: workbook (same name, ``.html``), not from the notebook's page.
 PACK_NOTEBOOKS = {
-    "05_bilan_mi_parcours": Path(PACK_FILES["cls"].format(first=2024, last=2025)).with_suffix(".pdf").name,
-    "06_bilan_final_france_travail": Path(PACK_FILES["ft"].format(year=2024)).with_suffix(".pdf").name,
+    "05_bilan_mi_parcours": Path(PACK_FILES[CLS.code].format(first=2024, last=2025)).with_suffix(".pdf").name,
+    "06_bilan_final_france_travail": Path(PACK_FILES[FT.code].format(year=2024)).with_suffix(".pdf").name,
 }
 NO_CHROMIUM = ("PDF non produit : Chromium est introuvable. Pour l'obtenir, installer le paquet Debian « chromium » "
                "(apt-get install chromium) puis relancer make report, ou ouvrir {html} dans un navigateur et "
@@ -234,14 +234,14 @@ def notebook_paths(only: list[str] | None = None) -> list[Path]:
 #: What each notebook needs among the workbooks read: (convention, years) pairs, all required; the reason said
 #: when one is missing. 00 and 01 read the contract first and run on any workbooks.
 NOTEBOOK_NEEDS = {
-    "02_cibles_et_resultats": ((("cls", None), ("ft", (2024,))), "les indicateurs des deux conventions"),
-    "03_consommation_et_risques": ((("cls", None), ("ft", (2024,))), "les crédits des deux conventions"),
-    "04_scenarios": ((("cls", None), ("ft", (2024,))), "les scénarios des deux conventions"),
-    "05_bilan_mi_parcours": ((("cls", (2024, 2025)),), "le bilan à mi-parcours du CLS"),
-    "06_bilan_final_france_travail": ((("ft", (2024,)),), "le bilan final France Travail 2024"),
+    "02_cibles_et_resultats": (((CLS.code, None), (FT.code, (2024,))), "les indicateurs des deux conventions"),
+    "03_consommation_et_risques": (((CLS.code, None), (FT.code, (2024,))), "les crédits des deux conventions"),
+    "04_scenarios": (((CLS.code, None), (FT.code, (2024,))), "les scénarios des deux conventions"),
+    "05_bilan_mi_parcours": (((CLS.code, (2024, 2025)),), "le bilan à mi-parcours du CLS"),
+    "06_bilan_final_france_travail": (((FT.code, (2024,)),), "le bilan final France Travail 2024"),
 }
-_NEEDED_LABELS = {("cls", None): "du CLS", ("ft", (2024,)): "France Travail 2024", ("cls", (2024, 2025)): "du CLS pour 2024 "
-                  "ou 2025"}
+_NEEDED_LABELS = {(CLS.code, None): "du CLS", (FT.code, (2024,)): "France Travail 2024",
+                  (CLS.code, (2024, 2025)): "du CLS pour 2024 ou 2025"}
 
 
 def check_inputs(execution: list[str] | None) -> dict:

@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.domain import EXAMPLES_DIR, NATIONAL_DIR, NATIONAL_ENVELOPES
+from analysis.domain import CLS, EXAMPLES_DIR, FT, NATIONAL_DIR, NATIONAL_ENVELOPES
 from analysis.example import SCENARIOS, SEED, Behaviour, example_path, scenario_entries
 from analysis.loading import load_contract
 from analysis.money import CENT, ZERO, cents
@@ -64,7 +64,7 @@ DROPPED_COUNT, ADDED_COUNT = 30, 20
 #: Département shares: the factor on its planned amounts (1.00 = as much as the State, 50 %).
 SHARE_FACTORS = {Decimal("0.80"): 10, Decimal("0.90"): 5}
 #: Workbooks not received: none at all, CLS 2026-2027, CLS 2027, France Travail 2024.
-MISSING_COUNTS = {"aucun": 3, "cls_2026_2027": 4, "cls_2027": 12, "ft": 2}
+MISSING_COUNTS = {"aucun": 3, "cls_2026_2027": 4, "cls_2027": 12, FT.code: 2}
 #: Départements whose France Travail actions spend well under plan: the advance exceeds what is due (a refund).
 FT_REFUND_COUNT = 5
 FT_UNDERSPENT = (0.35, 0.50)
@@ -96,7 +96,7 @@ class Plan:
     dropped: tuple = ()
     added: bool = False
     departement_share: Decimal = Decimal("1.00")
-    workbooks: tuple = tuple(("cls", y) for y in CLS_YEARS) + (("ft", FT_YEAR),)
+    workbooks: tuple = tuple((CLS.code, y) for y in CLS_YEARS) + ((FT.code, FT_YEAR),)
     ft_underspent: bool = False
 
     @property
@@ -129,16 +129,16 @@ def _pick(order: list[str], counts: dict) -> dict:
 
 
 def _missing(kind: str | None) -> tuple:
-    every = tuple(("cls", y) for y in CLS_YEARS) + (("ft", FT_YEAR),)
-    gone = {"aucun": set(every), "cls_2026_2027": {("cls", 2026), ("cls", 2027)}, "cls_2027": {("cls", 2027)},
-            "ft": {("ft", FT_YEAR)}}.get(kind, set())
+    every = tuple((CLS.code, y) for y in CLS_YEARS) + ((FT.code, FT_YEAR),)
+    gone = {"aucun": set(every), "cls_2026_2027": {(CLS.code, 2026), (CLS.code, 2027)}, "cls_2027": {(CLS.code, 2027)},
+            FT.code: {(FT.code, FT_YEAR)}}.get(kind, set())
     return tuple(w for w in every if w not in gone)
 
 
 def cls_state_of(base, plan: Plan) -> Decimal:
     """The CLS State credits of 2024 of ``plan``'s contract before its amounts are scaled: the Pas-de-Calais actions
     kept, and those copied (an added action, the two actions of an employment axis)."""
-    b = base.convention_budget("cls")
+    b = base.convention_budget(CLS.code)
     by_action = {a: sum(g.loc[(g["funder"] == "etat") & (g["year"] == 2024), "amount_eur"], ZERO)
                  for a, g in b.groupby("action")}
     kept = [a for a in by_action if a not in plan.dropped]
@@ -165,14 +165,14 @@ def national_plan(base=None, departements: pd.DataFrame | None = None) -> list[P
     names = dict(zip(departements["code"], zip(departements["nom"], departements["region"])))
     weights = rng.lognormal(0.0, 0.6, len(others))
     cls_shares, ft_shares = _shares(weights), _shares(weights * rng.lognormal(0.0, 0.25, len(others)))
-    ft_base = state_total(base, "ft")
-    targets = {c: NATIONAL_ENVELOPES[(c, 2024)] - state_total(base, c) for c in ("cls", "ft")}
+    ft_base = state_total(base, FT.code)
+    targets = {c: NATIONAL_ENVELOPES[(c, 2024)] - state_total(base, c) for c in (CLS.code, FT.code)}
     plans = [Plan(REAL_CODE, *names[REAL_CODE], Decimal("1"), Decimal("1"), workbooks=tuple(SCENARIOS))]
     for code, cls_share, ft_share in zip(others, cls_shares, ft_shares):
-        plan = Plan(code, *names[code], Decimal("1"), _factor(targets["ft"] * Decimal(str(ft_share)), ft_base),
+        plan = Plan(code, *names[code], Decimal("1"), _factor(targets[FT.code] * Decimal(str(ft_share)), ft_base),
                     layouts.get(code, "axes_1_3_4"), code in combined, dropped.get(code, ()), code in added,
                     shares.get(code, Decimal("1.00")), _missing(missing.get(code)), code in refunds)
-        cls_target = targets["cls"] * Decimal(str(cls_share))
+        cls_target = targets[CLS.code] * Decimal(str(cls_share))
         plans.append(dataclasses.replace(plan, cls_factor=_factor(cls_target, cls_state_of(base, plan))))
     return sorted(plans, key=lambda p: p.code)
 
@@ -189,7 +189,7 @@ def state_total(contract, convention: str) -> Decimal:
 
 
 def _is_cls(frame: pd.DataFrame) -> pd.Series:
-    return frame["convention"].astype("str") == "cls"
+    return frame["convention"].astype("str") == CLS.code
 
 
 def drop_actions(contract, actions) -> object:
@@ -285,10 +285,10 @@ def scale(contract, cls_factor: Decimal, ft_factor: Decimal) -> object:
     scaled and rounded (percentages and durations kept)."""
     def by_convention(frame):
         conv = frame["convention"].astype("str")
-        return _scaled_money(_scaled_money(frame, conv == "cls", cls_factor), conv == "ft", ft_factor)
+        return _scaled_money(_scaled_money(frame, conv == CLS.code, cls_factor), conv == FT.code, ft_factor)
 
     budget, subs, text = by_convention(contract.budget), by_convention(contract.sub_actions), by_convention(contract.text_amounts)
-    subs["places"] = pd.array([None if pd.isna(p) else int(round(p * float(cls_factor if c == "cls" else ft_factor)))
+    subs["places"] = pd.array([None if pd.isna(p) else int(round(p * float(cls_factor if c == CLS.code else ft_factor)))
                                for p, c in zip(subs["places"], subs["convention"].astype("str"))], dtype="Int64")
     plan = _scaled_plan(_scaled_money(contract.financing_plan, contract.financing_plan["amount_eur"].notna(), ft_factor),
                         ft_factor)
@@ -327,7 +327,7 @@ def _scaled_values(contract, cls_factor: Decimal, ft_factor: Decimal) -> pd.Data
         if pd.isna(value) or unit not in ("nombre", "ETP"):
             scaled.append(value), texts.append(text)
             continue
-        new = _scaled_count(value, unit, cls_factor if conv == "cls" else ft_factor)
+        new = _scaled_count(value, unit, cls_factor if conv == CLS.code else ft_factor)
         scaled.append(new), texts.append(_count_text(new))
     values["value"] = pd.array(scaled, dtype="Float64")
     values["value_text"] = pd.array(texts, dtype="str")
@@ -375,15 +375,15 @@ def _restated_text(contract) -> pd.DataFrame:
     """The amounts printed in the text, restated from the fiches (see :func:`restate_totals`)."""
     t = contract.text_amounts
     t = t[t["document"].astype("str") != "rapport_president"].reset_index(drop=True)
-    cls = contract.convention_budget("cls")
+    cls = contract.convention_budget(CLS.code)
     state = cls[cls["funder"] == "etat"]
     by_year = {int(y): sum(g["amount_eur"], ZERO) for y, g in state.groupby("year")}
-    ft = state_total(contract, "ft")
-    rows, axis_rows = [], t[(t["convention"].astype("str") == "cls") & (t["scope"] == "axis")]
+    ft = state_total(contract, FT.code)
+    rows, axis_rows = [], t[(t["convention"].astype("str") == CLS.code) & (t["scope"] == "axis")]
     for row in t[~t.index.isin(axis_rows.index)].to_dict("records"):
-        if row["convention"] == "cls" and row["scope"] == "contract":
+        if row["convention"] == CLS.code and row["scope"] == "contract":
             row["amount_eur"] = by_year[int(row["year"])]
-        elif row["convention"] == "ft" and row["scope"] == "advance":
+        elif row["convention"] == FT.code and row["scope"] == "advance":
             row["amount_eur"] = cents(ft * contract.rule_rate("ft_advance_rate"))
         elif row["convention"] == "deliberation" and row["scope"] == "revenue":
             row["amount_eur"] = by_year[2024] + ft
@@ -466,7 +466,7 @@ def _year_story(rng, actions: list[str], convention: str, year: int, story: dict
     story["rates"][key] = {a: SHORTFALLS[k] for a, k in zip(picked, kinds)}
     story["justified"][key] = {a for a, k in zip(picked, kinds) if k == "justifiee"}
     story["lagging"][key] = set(picked)
-    if convention == "cls" and year < CLS_YEARS[-1]:
+    if convention == CLS.code and year < CLS_YEARS[-1]:
         story["carry_over"][key] = {a for a, k in zip(picked, kinds) if k != "manifeste" and rng.random() < 0.6}
         changed = rng.choice(actions, size=int(rng.integers(0, 3)), replace=False)
         story["avenant_changes"][key] = {
@@ -478,21 +478,21 @@ def behaviour(contract, plan: Plan, index: int) -> Behaviour:
     """The fictitious behaviour of ``plan``'s département (drawn from the set's seed and its rank ``index``)."""
     rng = np.random.default_rng([*SET_SEED, index])
     story = {k: {} for k in ("rates", "justified", "lagging", "carry_over", "avenant_changes")}
-    actions = {c: sorted(contract.actions.loc[contract.actions["convention"] == c, "action"]) for c in ("cls", "ft")}
+    actions = {c: sorted(contract.actions.loc[contract.actions["convention"] == c, "action"]) for c in (CLS.code, FT.code)}
     for convention, year in plan.workbooks:
         _year_story(rng, actions[convention], convention, year, story)
     ramp = {}
     if rng.random() < 0.3:
-        action = actions["cls"][int(rng.integers(len(actions["cls"])))]
-        ramp[("cls", 2024, action)] = 0.6
-        story["rates"].setdefault(("cls", 2024), {})[action] = (0.56, 0.60)
-        story["justified"].setdefault(("cls", 2024), set()).discard(action)
+        action = actions[CLS.code][int(rng.integers(len(actions[CLS.code])))]
+        ramp[(CLS.code, 2024, action)] = 0.6
+        story["rates"].setdefault((CLS.code, 2024), {})[action] = (0.56, 0.60)
+        story["justified"].setdefault((CLS.code, 2024), set()).discard(action)
     if plan.ft_underspent:
-        story["rates"][("ft", FT_YEAR)] = {a: FT_UNDERSPENT for a in actions["ft"]}
-        story["lagging"][("ft", FT_YEAR)] = set(actions["ft"])
+        story["rates"][(FT.code, FT_YEAR)] = {a: FT_UNDERSPENT for a in actions[FT.code]}
+        story["lagging"][(FT.code, FT_YEAR)] = set(actions[FT.code])
     effort = 0.85 if plan.departement_share != 1 else 1.0
-    return Behaviour(seed=(*SET_SEED, index), reasons=_reasons(rng, actions["cls"] + actions["ft"]), ramp_up=ramp,
-                     blank_indicators={"cls": int(rng.integers(0, 5)), "ft": int(rng.integers(0, 2))},
+    return Behaviour(seed=(*SET_SEED, index), reasons=_reasons(rng, actions[CLS.code] + actions[FT.code]), ramp_up=ramp,
+                     blank_indicators={CLS.code: int(rng.integers(0, 5)), FT.code: int(rng.integers(0, 2))},
                      departement_effort=effort, **story)
 
 

@@ -1153,3 +1153,12 @@ def load_rows(specs: tuple[TableSpec, ...], rows: dict[str, list[list[str]]], la
     if problems:
         raise ContractDataError(problems)
     return {name: _frame(table) for name, table in tables.items()}
+
+
+def control_character(text: str) -> str | None:
+    """The control character of ``text`` that a contract file refuses (named in French), or None."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    return "octet nul (NUL)" if char == "\x00" else f"caractère de contrôle U+{ord(char):04X}"

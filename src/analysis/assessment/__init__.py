@@ -36,6 +36,7 @@ from analysis.assessment.ledger import CachedContract, build_ledger, planned_by_
 from analysis.assessment.parameters import Parameters, resolve_parameters
 from analysis.assessment.period import PERIOD_COLUMNS, period_position
 from analysis.assessment.settlement import END_COLUMNS, SETTLEMENT_COLUMNS, end_of_contract_frame, ft_facts, settlement_frame
+from analysis.domain import CLS
 
 __all__ = [
     "ACHIEVEMENT_COLUMNS",
@@ -173,8 +174,8 @@ def assess_with(contract, execution, params: Parameters, *, time_bases=None, ine
     trajectory = expected_rates(contract, params)
     expected = {(c, a, int(y)): (r, s) for c, a, y, r, s in trajectory.itertuples(index=False)}
     consumption = consumption_frame(ledger, expected, params)
-    axis_of = dict(zip(contract.actions.loc[contract.actions["convention"] == "cls", "action"],
-                       contract.actions.loc[contract.actions["convention"] == "cls", "axis"]))
+    axis_of = dict(zip(contract.actions.loc[contract.actions["convention"] == CLS.code, "action"],
+                       contract.actions.loc[contract.actions["convention"] == CLS.code, "axis"]))
     lines = statement_eligibility(execution, params.straddling)
     ineligible = ineligible_of(lines) if ineligible is None else ineligible
     settlement = settlement_frame(contract, ledger, params, ineligible=ineligible, advance=advance)
@@ -188,7 +189,7 @@ def assess_with(contract, execution, params: Parameters, *, time_bases=None, ine
     return Assessment(
         consumption=consumption,
         settlement=settlement,
-        end_of_contract=end_of_contract_frame(consumption, planned_by_year(contract, execution, params, "cls"), axis_of),
+        end_of_contract=end_of_contract_frame(consumption, planned_by_year(contract, execution, params, CLS.code), axis_of),
         cofinancing=cofinancing_frame(contract, ledger, params),
         achievement=achievement_frame(contract, execution, params, time_bases),
         indicator_shares=share_frame(contract, execution, params, time_bases),

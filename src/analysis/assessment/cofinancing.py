@@ -31,7 +31,7 @@ COFINANCING_COLUMNS = [
 
 def _planned_parts(contract, params: Parameters, actions: list[str]) -> tuple[Decimal, Decimal, Decimal]:
     """(cost, Département, valorised FSE+) of the fiches of ``actions`` for 2024."""
-    lines = contract.planned_budget("ft")
+    lines = contract.planned_budget(FT.code)
     lines = lines[lines["action"].isin(actions) & (lines["year"] == FT.start.year)]
     cost = dept = valorised = ZERO
     for funder, detail, amount in zip(lines["funder"], lines["funder_detail"], lines["amount_eur"]):
@@ -45,21 +45,21 @@ def _planned_parts(contract, params: Parameters, actions: list[str]) -> tuple[De
 
 def _valorised_actions(contract) -> set[str]:
     """FT actions whose other funders, in the fiche, are all valorised funds (their executed « autres » are)."""
-    lines = contract.planned_budget("ft")
+    lines = contract.planned_budget(FT.code)
     other = lines[lines["funder"] == "autre"]
     return {a for a, g in other.groupby("action") if set(g["funder_detail"]) <= VALORISED_FUNDS}
 
 
 def cofinanced_actions(contract, params: Parameters) -> list[str]:
     """Actions of volet 2 with State money of the convention planned for 2024."""
-    lines = contract.planned_budget("ft")
+    lines = contract.planned_budget(FT.code)
     state = lines[(lines["funder"] == "etat") & (lines["axis"] == COFINANCED_VOLET) & (lines["year"] == FT.start.year)]
-    keep = [a for a, d in zip(state["action"], state["funder_detail"]) if is_state(None if missing(d) else d, "ft", params)]
+    keep = [a for a, d in zip(state["action"], state["funder_detail"]) if is_state(None if missing(d) else d, FT.code, params)]
     return sorted(set(keep))
 
 
 def _executed_parts(ledger: pd.DataFrame, actions: list[str], valorised_actions: set[str]) -> tuple | None:
-    rows = ledger[(ledger["convention"] == "ft") & (ledger["year"] == FT.start.year) & ledger["action"].isin(actions)]
+    rows = ledger[(ledger["convention"] == FT.code) & (ledger["year"] == FT.start.year) & ledger["action"].isin(actions)]
     if rows.empty:
         return None
     cost = dept = valorised = ZERO
@@ -87,7 +87,7 @@ def cofinancing_frame(contract, ledger: pd.DataFrame, params: Parameters) -> pd.
             cofinancing = dept + (valorised if reading == "avec_fse" else ZERO)
             share = float(cofinancing / cost) if cost > 0 else float("nan")
             rows.append({
-                "convention": "ft", "volet": COFINANCED_VOLET, "year": FT.start.year, "basis": basis, "reading": reading,
+                "convention": FT.code, "volet": COFINANCED_VOLET, "year": FT.start.year, "basis": basis, "reading": reading,
                 "cost": cost, "departement": dept, "valorised": valorised, "cofinancing": cofinancing, "share": share,
                 "minimum_share": float(rate), "holds": bool(cost > 0 and cofinancing >= cost * rate),
             })

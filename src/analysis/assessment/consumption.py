@@ -26,7 +26,7 @@ import pandas as pd
 from analysis.assessment.expected import apply_declared
 from analysis.assessment.ledger import available_state, planned_state
 from analysis.assessment.parameters import Parameters
-from analysis.domain import ASSESSMENT_FLAG_SEVERITY, CLS
+from analysis.domain import ASSESSMENT_FLAG_SEVERITY, CLS, CONVENTIONS
 from analysis.money import ZERO, add, cents
 from analysis.money import is_missing as missing
 
@@ -119,7 +119,7 @@ def _money(row, expected: tuple, params: Parameters) -> dict:
         "unconsumed_state": unconsumed, "rate": rate, "expected_rate": expected[0], "expected_rate_source": expected[1],
         "departement_share": _ratio(row["executed_departement"], spent), "justification": _justification(row),
     }
-    if row["convention"] != "cls":
+    if not CONVENTIONS[row["convention"]].reduction_n1:  # France Travail: settled by the balance (art. 6)
         return {**out, "flag": None, "amount_at_risk": ZERO, "amount_under_review": ZERO, "risk_kind": None}
     justified = out["justification"] is not None
     flag = classify(None if unconsumed is None else rate, expected[0], justified, params.threshold, params.tolerance)

@@ -18,7 +18,7 @@ from decimal import Decimal
 import pandas as pd
 
 from analysis.assessment.parameters import Parameters
-from analysis.domain import CONVENTION_CODES
+from analysis.domain import CLS, CONVENTION_CODES, FT
 from analysis.money import ZERO
 from analysis.money import is_missing as missing
 
@@ -51,7 +51,7 @@ class CachedContract:
 
 def is_state(detail, convention: str, params: Parameters) -> bool:
     """Whether a State column of a fiche is State money of its convention (H04, H05)."""
-    if convention == "cls":
+    if convention == CLS.code:
         return params.cls_state_includes_erbm or detail != "ERBM"
     return not params.ft_state_excludes_fipe or detail != "FIPE"
 
@@ -180,7 +180,7 @@ def available_state(row, planned: Decimal, params: Parameters) -> Decimal:
     allocated to the action (art. 4.1), paid as an advance and a balance (art. 6); no carry-over exists.
     """
     paid = row["paid_state"]
-    if row["convention"] == "ft":
+    if row["convention"] == FT.code:
         base = planned if params.ft_available_basis == "montant_alloue" or missing(paid) else paid
     else:
         base = paid if params.cls_available_basis == "verse_ou_notifie" and not missing(paid) else planned

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from analysis.assumptions import default
+from analysis.assumptions import default, get
 
 #: Keyword of :func:`analysis.assess` -> name of its assumption in the register.
 REGISTER_NAMES = {
@@ -38,20 +38,8 @@ REGISTER_NAMES = {
     "period_cap": "period_exposure_cap",  # H45
 }
 
-#: Allowed values of the parameters that name a method or a reading.
-CHOICES = {
-    "expected_rate_method": ("dates_fiches", "contrat"),
-    "start_without_day": ("debut", "milieu"),
-    "cls_available_basis": ("verse_ou_notifie", "notifie"),
-    "exposure_basis": ("ecart_trajectoire", "non_consomme"),
-    "end_of_contract_claim": ("non_consomme", "ecart_trajectoire"),
-    "ft_available_basis": ("montant_alloue", "verse"),
-    "ft_state_share": ("moitie_cout", "cout_moins_cofinancements"),
-    "ft_volet1_reading": ("cout_plafonne", "forfait"),
-    "time_basis_default": ("flux_annuel", "stock_31_12", "cumul_depuis_2024"),
-    "straddling": ("prorata", "exclue", "incluse"),
-    "period_cap": ("plafond_non_consomme", "somme_des_annees"),
-}
+#: Allowed values of the parameters that name a method or a reading: the register's ``choices`` of each.
+CHOICES = {param: get(name).choices for param, name in REGISTER_NAMES.items() if get(name).choices}
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,8 @@ from analysis.money import ZERO, add, cents
 from analysis.money import is_missing as missing
 
 #: The volet paid as a forfait (art. 4.1, l. 5887) and the volet co-financed at 50 % (art. 3.3, l. 5819-5823).
-FORFAIT_VOLET, COFINANCED_VOLET = "1", "2"
+#: The forfait volet (art. 4.1) and the co-financed one (the model's, art. 3.3).
+FORFAIT_VOLET, COFINANCED_VOLET = "1", FT.cofinanced_group
 
 SETTLEMENT_COLUMNS = [
     "convention", "year", "row_type", "volet", "ceiling", "executed_total", "ineligible", "eligible_executed",
@@ -90,7 +91,7 @@ def ft_facts(contract) -> tuple[dict, Decimal, Decimal]:
     """Ceilings per volet (art. 4.1), the advance (art. 6, checked against ``ft_advance_rate`` x the
     convention's amount) and the Département's co-financing rate of volet 2 (art. 3.3)."""
     t = contract.text_amounts
-    own = t[(t["convention"] == "ft") & (t["document"] == "ft_convention")]
+    own = t[(t["convention"] == FT.code) & (t["document"] == "ft_convention")]
     volets = own[own["scope"] == "volet"]
     ceilings = {str(v): a for v, a in zip(volets["axis"], volets["amount_eur"])}
     total = own.loc[own["scope"] == "contract", "amount_eur"].iloc[0]
@@ -118,7 +119,7 @@ def _volet_row(volet: str, rows: pd.DataFrame, ineligible: pd.DataFrame, ceiling
     share_alt, due_alt = volet_due(volet, eligible, cofinancing, ceiling, rate, alternative, forfait)
     _, due_forfait = volet_due(volet, eligible, cofinancing, ceiling, rate, reading, other_forfait(forfait))
     return {
-        "convention": "ft", "year": FT.start.year, "row_type": "volet", "volet": volet, "ceiling": ceiling,
+        "convention": FT.code, "year": FT.start.year, "row_type": "volet", "volet": volet, "ceiling": ceiling,
         "executed_total": spent, "ineligible": excluded, "eligible_executed": eligible, "cofinancing_executed": cofinancing,
         "state_share": share, "state_share_alternative": share_alt, "due": due, "due_alternative": due_alt,
         "reading": reading, "unreported_actions": ", ".join(unreported) or None,
@@ -147,7 +148,7 @@ def _total_row(volets: list[dict], advance: Decimal, reading: str, forfait: str)
                                   "state_share", "state_share_alternative", "due", "due_alternative",
                                   "due_forfait_alternative")}
     return {
-        "convention": "ft", "year": FT.start.year, "row_type": "total", "volet": None, **sums, "advance": advance,
+        "convention": FT.code, "year": FT.start.year, "row_type": "total", "volet": None, **sums, "advance": advance,
         "balance_due": balance, "refund_due": refund, "balance_due_alternative": balance_alt,
         "refund_due_alternative": refund_alt, "reading": reading, "forfait_reading": forfait,
         "balance_due_forfait_alternative": balance_forfait, "refund_due_forfait_alternative": refund_forfait,
@@ -166,12 +167,12 @@ def _advance_shares(volets: list[dict], advance: Decimal) -> None:
 def settlement_frame(contract, ledger: pd.DataFrame, params: Parameters, ineligible=None, advance=None) -> pd.DataFrame:
     """The France Travail 2024 settlement: one row per volet with a ceiling, then the total row (see the
     module docstring). Empty when no France Travail 2024 workbook was reported."""
-    rows = ledger[(ledger["convention"] == "ft") & (ledger["year"] == FT.start.year)]
+    rows = ledger[(ledger["convention"] == FT.code) & (ledger["year"] == FT.start.year)]
     if rows.empty:
         return pd.DataFrame(columns=SETTLEMENT_COLUMNS)
     ceilings, printed_advance, rate = ft_facts(contract)
     advance = printed_advance if advance is None else cents(advance)
-    acts = contract.actions[contract.actions["convention"] == "ft"]
+    acts = contract.actions[contract.actions["convention"] == FT.code]
     ineligible = check_ineligible(ineligible, set(acts["action"]))
     volets = [
         _volet_row(volet, rows[rows["axis"] == volet], ineligible, ceiling, rate, params.ft_state_share,
@@ -192,7 +193,7 @@ def end_of_contract_frame(consumption: pd.DataFrame, planned: dict, axis_of: dic
     the assessment's consumption frame. ``final`` says whether 2027 is reported: only then is
     ``amount_at_risk`` (the claim for undue sums of the 2027 row, H22) final.
     """
-    cls = consumption[consumption["convention"] == "cls"].sort_values("year")
+    cls = consumption[consumption["convention"] == CLS.code].sort_values("year")
     by_action = {a: g for a, g in cls.groupby("action", sort=False)}
     rows = []
     for action in sorted({a for a, _ in planned} | set(by_action)):
@@ -201,7 +202,7 @@ def end_of_contract_frame(consumption: pd.DataFrame, planned: dict, axis_of: dic
         final = last is not None and int(last["year"]) == CLS.end.year
         executed = [v for v in own["executed_state"] if not missing(v)]
         rows.append({
-            "convention": "cls", "axis": axis_of.get(action), "action": action, "row_type": "action",
+            "convention": CLS.code, "axis": axis_of.get(action), "action": action, "row_type": "action",
             "planned_state": sum((amount for (a, y), (amount, _) in planned.items() if a == action and y in CLS.years), ZERO),
             "executed_state": sum(executed, ZERO) if executed else None,
             "last_year": None if last is None else int(last["year"]),
@@ -224,7 +225,7 @@ def _end_total(rows: list[dict]) -> dict:
     final = bool(rows) and all(r["final"] for r in rows)
     at_risk = total("amount_at_risk") or ZERO
     return {
-        "convention": "cls", "axis": None, "action": None, "row_type": "total", "planned_state": total("planned_state"),
+        "convention": CLS.code, "axis": None, "action": None, "row_type": "total", "planned_state": total("planned_state"),
         "executed_state": total("executed_state"),
         "last_year": max((r["last_year"] for r in rows if r["last_year"]), default=None),
         "unconsumed_state": total("unconsumed_state"), "carried_out_state": total("carried_out_state"), "final": final,

@@ -36,9 +36,11 @@ from analysis.charts.base import (
 from analysis.display import reported_years
 from analysis.domain import (
     ACHIEVEMENT_STATUS_LABELS,
+    CLS,
     CONVENTION_SHORT_LABELS,
     CONVENTION_YEARS,
     DIRECTION_LABELS,
+    FT,
     TIME_BASIS_LABELS,
 )
 from analysis.formatting import format_percent
@@ -48,8 +50,8 @@ from analysis.money import is_missing
 BASELINE_YEAR = 2023
 #: Name of the indicators without action, per convention.
 WITHOUT_ACTION = {
-    "cls": "indicateurs nationaux (annexe 10)",
-    "ft": "indicateurs de pilotage (annexe 4)",
+    CLS.code: "indicateurs nationaux (annexe 10)",
+    FT.code: "indicateurs de pilotage (annexe 4)",
 }
 
 

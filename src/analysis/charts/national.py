@@ -30,6 +30,7 @@ from analysis.charts.base import (
     title,
     wrap,
 )
+from analysis.domain import CLS, FT
 from analysis.formatting import format_percent
 
 #: Colours of a département's reporting status (analysis.domain.REPORTING_STATUSES).
@@ -93,7 +94,7 @@ def plot_tile_map(view, column: str, heading: str, *, kind: str = "money", note:
 def plot_envelopes(view):
     """The national envelopes of 2024 against the State credits of the contracts, per convention."""
     e = view.envelopes[view.envelopes["convention"] != "total"]
-    names = {"cls": "Contrats locaux des solidarités", "ft": "Conventions France Travail"}
+    names = {CLS.code: "Contrats locaux des solidarités", FT.code: "Conventions France Travail"}
     fig, axes = figure(1, 1, 8, 3.2)
     ax = axes[0][0]
     for i, row in enumerate(e.itertuples(index=False)):
@@ -176,12 +177,12 @@ def plot_distributions(view):
         tidy(ax)
     title(fig, "Distributions entre départements", view.fictitious)
     footer(fig, [Patch(color=NAVY, label="Part réalisée"), Patch(color=ERROR, label="Part signée")], 2,
-           "Un point par département ; trait vertical : minimum de 50 % de l'article 2.2 (lu action par action, H53).")
+           "Un point par département ; trait vertical : minimum de 50 % de l'article 2.2 (lu action par action, H56).")
     return fig
 
 
 def plot_national_indicators(view, year: int):
-    """National indicators of ``year``: the national attainment (sum of results over sum of targets, H51) and the
+    """National indicators of ``year``: the national attainment (sum of results over sum of targets, H54) and the
     spread of the départements' attainment (first to third quartile, median)."""
     ind = view.indicators[(view.indicators["year"] == year) & (view.indicators["with_result"] > 0)]
     ind = ind.iloc[::-1]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from analysis import display
 from analysis.assessment.consumption import meets_minimum_share
-from analysis.domain import PACK_FILES, PACK_TITLES, TO_COMPLETE_LABEL
+from analysis.domain import CLS, PACK_FILES, PACK_TITLES, TO_COMPLETE_LABEL
 from analysis.money import ZERO, total_or_none
 from analysis.pack.base import Pack, Table, money_columns
 from analysis.pack.findings import document_findings, execution_findings, finding_tables
@@ -54,7 +54,7 @@ SHARES_NOTE = ("Chaque indicateur est compté et reçoit un statut une seule foi
 
 def _indicators_title(assessment) -> str:
     """« Les 45 indicateurs du contrat : 30 locaux (annexe 1) et 15 nationaux (annexe 10) », from the assessment."""
-    cls = assessment.achievement[assessment.achievement["convention"] == "cls"].drop_duplicates("indicator_id")
+    cls = assessment.achievement[assessment.achievement["convention"] == CLS.code].drop_duplicates("indicator_id")
     local, national = int((cls["family"] == "local").sum()), int((cls["family"] == "national").sum())
     return (f"Les {len(cls)} indicateurs du contrat, chacun compté une fois : {local} locaux (annexe 1) et {national} "
             "nationaux (annexe 10), avec les indicateurs des fiches actions qui les reprennent")
@@ -71,7 +71,7 @@ def a_to_m_sheet(year: int) -> str:
 def reported_years(execution, years: list[int]) -> list[int]:
     """The years of ``years`` for which a CLS workbook was read."""
     w = execution.workbooks
-    have = {int(y) for y in w.loc[w["convention"] == "cls", "year"]}
+    have = {int(y) for y in w.loc[w["convention"] == CLS.code, "year"]}
     return [y for y in years if y in have]
 
 
@@ -79,7 +79,7 @@ def _actions_table(contract, report: pd.DataFrame, assessment, years: list[int])
     over = assessment.achievement_over(years[0], years[-1]).assign(year=f"{years[0]}-{years[-1]}")
     yearly = assessment.achievement[assessment.achievement["year"].isin(years)]
     rows = []
-    for axis, _, action, title in action_rows(contract, "cls"):
+    for axis, _, action, title in action_rows(contract, CLS.code):
         indicators = pd.concat([yearly[yearly["action"] == action], over[over["action"] == action]], ignore_index=True)
         rows.append({"Axe": axis, "Action": action, "Intitulé de l'action": title,
                      "Résultats et atteinte des objectifs (constat chiffré)":
@@ -131,12 +131,12 @@ def _synthesis(report: pd.DataFrame, assessment, years: list[int], findings: tup
              *flag_lines(assessment.consumption, years),
              *share_lines(report, years, assessment.parameters["cls_departement_min_share"])]
     for year in years:
-        lines += status_lines(assessment.achievement[(assessment.achievement["year"] == year)
-                                                     & (assessment.achievement["convention"] == "cls")], str(year), "Indicateurs")
+        a = assessment.achievement
+        lines += status_lines(a[(a["year"] == year) & (a["convention"] == CLS.code)], str(year), "Indicateurs")
     over = assessment.achievement_over(years[0], years[-1])
-    lines += status_lines(over[over["convention"] == "cls"], label, "Indicateurs")
+    lines += status_lines(over[over["convention"] == CLS.code], label, "Indicateurs")
     lines += main_gaps(assessment.consumption, years, reductions=reductions)
-    lines += critical_indicators(over[over["convention"] == "cls"], label)
+    lines += critical_indicators(over[over["convention"] == CLS.code], label)
     lines += finding_lines(*findings)
     notes = ("À transmettre au préfet de département au plus tard le 31 mars 2026, après délibération départementale "
              "(CLS, article 2.3).",) if years == [2024, 2025] else ()
@@ -188,7 +188,7 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
     if not years:
         raise ValueError(f"aucun bilan d'exécution du CLS pour la période {first}-{last}")
     report = financial_report(contract, execution, assessment, years)
-    findings = (execution_findings(checks, "cls"), document_findings(checks, "cls"))
+    findings = (execution_findings(checks, CLS.code), document_findings(checks, CLS.code))
     matrix_years = all_years
     tables = [
         _synthesis(report, assessment, years, findings, avenant_reductions(contract, execution, years)),
@@ -211,5 +211,5 @@ def mid_term_pack(contract, execution, assessment, checks: pd.DataFrame, first: 
         Table(SHEETS["assumptions"], assumptions_table(CLS_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]
     tables = [replace(t, money=t.money or money_columns(t.frame)) for t in tables]
-    return Pack(PACK_FILES["cls"].format(first=first, last=last), PACK_TITLES["cls"].format(first=first, last=last),
-                tuple(tables), bool(assessment.fictitious), {"years": years, "convention": "cls", "period": (first, last)})
+    return Pack(PACK_FILES[CLS.code].format(first=first, last=last), PACK_TITLES[CLS.code].format(first=first, last=last),
+                tuple(tables), bool(assessment.fictitious), {"years": years, "convention": CLS.code, "period": (first, last)})

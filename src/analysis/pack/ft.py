@@ -124,8 +124,8 @@ def _eligible_row(volet, action, title, executed, lines: pd.DataFrame) -> dict:
 def eligible_table(contract, execution, lines: pd.DataFrame) -> pd.DataFrame:
     """Per volet and action: the executed cost, the statement's total, what is not eligible and why, the
     eligible cost; action 2.4 (FIPE money, outside the convention, H05) is left out."""
-    amounts = Amounts(contract, execution, "ft")
-    acts = contract.actions[contract.actions["convention"] == "ft"]
+    amounts = Amounts(contract, execution, FT.code)
+    acts = contract.actions[contract.actions["convention"] == FT.code]
     rows, money = [], ["Coût réalisé (bilan financier)", "Total de l'état des dépenses", "Non éligible : article 4.2",
                        "Non éligible : hors de l'année 2024", "Coût éligible"]
     for volet, group in acts.groupby("axis", sort=True, observed=True):
@@ -161,10 +161,10 @@ def plan_table(contract, execution, achievement: pd.DataFrame) -> pd.DataFrame:
     workbook reports (amounts executed by funder, the indicators with their result and status) and an empty
     column for the Département's text. Action 2.4 is financed by the FIPE fund, outside the convention (H05):
     its indicators are given, its amounts are not counted."""
-    amounts = Amounts(contract, execution, "ft")
+    amounts = Amounts(contract, execution, FT.code)
     year = FT.start.year
     rows = []
-    for volet, _, action, title in action_rows(contract, "ft"):
+    for volet, _, action, title in action_rows(contract, FT.code):
         own = achievement[(achievement["action"] == action) & (achievement["year"] == year)]
         outside = action == "2.4"
         executed = [None if outside else amounts.get(action, year, "executed", f) for f in ("etat", "departement", "autre")]
@@ -212,14 +212,14 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
     """The France Travail final report for 2024 (see the module docstring); each expense's eligibility is the
     assessment's (:attr:`analysis.Assessment.expenses`)."""
     w = execution.workbooks
-    if not ((w["convention"] == "ft") & (w["year"] == FT.start.year)).any():
+    if not ((w["convention"] == FT.code) & (w["year"] == FT.start.year)).any():
         raise ValueError("aucun bilan d'exécution France Travail 2024 : le bilan final ne peut pas être établi")
-    expenses = execution.expenses[(execution.expenses["convention"] == "ft") & (execution.expenses["year"] == FT.start.year)]
+    expenses = execution.expenses[(execution.expenses["convention"] == FT.code) & (execution.expenses["year"] == FT.start.year)]
     lines = assessment.expenses
-    achievement = assessment.achievement[(assessment.achievement["convention"] == "ft")
+    achievement = assessment.achievement[(assessment.achievement["convention"] == FT.code)
                                          & (assessment.achievement["year"] == FT.start.year)]
-    findings = (execution_findings(checks, "ft"), document_findings(checks, "ft"))
-    ft_rows = assessment.consumption[assessment.consumption["convention"] == "ft"]
+    findings = (execution_findings(checks, FT.code), document_findings(checks, FT.code))
+    ft_rows = assessment.consumption[assessment.consumption["convention"] == FT.code]
     consumption = display.assessment_consumption(ft_rows, ["axis", "action", "year", "planned_state", "available_state",
                                                            "executed_state", "rate", "executed_departement",
                                                            "departement_share", "assessment_flag"], numbers=False)
@@ -253,16 +253,16 @@ def ft_final_pack(contract, execution, assessment, checks: pd.DataFrame) -> Pack
         Table(SHEETS["cofinancing"], display.cofinancing(assessment.cofinancing, numbers=False),
               ("Cofinancement du volet 2 par le Département (article 3.3 : 50 % du coût total)",),
               percent=("Part du coût total", "Minimum (article 3.3)")),
-        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, [FT.start.year], "ft_annexe4", "ft"),
+        Table(SHEETS["indicators"], indicator_matrix(contract, assessment.achievement, [FT.start.year], "ft_annexe4", FT.code),
               ("Indicateurs de pilotage (annexe 4)",),
               ("Unité : celle de la cible imprimée ; l'objectif du second indicateur est imprimé en pourcentage "
                "(« 100% d'orientations notifiées », l. 10202), son résultat se lit en points de pourcentage (H34).",)),
-        Table(SHEETS["fiches"], indicator_matrix(contract, assessment.achievement, [FT.start.year], None, "ft"),
+        Table(SHEETS["fiches"], indicator_matrix(contract, assessment.achievement, [FT.start.year], None, FT.code),
               ("Indicateurs des fiches actions et de l'annexe 4",)),
         *finding_tables(findings, (SHEETS["findings"], SHEETS["document"])),
         Table(SHEETS["assumptions"], assumptions_table(FT_ASSUMPTIONS), ("Hypothèses d'analyse (registre)",)),
     ]
     tables = tuple(replace(t, money=t.money or money_columns(t.frame)) for t in frames)
-    return Pack(PACK_FILES["ft"].format(year=FT.start.year), PACK_TITLES["ft"].format(year=FT.start.year), tables,
-                bool(assessment.fictitious), {"years": [FT.start.year], "convention": "ft",
+    return Pack(PACK_FILES[FT.code].format(year=FT.start.year), PACK_TITLES[FT.code].format(year=FT.start.year), tables,
+                bool(assessment.fictitious), {"years": [FT.start.year], "convention": FT.code,
                                               "period": (FT.start.year, FT.end.year)})

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import display
-from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, MINIMUM_SHARE_HEADER, STATE_JUDGES_LABEL
+from analysis.domain import ACHIEVEMENT_STATUS_LABELS, ASSESSMENT_FLAG_LABELS, CLS, MINIMUM_SHARE_HEADER, STATE_JUDGES_LABEL
 from analysis.money import ZERO, total_or_none
 from analysis.pack.tables import Amounts, action_rows
 
@@ -93,12 +93,12 @@ def _period_row(years_rows: list[dict], position: dict, minimum) -> dict:
 def financial_report(contract, execution, assessment, years: list[int]) -> pd.DataFrame:
     """Execution per CLS action and year, then over the period ``years[0]``-``years[-1]`` (see the module
     docstring): the period row counts each euro once and runs over the reported years only, and says so."""
-    amounts = Amounts(contract, execution, "cls")
-    cls = assessment.consumption[assessment.consumption["convention"] == "cls"]
+    amounts = Amounts(contract, execution, CLS.code)
+    cls = assessment.consumption[assessment.consumption["convention"] == CLS.code]
     positions = {r["action"]: r for r in assessment.position_over(years[0], years[-1]).to_dict("records")}
     minimum = assessment.parameters["cls_departement_min_share"]
     rows = []
-    for axis, _, action, title in action_rows(contract, "cls"):
+    for axis, _, action, title in action_rows(contract, CLS.code):
         per_year = []
         for year in years:
             row = _row(cls, action, year)

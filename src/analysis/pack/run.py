@@ -25,7 +25,7 @@ from analysis.charts import (
     plot_settlement,
     save_figure,
 )
-from analysis.domain import PROCESSED_DIR
+from analysis.domain import CLS, PROCESSED_DIR
 from analysis.loading import load_contract
 from analysis.pack.base import Pack, write_pack
 from analysis.pack.cls import mid_term_pack
@@ -79,8 +79,8 @@ def mid_term(execution=None, first: int = 2024, last: int = 2025, out=None, **pa
     figures = {
         f"cls_execution_par_action_{first}-{last}":
             plot_cls_execution(assessment, pack.summary["years"]),
-        f"cls_consommation_{first}-{last}": plot_consumption(assessment, "cls"),
-        f"cls_indicateurs_nationaux_{first}-{last}": plot_indicators(assessment, "cls"),
+        f"cls_consommation_{first}-{last}": plot_consumption(assessment, CLS.code),
+        f"cls_indicateurs_nationaux_{first}-{last}": plot_indicators(assessment, CLS.code),
     }
     files = (write_pack(pack, out), *_save_all(figures, out / "figures"))
     files += (write_pack_html(pack, out, [p for p in files if p.suffix == ".svg"]),)

@@ -31,7 +31,7 @@ def synthesis_frame(lines: list[dict]) -> pd.DataFrame:
 def flag_lines(consumption: pd.DataFrame, years: list[int]) -> list[dict]:
     """Number of CLS action-years per flag, for each year."""
     out = []
-    cls = consumption[consumption["convention"] == "cls"]
+    cls = consumption[consumption["convention"] == CLS.code]
     for year in years:
         flags = cls.loc[cls["year"] == year, "flag"].value_counts()
         for flag, text in ASSESSMENT_FLAG_LABELS.items():
@@ -52,7 +52,7 @@ def main_gaps(consumption: pd.DataFrame, years: list[int], n: int | None = None,
     amount, the reduction an avenant already applied to the next year's credits (``reductions``:
     (action, year) -> (next year, amount), :func:`avenant_reductions`)."""
     n = int(default("pack_main_gaps")) if n is None else n
-    cls = consumption[(consumption["convention"] == "cls") & consumption["year"].isin(years)]
+    cls = consumption[(consumption["convention"] == CLS.code) & consumption["year"].isin(years)]
     gaps = []
     for row in cls.to_dict("records"):
         at_risk, review = row["amount_at_risk"] or ZERO, row["amount_under_review"] or ZERO
@@ -73,8 +73,8 @@ def avenant_reductions(contract, execution, years: list[int]) -> dict:
     (the n or n + 1 workbook's avenant sheet), are below the contract's forecast (l. 300-318): a reduction the
     State has already applied, shown beside the amount exposed in n (art. 2.2, l. 331-335). Years after 2027
     are outside the contract."""
-    amounts = Amounts(contract, execution, "cls")
-    actions = contract.actions.loc[contract.actions["convention"] == "cls", "action"]
+    amounts = Amounts(contract, execution, CLS.code)
+    actions = contract.actions.loc[contract.actions["convention"] == CLS.code, "action"]
     out = {}
     for year in years:
         if year + 1 > CLS.end.year:

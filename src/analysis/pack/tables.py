@@ -112,12 +112,12 @@ def annex11(contract, execution, assessment, year: int) -> pd.DataFrame:
     """« Exécution budgétaire {year} à fournir au bilan » (Annexe 11), filled from the year's CLS workbook and the
     assessment (credits available = paid + carried in, H20; B = available − A). An action-year not reported
     (no amount executed) is blank in every column but the credits, never a zero, and the (sub-)totals say so."""
-    amounts = Amounts(contract, execution, "cls")
+    amounts = Amounts(contract, execution, CLS.code)
     c = assessment.consumption
-    own = {r["action"]: r for r in c[(c["convention"] == "cls") & (c["year"] == year)].to_dict("records")}
+    own = {r["action"]: r for r in c[(c["convention"] == CLS.code) & (c["year"] == year)].to_dict("records")}
     money = annex11_columns(year)
     rows = []
-    for axis, axis_label, action, title in action_rows(contract, "cls"):
+    for axis, axis_label, action, title in action_rows(contract, CLS.code):
         row = own.get(action, {})
         executed = _known(row.get("executed_state"))
         reported = executed is not None
@@ -144,7 +144,7 @@ def chorus_imputations(contract) -> dict:
     """axis -> « code — label » of the State's budget line printed for it in art. 3 of the CLS (l. 415-431: one
     activity code per « pilier n », the axis n, as the amounts of l. 340-344 show), from ``imputations.csv``."""
     imp = contract.imputations
-    own = imp[(imp["convention"] == "cls") & (imp["document"] == "cls_convention") & imp["label"].notna()]
+    own = imp[(imp["convention"] == CLS.code) & (imp["document"] == "cls_convention") & imp["label"].notna()]
     out = {}
     for code, label in zip(own["code"], own["label"]):
         pillar = _PILLAR.search(str(label))
@@ -195,11 +195,11 @@ def table_a_to_m(contract, execution, year: int, reading: str | None = None) -> 
     reading = reading or default("cls_table_cd_allocated")
     if reading not in ("prevu_fiche", "realise"):
         raise ValueError(f"lecture des crédits CD affectés « {reading} » inconnue (prevu_fiche ou realise)")
-    amounts = Amounts(contract, execution, "cls")
+    amounts = Amounts(contract, execution, CLS.code)
     money = a_to_m_columns(year)
     chorus = chorus_imputations(contract)
     rows = []
-    for axis, axis_label, action, title in action_rows(contract, "cls"):
+    for axis, axis_label, action, title in action_rows(contract, CLS.code):
         rows.append({"_axis": axis, AXIS_HEADER: f"Axe {axis} — {axis_label}", "Imputation chorus": chorus.get(axis),
                      ACTION_HEADER: action, TITLE_HEADER: title,
                      **dict(zip(money, _a_to_m_values(amounts, action, year, reading)))})
@@ -234,7 +234,7 @@ def matrix_columns(years: list[int]) -> list[str]:
 
 
 def indicator_matrix(contract, achievement: pd.DataFrame, years: list[int], table: str | None = "cls_annexe10",
-                     convention: str = "cls", shares: pd.DataFrame | None = None,
+                     convention: str = CLS.code, shares: pd.DataFrame | None = None,
                      links: tuple = ("part", "copie")) -> pd.DataFrame:
     """Targets and results in the Annexe 10 layout: one row per indicator of the contract's ``table`` (the 15
     national indicators of Annexe 10 by default; None for every indicator of the convention) that

@@ -6,13 +6,13 @@ import re
 
 import pandas as pd
 
-from analysis.domain import ANNEX_TABLES, CONVENTION_YEARS, CONVENTIONS, FICHE_TABLE
+from analysis.domain import ANNEX_TABLES, CLS, CONVENTION_YEARS, CONVENTIONS, FICHE_TABLE, FT
 from analysis.reconciliation.facts import Facts
 
 FAMILY = "couverture"
 
 #: Tables that list the actions of each convention with an amount.
-ACTION_TABLES = {"cls": [FICHE_TABLE["cls"], *ANNEX_TABLES], "ft": ["ft_plan_action", FICHE_TABLE["ft"]]}
+ACTION_TABLES = {CLS.code: [FICHE_TABLE[CLS.code], *ANNEX_TABLES], FT.code: ["ft_plan_action", FICHE_TABLE[FT.code]]}
 
 
 def check_year_coverage(contract) -> list[dict]:
@@ -86,12 +86,12 @@ def check_sub_action_dates(contract) -> list[dict]:
     """FT sub-actions whose start plus duration runs past the convention's end (31/12/2024, l. 5767-5769);
     ``gap_units`` counts the months past the end."""
     facts = Facts.of(contract)
-    convention_end = pd.Timestamp(CONVENTIONS["ft"].end)
+    convention_end = pd.Timestamp(CONVENTIONS[FT.code].end)
     rows = []
-    for sub in facts.sort("sub_actions", facts.pick("sub_actions", convention="ft"), "action", "sub_action"):
+    for sub in facts.sort("sub_actions", facts.pick("sub_actions", convention=FT.code), "action", "sub_action"):
         name = f"{sub['action']}-{sub['sub_action']}"
         check_id = f"couverture/ft/{sub['action']}/sous_action_{sub['sub_action']}/duree"
-        scope = facts.action_scope(FAMILY, "ft", sub["action"], table="sub_actions", year=2024)
+        scope = facts.action_scope(FAMILY, FT.code, sub["action"], table="sub_actions", year=2024)
         start = start_date(sub["start"], facts.choices.signature_date)
         if start is None or sub["duration_months"] is None:
             rows.append(scope.status(check_id, None, f"Sous-action {name} : début ou durée non imprimé(e).", (None, [sub])))

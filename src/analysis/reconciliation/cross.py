@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.domain import FICHE_TABLE, label
+from analysis.domain import CLS, FICHE_TABLE, FT, label
 from analysis.money import ZERO
 from analysis.reconciliation.base import FINANCING_PLAN_TABLE, sum_or_none
 from analysis.reconciliation.facts import Facts
@@ -46,14 +46,14 @@ def check_cls_fiche_vs_annex(contract) -> list[dict]:
     facts = Facts.of(contract)
     rows = []
     for part, table, column, year in CLS_FICHE_VS_ANNEX:
-        for action in facts.actions("cls"):
+        for action in facts.actions(CLS.code):
             f = _fiche_part(
-                facts, facts.pick("budget", table=FICHE_TABLE["cls"], row_type="line", action=action, year=year), part
+                facts, facts.pick("budget", table=FICHE_TABLE[CLS.code], row_type="line", action=action, year=year), part
             )
             a = facts.pick("budget", table=table, row_type="line", column_label=column, action=action)
             if not f and not a:
                 continue
-            scope = facts.action_scope(FAMILY, "cls", action, table=table, year=year, funder=None if part == "total" else part)
+            scope = facts.action_scope(FAMILY, CLS.code, action, table=table, year=year, funder=None if part == "total" else part)
             rows.append(
                 scope.money(
                     f"croisement/cls/{action}/{year}/fiche_vs_{table}_{column}",
@@ -65,12 +65,12 @@ def check_cls_fiche_vs_annex(contract) -> list[dict]:
                 )
             )
     for table_a, col_a, table_b, col_b in CLS_ANNEX_VS_ANNEX:
-        for action in facts.actions("cls"):
+        for action in facts.actions(CLS.code):
             a = facts.pick("budget", table=table_a, row_type="line", column_label=col_a, action=action)
             other = facts.pick("budget", table=table_b, row_type="line", column_label=col_b, action=action)
             if not a and not other:
                 continue
-            scope = facts.action_scope(FAMILY, "cls", action, table=table_b, year=2024)
+            scope = facts.action_scope(FAMILY, CLS.code, action, table=table_b, year=2024)
             rows.append(
                 scope.money(
                     f"croisement/cls/{action}/{table_a}_{col_a}_vs_{table_b}_{col_b}",
@@ -114,7 +114,7 @@ def check_cls_execution_vs_2025(contract) -> list[dict]:
             if not a and not blank_is_zero:
                 continue
             level = f"axe {b['axis']}" if b["axis"] else "total"
-            scope = facts.scope(FAMILY, convention="cls", table=TABLE_2025, axis=b["axis"], year=2024, funder=col_a["funder"])
+            scope = facts.scope(FAMILY, convention=CLS.code, table=TABLE_2025, axis=b["axis"], year=2024, funder=col_a["funder"])
             rows.append(
                 scope.money(
                     f"croisement/cls/{level.replace(' ', '')}/{EXECUTION_TABLE}_vs_{TABLE_2025}/{key}",
@@ -132,8 +132,8 @@ def check_cls_execution_vs_2025(contract) -> list[dict]:
 def check_cls_text_vs_tables(contract) -> list[dict]:
     """CLS State amounts in prose (per year, per axis) against the fiches and the Annexe 3 forecast."""
     facts = Facts.of(contract)
-    fiche = facts.cls_state(facts.pick("budget", table=FICHE_TABLE["cls"], row_type="line"))
-    texts = [t for t in facts.pick("text_amounts", convention="cls") if t["scope"] in ("contract", "axis")]
+    fiche = facts.cls_state(facts.pick("budget", table=FICHE_TABLE[CLS.code], row_type="line"))
+    texts = [t for t in facts.pick("text_amounts", convention=CLS.code) if t["scope"] in ("contract", "axis")]
     rows = []
     for t in facts.sort("text_amounts", texts, "document", "source_line"):
         by_axis = t["scope"] == "axis"
@@ -141,7 +141,7 @@ def check_cls_text_vs_tables(contract) -> list[dict]:
         parts = [r for r in fiche if r["year"] == t["year"] and (not by_axis or facts.axis_of.get(r["action"]) == t["axis"])]
         key = f"{t['document']}/{t['article']}/{t['year']}/{named.replace(' ', '')}"
         scope = facts.scope(
-            FAMILY, convention="cls", table="text_amounts", axis=t["axis"] if by_axis else None, year=t["year"], funder="etat"
+            FAMILY, convention=CLS.code, table="text_amounts", axis=t["axis"] if by_axis else None, year=t["year"], funder="etat"
         )
         cited = f"Montant État {t['year']} ({named}) cité dans {t['document']} (article {t['article']}) comparé à la "
         compared = [("fiches", parts, "somme des parts État des fiches action.")]
@@ -163,11 +163,11 @@ def check_ft_tables(contract) -> list[dict]:
     share, without the FIPE fund: H05)."""
     facts = Facts.of(contract)
     rows = []
-    for action in facts.actions("ft"):
-        fiche = facts.pick("budget", table=FICHE_TABLE["ft"], row_type="line", year=2024, action=action)
+    for action in facts.actions(FT.code):
+        fiche = facts.pick("budget", table=FICHE_TABLE[FT.code], row_type="line", year=2024, action=action)
         plan = facts.pick("budget", table="ft_plan_action", row_type="line", action=action)
         cost = [r for r in fiche if r["quantity"] == "total"]
-        scope = facts.action_scope(FAMILY, "ft", action, table="ft_plan_action", year=2024)
+        scope = facts.action_scope(FAMILY, FT.code, action, table="ft_plan_action", year=2024)
         rows.append(
             scope.money(
                 f"croisement/ft/{action}/plan_vs_fiche_cout_total",
@@ -197,9 +197,9 @@ def check_ft_tables(contract) -> list[dict]:
 def check_ft_text_vs_tables(contract) -> list[dict]:
     """France Travail amounts in prose (total, per volet) against fiches and the financing plan."""
     facts = Facts.of(contract)
-    fiche = facts.ft_state(facts.pick("budget", table=FICHE_TABLE["ft"], row_type="line", year=2024))
+    fiche = facts.ft_state(facts.pick("budget", table=FICHE_TABLE[FT.code], row_type="line", year=2024))
     plan_totals = [r for r in facts.pick("financing_plan", row_type="total") if r["amount_eur"] is not None]
-    texts = [t for t in facts.pick("text_amounts", convention="ft") if t["scope"] in ("contract", "volet")]
+    texts = [t for t in facts.pick("text_amounts", convention=FT.code) if t["scope"] in ("contract", "volet")]
     rows = []
     for t in facts.sort("text_amounts", texts, "document", "source_line"):
         volet = t["axis"] if t["scope"] == "volet" else None
@@ -207,7 +207,7 @@ def check_ft_text_vs_tables(contract) -> list[dict]:
         parts = [r for r in fiche if volet is None or facts.axis_of.get(r["action"]) == volet]
         totals = [r for r in plan_totals if volet is None or r["volet"] == volet]
         key = f"{t['document']}/{named.replace(' ', '')}"
-        scope = facts.scope(FAMILY, convention="ft", table="text_amounts", axis=volet, year=2024, funder="etat")
+        scope = facts.scope(FAMILY, convention=FT.code, table="text_amounts", axis=volet, year=2024, funder="etat")
         cited = f"Montant État ({named}) cité dans {t['document']} comparé "
         for suffix, other, text in (
             ("fiches", parts, "à la somme des parts État des fiches en 2024 (hors FIPE)."),

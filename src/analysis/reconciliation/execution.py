@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from analysis.assessment.ledger import planned_state, reported_amounts
 from analysis.assumptions import default
-from analysis.domain import FICHE_TABLE, FT
+from analysis.domain import CLS, CONVENTIONS, FICHE_TABLE, FT
 from analysis.formatting import format_percent
 from analysis.money import cents
 from analysis.reconciliation.base import sum_or_none, total
@@ -46,7 +46,7 @@ def _unconsumed_check(scope, key: str, year: int, state: list[dict], unconsumed:
     carried to n+1 (l. 5765-5769, 5949-5966); B is only paid - executed, negative where the action spent
     beyond the advance (the balance, settled on the total after the final report)."""
     paid, executed = sum_or_none(_of(state, "paid")), sum_or_none(_of(state, "executed"))
-    if scope.convention == "ft":
+    if not CONVENTIONS[scope.convention].carry_over:
         text = (f"Action {scope.action}, {year} : colonne « non consommés » comparée aux crédits versés (l'avance) "
                 "moins le montant réalisé ; négative quand l'action a dépensé au-delà de l'avance, ce que règle le "
                 "solde du bilan final (art. 6), sans report sur l'année suivante.")
@@ -64,7 +64,7 @@ def _unconsumed_check(scope, key: str, year: int, state: list[dict], unconsumed:
 def _carry_check(scope, key: str, year: int, carry: list[dict], unconsumed: list[dict]) -> dict:
     """CLS: the State carry-over to n+1 is at most the unconsumed State credits. France Travail: a one-year
     convention without carry-over (l. 5765-5769; art. 6, l. 5949-5966): any carry-over reported is a gap."""
-    if scope.convention == "ft":
+    if not CONVENTIONS[scope.convention].carry_over:
         return scope.at(funder="etat").status(
             f"{key}/report_etat",
             not any(r["amount_eur"] for r in carry),
@@ -102,7 +102,7 @@ def _arithmetic(scope, check_key: str, year: int, g: list[dict], carry: list[dic
                 (printed_total, parts),
             )
         )
-    if carry and (unconsumed or scope.convention == "ft"):
+    if carry and (unconsumed or not CONVENTIONS[scope.convention].carry_over):
         rows.append(_carry_check(scope, check_key, year, carry, unconsumed))
     return rows
 
@@ -136,11 +136,11 @@ def _cls_reference(facts: Facts, notified: dict, action: str, year: int, fiche: 
     latest workbook last), else the fiche's forecast (State columns, ERBM included, H04).
     """
     state = facts.cls_state(fiche)
-    amount, source = planned_state({"notified_state": notified.get(("cls", action, year, "notified")),
+    amount, source = planned_state({"notified_state": notified.get((CLS.code, action, year, "notified")),
                                     "planned_contract": sum_or_none(state)})
     if source == "avenant":
         records = [
-            r for r in facts.pick("execution", phase="adjusted", row_type="line", convention="cls", action=action, year=year)
+            r for r in facts.pick("execution", phase="adjusted", row_type="line", convention=CLS.code, action=action, year=year)
             if r["quantity"] == "notified" and r["funder"] == "etat"
         ]
         return amount, records[-1:], (f"au montant État notifié par avenant pour {year} (référence : avenant, le "
@@ -177,8 +177,8 @@ def _ft_advance_check(facts: Facts, year: int, paid: list[dict]) -> dict:
     """France Travail, whole convention: the credits paid of the actions within it (FIPE-only actions left
     out, H05) against the advance printed in art. 6 (2 556 535,20 €, l. 5953-5955); more paid (balance or
     over-payment) is settled on the total after the final report (l. 5956-5966), not a gap."""
-    advance = facts.pick("text_amounts", convention="ft", scope="advance")
-    scope = facts.scope(FAMILY, convention="ft", table="execution", year=year, funder="etat")
+    advance = facts.pick("text_amounts", convention=FT.code, scope="advance")
+    scope = facts.scope(FAMILY, convention=FT.code, table="execution", year=year, funder="etat")
     fipe = ", FIPE exclu" if facts.choices.ft_state_excludes_fipe else ""
     return scope.money(
         f"execution/ft/{year}/verse_vs_avance",
@@ -210,7 +210,7 @@ def check_execution_vs_contract(contract, execution) -> list[dict]:
         year = int(year)
         fiche = facts.pick("budget", table=FICHE_TABLE[convention], row_type="line", action=action, year=year)
         at_least = False
-        if convention == "ft":
+        if convention == FT.code:
             expected, records, reference, at_least = _ft_reference(facts, fiche, rate)
             if facts.ft_state(fiche):
                 within.setdefault(year, []).extend(g)
@@ -256,7 +256,7 @@ def check_twin_indicator_results(contract, execution) -> list[dict]:
             own = reported.get((whole, year), [])
             members = [r for p in parts for r in reported.get((p, year), [])]
             complete = own and all((p, year) in reported for p in parts)
-            scope = facts.scope(FAMILY, convention="cls", table="execution", year=year)
+            scope = facts.scope(FAMILY, convention=CLS.code, table="execution", year=year)
             rows.append(scope.units(
                 f"execution/indicateurs/{whole}/{year}",
                 own[-1]["value"] if own else None,
@@ -276,16 +276,16 @@ def check_carry_chain(contract, execution) -> list[dict]:
     facts = Facts.of(contract)
     lines = _execution_lines(facts, execution)
     w = execution.workbooks
-    loaded = {int(y) for y in w.loc[w["convention"] == "cls", "year"]}
-    carried = [r for r in lines if r["convention"] == "cls" and r["quantity"] == "carry_over" and r["funder"] == "etat"
+    loaded = {int(y) for y in w.loc[w["convention"] == CLS.code, "year"]}
+    carried = [r for r in lines if r["convention"] == CLS.code and r["quantity"] == "carry_over" and r["funder"] == "etat"
                and r["amount_eur"] and int(r["year"]) in loaded]
     executed = {(r["action"], int(r["year"])) for r in lines
-                if r["convention"] == "cls" and r["quantity"] == "executed" and r["funder"] == "etat"}
+                if r["convention"] == CLS.code and r["quantity"] == "executed" and r["funder"] == "etat"}
     rows = []
     for (action, year), g in facts.groups("execution", carried, "action", "year", dropna=True):
         year = int(year)
         amount = sum_or_none(g)
-        scope = facts.action_scope(FAMILY, "cls", action, table="execution", year=year, funder="etat")
+        scope = facts.action_scope(FAMILY, CLS.code, action, table="execution", year=year, funder="etat")
         rows.append(scope.money(
             f"execution/cls/{action}/{year}/report_recu",
             amount,
@@ -293,7 +293,7 @@ def check_carry_chain(contract, execution) -> list[dict]:
             f"Action {action} : report de la part État de {year - 1} sur {year} comparé à ce que le bilan {year} "
             "compte dans les crédits disponibles de l'action (une action non renseignée en "
             f"{year} ne compte pas les crédits reportés).",
-            (g, [r for r in lines if r["convention"] == "cls" and r["action"] == action and int(r["year"]) == year
+            (g, [r for r in lines if r["convention"] == CLS.code and r["action"] == action and int(r["year"]) == year
                  and r["quantity"] == "executed" and r["funder"] == "etat"]),
         ))
     return rows

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from analysis.domain import CLS
 from analysis.reconciliation.base import sum_or_none
 from analysis.reconciliation.facts import Facts
 
@@ -26,7 +27,7 @@ def _definition(facts: Facts, spec: dict, operands: list[str]) -> dict:
         coherent = len({f for f in operand_funders if f is not None}) > 1
         expectation = "des colonnes de plusieurs financeurs"
     named = ", ".join(f"{o} ({funder_of.get(o) or 'total'})" for o in operands)
-    scope = facts.scope(FAMILY, convention="cls", table=table)
+    scope = facts.scope(FAMILY, convention=CLS.code, table=table)
     return scope.status(
         f"formules/{table}/{target}/definition",
         coherent,
@@ -58,7 +59,7 @@ def check_header_formulas(contract) -> list[dict]:
             if not result:
                 continue
             where = action if action is not None else (f"axe {axis}" if axis is not None else "total")
-            scope = facts.scope(FAMILY, convention="cls", table=table, axis=axis, action=action, year=result[0]["year"])
+            scope = facts.scope(FAMILY, convention=CLS.code, table=table, axis=axis, action=action, year=result[0]["year"])
             rows.append(
                 scope.money(
                     f"formules/{table}/{target}/{row_type}/{where}",

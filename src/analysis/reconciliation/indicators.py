@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from analysis.domain import CLS, FT
 from analysis.reconciliation.base import FINANCING_PLAN_TABLE
 from analysis.reconciliation.facts import Facts
 
@@ -51,7 +52,7 @@ def check_national_indicators(contract) -> list[dict]:
         parts = [v for v in values if v["indicator_id"] in ids]
         for (year, measure), n in facts.groups("indicator_values", national, "year", "measure", dropna=True):
             p = [v for v in parts if v["year"] == year and v["measure"] == measure]
-            scope = facts.scope(FAMILY, convention="cls", table="cls_annexe10", year=year)
+            scope = facts.scope(FAMILY, convention=CLS.code, table="cls_annexe10", year=year)
             rows.append(
                 scope.units(
                     f"indicateurs/cls/{ref}/{measure}/{int(year)}",
@@ -84,7 +85,7 @@ def check_ft_indicators_vs_financing_plan(contract) -> list[dict]:
         iid = first[0]["indicator_id"]
         for measure, year, column in (("baseline", 2023, "existing_value"), ("target", 2024, "target_value")):
             printed = facts.pick("indicator_values", indicator_id=iid, measure=measure, year=year)
-            scope = facts.scope(FAMILY, convention="ft", table=FINANCING_PLAN_TABLE, action=line["action"], year=year)
+            scope = facts.scope(FAMILY, convention=FT.code, table=FINANCING_PLAN_TABLE, action=line["action"], year=year)
             rows.append(
                 scope.units(
                     f"indicateurs/ft/{line['action']}/{measure}",
@@ -104,8 +105,8 @@ def check_ft_places_vs_sub_actions(contract) -> list[dict]:
     facts = Facts.of(contract)
     rows = []
     for line in _plan_places(facts):
-        subs = _at_places_line(facts.pick("sub_actions", convention="ft", action=line["action"]))
-        scope = facts.action_scope(FAMILY, "ft", line["action"], table=FINANCING_PLAN_TABLE, year=2024)
+        subs = _at_places_line(facts.pick("sub_actions", convention=FT.code, action=line["action"]))
+        scope = facts.action_scope(FAMILY, FT.code, line["action"], table=FINANCING_PLAN_TABLE, year=2024)
         rows.append(
             scope.units(
                 f"indicateurs/ft/{line['action']}/places_vs_sous_actions",
@@ -126,11 +127,11 @@ def check_sub_action_volumes(contract) -> list[dict]:
     year = facts.choices.sub_action_target_year
     rows = []
     for action, number, iid, same_notion in SUB_ACTION_INDICATORS:
-        subs = _at_places_line(facts.pick("sub_actions", convention="cls", action=action, sub_action=number))
+        subs = _at_places_line(facts.pick("sub_actions", convention=CLS.code, action=action, sub_action=number))
         target = facts.pick("indicator_values", indicator_id=iid, measure="target", year=year)
         indicator = facts.pick("indicators", indicator_id=iid)
         label = indicator[0]["label"] if indicator else iid
-        scope = facts.action_scope(FAMILY, "cls", action, table="cls_annexe1", year=year)
+        scope = facts.action_scope(FAMILY, CLS.code, action, table="cls_annexe1", year=year)
         rows.append(
             scope.units(
                 f"indicateurs/cls/{action}/sous_action_{number}/volume_vs_{iid}",
@@ -154,7 +155,7 @@ def check_financing_plan_deltas(contract) -> list[dict]:
     for line in facts.sort("financing_plan", lines, "volet", "line_no"):
         known = line["target_value"] is not None and line["existing_value"] is not None
         scope = facts.scope(
-            FAMILY, convention="ft", table=FINANCING_PLAN_TABLE, axis=line["volet"], action=line["action"], year=2024
+            FAMILY, convention=FT.code, table=FINANCING_PLAN_TABLE, axis=line["volet"], action=line["action"], year=2024
         )
         rows.append(
             scope.units(

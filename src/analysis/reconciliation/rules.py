@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from analysis.domain import FICHE_TABLE
+from analysis.domain import CLS, FICHE_TABLE, FT
 from analysis.formatting import format_percent
 from analysis.money import ZERO, cents
 from analysis.reconciliation.base import sum_or_none, total
@@ -16,7 +16,7 @@ from analysis.reconciliation.facts import Facts
 
 FAMILY = "regles"
 #: The France Travail volet whose actions the Département co-finances (convention, article 3.3, l. 5819-5823).
-COFINANCED_VOLET = "2"
+COFINANCED_VOLET = FT.cofinanced_group
 #: Funds printed as a valorisation, not as money paid: « FSE+ (valorisation) » of fiche 2.5 (l. 8144-8150).
 VALORISED_FUNDS = {"FSE+"}
 #: The revenue line of the president's report printed as already booked (« Inscrit », l. 11031): not the
@@ -35,7 +35,7 @@ def check_cls_department_share(contract) -> list[dict]:
     """
     facts = Facts.of(contract)
     rate = facts.contract.rule_rate("cls_departement_min_share")
-    specs = [(FICHE_TABLE["cls"], None, None), ("cls_a3_prev_2024", "B", "F"), ("cls_a3_prev_2025", "K", "M")]
+    specs = [(FICHE_TABLE[CLS.code], None, None), ("cls_a3_prev_2024", "B", "F"), ("cls_a3_prev_2025", "K", "M")]
     rows = []
     for table, dept_column, total_column in specs:
         lines = facts.pick("budget", table=table, row_type="line")
@@ -49,7 +49,7 @@ def check_cls_department_share(contract) -> list[dict]:
                 )
             if not cost:
                 continue
-            scope = facts.action_scope(FAMILY, "cls", action, table=table, year=year, funder="departement")
+            scope = facts.action_scope(FAMILY, CLS.code, action, table=table, year=year, funder="departement")
             rows.append(
                 scope.money(
                     f"regles/cls/part_departement/{table}/{action}/{int(year)}",
@@ -98,11 +98,11 @@ def check_ft_cofinancing(contract) -> list[dict]:
     funded = _cofinanced_actions(facts)
     rows, figures = [], []
     for action in funded:
-        fiche = facts.pick("budget", table=FICHE_TABLE["ft"], row_type="line", year=2024, action=action)
+        fiche = facts.pick("budget", table=FICHE_TABLE[FT.code], row_type="line", year=2024, action=action)
         f = _cofinancing(facts, fiche)
         figures.append(f)
         state_share = format_percent(f["state"] / f["counted"], 1) if f["counted"] else "non calculable"
-        scope = facts.action_scope(FAMILY, "ft", action, table=FICHE_TABLE["ft"], year=2024)
+        scope = facts.action_scope(FAMILY, FT.code, action, table=FICHE_TABLE[FT.code], year=2024)
         rows.append(
             scope.money(
                 f"regles/ft/cofinancement_50/{action}",
@@ -121,7 +121,7 @@ def check_ft_cofinancing(contract) -> list[dict]:
                 at_least=per_action,
             )
         )
-    scope = facts.scope(FAMILY, convention="ft", table=FICHE_TABLE["ft"], axis=COFINANCED_VOLET, year=2024)
+    scope = facts.scope(FAMILY, convention=FT.code, table=FICHE_TABLE[FT.code], axis=COFINANCED_VOLET, year=2024)
     rows.append(
         scope.money(
             "regles/ft/cofinancement_50/volet2",
@@ -139,7 +139,7 @@ def check_ft_cofinancing(contract) -> list[dict]:
 def _department_own_share(facts: Facts, scope, funded: list[str], figures: list[dict], rate: Decimal) -> list[dict]:
     """The Département's own share of volet 2, with and without the valorised FSE+ (H07), for information."""
     cost = total(f["cost"] or ZERO for f in figures)
-    fiche = [r for a in funded for r in facts.pick("budget", table=FICHE_TABLE["ft"], row_type="line", year=2024, action=a)]
+    fiche = [r for a in funded for r in facts.pick("budget", table=FICHE_TABLE[FT.code], row_type="line", year=2024, action=a)]
     dept = [r for r in fiche if r["funder"] == "departement"]
     valorised = [r for r in fiche if r["funder_detail"] in VALORISED_FUNDS]
     rows = []
@@ -170,9 +170,9 @@ def check_ft_advance_and_revenue(contract) -> list[dict]:
     deliberation's revenue = State amounts of both contracts in 2024 (l. 97, 11031)."""
     facts = Facts.of(contract)
     rate = facts.contract.rule_rate("ft_advance_rate")
-    ft_total = facts.pick("text_amounts", convention="ft", document="ft_convention", scope="contract")
-    advance = facts.pick("text_amounts", convention="ft", scope="advance")
-    scope = facts.scope(FAMILY, convention="ft", table="text_amounts", year=2024, funder="etat")
+    ft_total = facts.pick("text_amounts", convention=FT.code, document="ft_convention", scope="contract")
+    advance = facts.pick("text_amounts", convention=FT.code, scope="advance")
+    scope = facts.scope(FAMILY, convention=FT.code, table="text_amounts", year=2024, funder="etat")
     rows = [
         scope.money(
             "regles/ft/avance_60",
@@ -183,7 +183,7 @@ def check_ft_advance_and_revenue(contract) -> list[dict]:
             (advance, ft_total),
         )
     ]
-    cls_2024 = facts.pick("text_amounts", convention="cls", document="cls_convention", scope="contract", year=2024)
+    cls_2024 = facts.pick("text_amounts", convention=CLS.code, document="cls_convention", scope="contract", year=2024)
     parts = facts.sort("text_amounts", cls_2024, "source_line")[:1] + ft_total
     for revenue in facts.pick("text_amounts", scope="revenue"):
         if BOOKED_REVENUE in revenue["label"]:

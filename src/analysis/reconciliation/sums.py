@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.domain import ANNEX_TABLES, FICHE_TABLE
+from analysis.domain import ANNEX_TABLES, CLS, FICHE_TABLE, FT
 from analysis.reconciliation.base import FINANCING_PLAN_TABLE, same, sum_or_none, total
 from analysis.reconciliation.facts import Facts
 
@@ -65,13 +65,14 @@ def check_annex_subtotals(contract) -> list[dict]:
         for sub in subtotals:
             lines = facts.pick("budget", table=table, row_type="line", column_label=sub["column_label"])
             parts = [r for r in lines if same(facts.axis_of.get(r["action"]), sub["axis"])]
-            scope = facts.scope(FAMILY, convention="cls", table=table, axis=sub["axis"], year=sub["year"], funder=sub["funder"])
+            scope = facts.scope(FAMILY, convention=CLS.code, table=table, axis=sub["axis"], year=sub["year"],
+                                funder=sub["funder"])
             rows.append(scope.printed_total(
                 f"sommes/{table}/axe{sub['axis']}/{sub['column_label']}", [sub], parts,
                 f"Annexe 3, sous-total de l'axe {sub['axis']}, colonne « {sub['column_label']} » : "
                 "comparé à la somme des actions de l'axe (cellule vide = 0)."))
         for tot in facts.sort("budget", facts.pick("budget", table=table, row_type="total"), "column_label"):
-            scope = facts.scope(FAMILY, convention="cls", table=table, year=tot["year"], funder=tot["funder"])
+            scope = facts.scope(FAMILY, convention=CLS.code, table=table, year=tot["year"], funder=tot["funder"])
             column = tot["column_label"]
             for kind, parts in (
                 ("sous-totaux", facts.pick("budget", table=table, row_type="subtotal", column_label=column)),
@@ -88,7 +89,7 @@ def check_ft_plan_total(contract) -> list[dict]:
     facts = Facts.of(contract)
     printed = facts.pick("budget", table="ft_plan_action", row_type="total")
     parts = facts.pick("budget", table="ft_plan_action", row_type="line")
-    scope = facts.scope(FAMILY, convention="ft", table="ft_plan_action", year=2024)
+    scope = facts.scope(FAMILY, convention=FT.code, table="ft_plan_action", year=2024)
     return [scope.printed_total("sommes/ft_plan_action/total", printed, parts,
                                 "Plan d'action France Travail : TOTAL imprimé comparé à la somme des montants des actions.")]
 
@@ -125,7 +126,7 @@ def check_financing_plan(contract) -> list[dict]:
     for (volet,), v in facts.groups("financing_plan", plan, "volet", dropna=True):
         by_type = {kind: [r for r in v if r["row_type"] == kind] for kind in ("line", "subtotal", "total", "ceiling")}
         lines, printed, ceiling = by_type["line"], by_type["total"], by_type["ceiling"]
-        scope = facts.scope(FAMILY, convention="ft", table=FINANCING_PLAN_TABLE, axis=volet, year=2024)
+        scope = facts.scope(FAMILY, convention=FT.code, table=FINANCING_PLAN_TABLE, axis=volet, year=2024)
         rows.extend(_financing_subtotals(scope, volet, lines, by_type["subtotal"]))
         printed_total = printed[0]["amount_eur"] if printed else None
         if printed_total is None and total(lines) == 0:
@@ -188,7 +189,7 @@ def check_text_sums(contract) -> list[dict]:
         if not printed or not parts:
             continue
         convention = printed[0]["convention"]
-        kind = "axes" if convention == "cls" else "volets"
+        kind = "axes" if convention == CLS.code else "volets"
         scope = facts.scope(FAMILY, convention=convention, table="text_amounts", year=year)
         rows.append(
             scope.money(

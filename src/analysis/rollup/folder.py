@@ -263,7 +263,7 @@ def main(argv=None) -> None:
 
     parser = argparse.ArgumentParser(description="Vue nationale d'un dossier (contrats et bilans), par le cache.")
     parser.add_argument("--dossier", default=None, help=f"dossier du jeu national (défaut : {NATIONAL_DIR})")
-    parser.add_argument("--periode", default=None, help="période du CLS, ex. 2024-2025 (défaut : H50)")
+    parser.add_argument("--periode", default=None, help="période du CLS, ex. 2024-2025 (défaut : H53)")
     args = parser.parse_args(argv)
     view = national_from_folder(args.dossier, args.periode)
     done = view.loading

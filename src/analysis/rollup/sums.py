@@ -28,7 +28,7 @@ COUNT_COLUMNS = [
 ]
 #: Rates recomputed from the sums.
 RATE_COLUMNS = ["cls_rate", "cls_departement_share", "cls_signed_share", "ft_volet2_share"]
-#: Of each département only: the contract's minimum share (art. 2.2) and whether it falls short of it (H53).
+#: Of each département only: the contract's minimum share (art. 2.2) and whether it falls short of it (H56).
 MINIMUM_COLUMNS = ["cls_min_share", "cls_below_minimum"]
 DEPARTEMENT_COLUMNS = ["departement", "nom", "region_code", "region", "grid_x", "grid_y", "reporting_status",
                        "fictitious", *MONEY_COLUMNS, *RATE_COLUMNS, *MINIMUM_COLUMNS, *COUNT_COLUMNS]
@@ -112,7 +112,7 @@ def _cls_columns(tables: dict, codes: list[str], first: int, last: int) -> dict:
 
 
 def under_minimum(frame: pd.DataFrame, reading: str | None = None) -> list[bool]:
-    """Whether each département falls short of the Département's minimum share of article 2.2 (H53): by default
+    """Whether each département falls short of the Département's minimum share of article 2.2 (H56): by default
     when its contract plans less than that share for one of its CLS actions over the period ('signe'), or when one
     of its actions spent less than that share ('realise')."""
     reading = resolve(reading, "national_departement_share")
@@ -253,7 +253,7 @@ def envelope_frame(tables: dict) -> pd.DataFrame:
 
 
 def additive_units() -> set[str]:
-    """The indicator units that add up across départements (H51)."""
+    """The indicator units that add up across départements (H54)."""
     return {u.strip() for u in str(default("national_additive_units")).split(";") if u.strip()}
 
 
@@ -271,7 +271,7 @@ def _quantile(values: pd.Series, q: float) -> float:
 
 def indicator_frame(achievement: pd.DataFrame) -> pd.DataFrame:
     """The national indicators (CLS annexe 10, France Travail annexe 4) per year across départements: summed where
-    their unit adds up (H51: targets and results of the départements reporting both, attainment = results /
+    their unit adds up (H54: targets and results of the départements reporting both, attainment = results /
     targets), and for every one the distribution of the départements' attainment and results."""
     if achievement.empty:
         return pd.DataFrame(columns=INDICATOR_COLUMNS)

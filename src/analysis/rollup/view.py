@@ -10,9 +10,9 @@ Per département, region and nation (:class:`NationalView`): the CLS State credi
 period and, over the years reported, available, executed, unconsumed, the amounts exposed (``amount_at_risk``)
 and under review (the period's figures, each euro once: :meth:`analysis.Assessment.position_over`, H45), the
 Département's share of the amounts spent against the 50 % of article 2.2 (and how many actions fall below it,
-H53), the France Travail settlement (advance, due, balance or refund) and the volet 2 co-financing, the workbooks
+H56), the France Travail settlement (advance, due, balance or refund) and the volet 2 co-financing, the workbooks
 expected and received, and the counts of CLS findings and indicator statuses. The national indicators are summed
-across départements where their unit adds up, otherwise described by their distribution (H51).
+across départements where their unit adds up, otherwise described by their distribution (H54).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from analysis.rollup.sums import (
 
 
 def parse_period(period) -> tuple[int, int]:
-    """``period`` as (first, last): a pair, a year, or text « 2024-2027 » (default: the register's, H50)."""
+    """``period`` as (first, last): a pair, a year, or text « 2024-2027 » (default: the register's, H53)."""
     period = default("national_period") if period is None else period
     if isinstance(period, str):
         first, _, last = period.partition("-")
@@ -95,7 +95,7 @@ class NationalView:
     loading: dict = field(default_factory=dict)
 
     def ranking(self, column: str, n: int | None = None, *, ascending: bool = False) -> pd.DataFrame:
-        """The départements ranked by ``column`` (largest first), the first ``n`` (default: the register's, H52);
+        """The départements ranked by ``column`` (largest first), the first ``n`` (default: the register's, H55);
         départements without a value left out."""
         n = default("national_outliers") if n is None else n
         frame = self.departements[self.departements[column].notna()]
@@ -108,7 +108,7 @@ def national(contracts: Mapping, executions: Mapping, period=None, *, reconcile:
     """Roll up many départements: ``contracts`` (INSEE code -> Contract, as :func:`analysis.load_contracts` returns)
     and ``executions`` (code -> Execution, or :func:`analysis.load_executions_by_departement`'s result; a
     département may have none: its workbooks are listed as missing). ``period`` (« 2024-2027 », a pair or a year;
-    default H50) bounds the CLS years; ``reconcile`` adds the reconciliation's counts; ``parameters`` are
+    default H53) bounds the CLS years; ``reconcile`` adds the reconciliation's counts; ``parameters`` are
     :func:`analysis.assess`'s (register defaults otherwise)."""
     first, last = parse_period(period)
     params = resolve_parameters(**parameters)

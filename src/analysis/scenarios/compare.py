@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from analysis.assessment import Assessment
-from analysis.domain import BASE_SCENARIO_NAME
+from analysis.domain import BASE_SCENARIO_NAME, CLS
 from analysis.money import ZERO, cents
 from analysis.money import total as money_total
 from analysis.scenarios.engine import action_key
@@ -67,14 +67,14 @@ def _named(results) -> list[tuple[str, Assessment, Scenario | None]]:
 
 def exposure_rows(name: str, result: Assessment, share: float) -> list[dict]:
     """CLS exposure of one result: per axis and year, per year, per axis over all years, in total."""
-    cls = result.consumption[result.consumption["convention"] == "cls"]
+    cls = result.consumption[result.consumption["convention"] == CLS.code]
     projected = set(getattr(result, "projected_years", ()))
     factor = Decimal(repr(float(share)))
     reduction = [cents(factor * a) if k == "reduction_n1" else ZERO for a, k in zip(cls["amount_at_risk"], cls["risk_kind"])]
     cls = cls.assign(_reduction=reduction)
 
     def row(group, axis, year):
-        return {"scenario": name, "convention": "cls", "axis": axis, "year": year,
+        return {"scenario": name, "convention": CLS.code, "axis": axis, "year": year,
                 "amount_at_risk": money_total(group["amount_at_risk"]),
                 "amount_under_review": money_total(group["amount_under_review"]),
                 "reduction_estimate": money_total(group["_reduction"]), "projected": year in projected if year else None}
@@ -98,7 +98,7 @@ def _period_row(name: str, cls: pd.DataFrame, period: pd.DataFrame, axis, factor
     years = cls if axis is None else cls[cls["axis"].astype(str) == axis]
     at_risk = money_total(own["amount_at_risk"])
     reduction = min(money_total(years["_reduction"]), cents(factor * at_risk))
-    return {"scenario": name, "convention": "cls", "axis": axis, "year": None, "amount_at_risk": at_risk,
+    return {"scenario": name, "convention": CLS.code, "axis": axis, "year": None, "amount_at_risk": at_risk,
             "amount_under_review": money_total(own["amount_under_review"]), "reduction_estimate": reduction,
             "projected": None}
 
@@ -108,7 +108,7 @@ def _flag_rows(named) -> list[dict]:
     (a projected year is compared only between results that project it)."""
     tables = []
     for name, result, _ in named:
-        c = result.consumption[result.consumption["convention"] == "cls"]
+        c = result.consumption[result.consumption["convention"] == CLS.code]
         projected = set(getattr(result, "projected_years", ()))
         tables.append((name, {(a, int(y)): (ax, f, r, v, int(y) in projected) for ax, a, y, f, r, v in zip(
             c["axis"], c["action"], c["year"], c["flag"], c["amount_at_risk"], c["amount_under_review"])}))
@@ -119,7 +119,7 @@ def _flag_rows(named) -> list[dict]:
         if any(v is None for v in values) or len({v[1:4] for v in values}) == 1:
             continue
         for (name, _), (axis, flag, at_risk, review, projected) in zip(tables, values):
-            rows.append({"scenario": name, "convention": "cls", "axis": str(axis), "action": action, "year": year,
+            rows.append({"scenario": name, "convention": CLS.code, "axis": str(axis), "action": action, "year": year,
                          "flag": flag, "amount_at_risk": at_risk, "amount_under_review": review, "projected": projected})
     return rows
 
@@ -188,7 +188,7 @@ def threshold_sensitivity(runner, thresholds) -> pd.DataFrame:
     rows = []
     for threshold in thresholds:
         result = runner.run(Scenario(name="Sensibilité au seuil", threshold=float(threshold)))
-        cls = result.consumption[result.consumption["convention"] == "cls"]
+        cls = result.consumption[result.consumption["convention"] == CLS.code]
         flags = cls["flag"].value_counts()
         period = result.position_over(int(cls["year"].min()), int(cls["year"].max()))
         rows.append({"threshold": float(threshold), **{f: int(flags.get(f, 0)) for f in SENSITIVITY_COLUMNS[1:5]},

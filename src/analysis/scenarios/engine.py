@@ -47,7 +47,7 @@ from analysis.assessment.ledger import (
     planned_state,
 )
 from analysis.assessment.settlement import end_of_contract_frame, ft_facts, settlement_frame
-from analysis.domain import ACCEPTED_JUSTIFICATION_FLAG, CLS, CONVENTIONS
+from analysis.domain import ACCEPTED_JUSTIFICATION_FLAG, CLS, CONVENTIONS, FT
 from analysis.money import ZERO, cents
 from analysis.scenarios.model import (
     AvenantChange,
@@ -183,9 +183,9 @@ def apply_reported(ledger: pd.DataFrame, scenario: Scenario, changed: dict, para
     paid_follows = setting(scenario, "avenant_changes_paid")
     touched = set()
     for (action, year), (amount, _) in changed.items():
-        if ("cls", action, year) in position:
-            _set_credits(frame, position[("cls", action, year)], amount, paid_follows)
-            touched.add(("cls", action, year))
+        if (CLS.code, action, year) in position:
+            _set_credits(frame, position[(CLS.code, action, year)], amount, paid_follows)
+            touched.add((CLS.code, action, year))
     overrides = {o.key: o for o in scenario.executed}
     for key in sorted(keys, key=lambda k: k[2]):
         i = position[key]
@@ -258,7 +258,7 @@ def projection_rates(consumption: pd.DataFrame, scenario: Scenario, actions) -> 
     last: dict[str, tuple[int, float]] = {}
     for convention, action, year, rate in zip(consumption["convention"], consumption["action"], consumption["year"],
                                               consumption["rate"]):
-        if convention == "cls" and not missing(rate) and (action not in last or year > last[action][0]):
+        if convention == CLS.code and not missing(rate) and (action not in last or year > last[action][0]):
             last[action] = (year, float(rate))
     given = dict(scenario.projection_rates)
     if setting(scenario, "projection_rate_default") != "dernier_taux":  # pragma: no cover - the register's only reading
@@ -339,8 +339,8 @@ class ScenarioRunner:
         trajectory = expected_rates(self.contract, base)
         self.expected = {(c, a, int(y)): (r, s) for c, a, y, r, s in trajectory.itertuples(index=False)}
         self.contract_planned, _ = contract_state(self.contract, base)
-        self.planned = planned_by_year(self.contract, execution, base, "cls")
-        acts = contract.actions[contract.actions["convention"] == "cls"]
+        self.planned = planned_by_year(self.contract, execution, base, CLS.code)
+        acts = contract.actions[contract.actions["convention"] == CLS.code]
         self.axis_of = dict(zip(acts["action"], acts["axis"]))
         self.achievement = achievement_frame(self.contract, execution, base, None)
         self.shares = share_frame(self.contract, execution, base, None)
@@ -359,7 +359,7 @@ class ScenarioRunner:
         justified = [not (missing(j) or not str(j).strip()) or not (missing(g) or not str(g).strip())
                      for j, g in zip(led["justification"], led["gap_reason"])]
         self.justified = {k for k, j in zip(zip(led["convention"], led["action"], led["year"].astype(int)), justified) if j}
-        cls_years = [y for c, _, y in self.rows if c == "cls"]
+        cls_years = [y for c, _, y in self.rows if c == CLS.code]
         self.last_cls_year = max(cls_years) if cls_years else None
 
     @property
@@ -373,7 +373,7 @@ class ScenarioRunner:
         validate(scenario, self.contract, actions=self.contract.known_actions)
         projected = set(self.projectable_years) if scenario.projection else set()
         for i, o in enumerate(scenario.executed):
-            if o.key not in self.rows and not (o.convention == "cls" and o.year in projected):
+            if o.key not in self.rows and not (o.convention == CLS.code and o.year in projected):
                 label = CONVENTIONS[o.convention].short_label
                 raise ScenarioError(f"executed[{i}]", f"aucune ligne de crédits État pour l'action {o.action} ({label}) "
                                     f"en {o.year} : année sans bilan chargé ni projection, ou action sans crédits État "
@@ -400,12 +400,12 @@ class ScenarioRunner:
         rates = projection_rates(consumption, scenario, list(self.axis_of))
         fields = ("convention", "action", "year", "risk_kind", "amount_at_risk", "carried_out_state")
         previous = {r["action"]: r for r in (dict(zip(fields, values)) for values in zip(*(consumption[f] for f in fields)))
-                    if r["convention"] == "cls" and r["year"] == self.last_cls_year}
+                    if r["convention"] == CLS.code and r["year"] == self.last_cls_year}
         credits, rows, floor = dict(credits), [], setting(scenario, "materiality_floor")
         for year in years:
             current = {}
             for action, axis in self.axis_of.items():
-                row = self.projected(("cls", action, year), str(axis), credits, previous.get(action), rates[action], scenario,
+                row = self.projected((CLS.code, action, year), str(axis), credits, previous.get(action), rates[action], scenario,
                                      params)
                 if row is not None:
                     rows.append(projected_consumption(row, self.expected.get(row_key(row), (1.0, "contrat")), params, floor))
@@ -413,7 +413,7 @@ class ScenarioRunner:
             previous = current
         frame = pd.DataFrame(rows, columns=CONSUMPTION_COLUMNS)
         frame = frame.astype({c: consumption[c].dtype for c in frame.columns if frame[c].dtype != consumption[c].dtype})
-        n_cls = int((consumption["convention"] == "cls").sum())  # CLS rows come first (sorted by convention)
+        n_cls = int((consumption["convention"] == CLS.code).sum())  # CLS rows come first (sorted by convention)
         combined = pd.concat([consumption.iloc[:n_cls], frame, consumption.iloc[n_cls:]], ignore_index=True)
         return combined, credits, tuple(years)
 
@@ -451,7 +451,7 @@ class ScenarioRunner:
         projected = ()
         if scenario.projection:
             consumption, credits, projected = self.project(consumption, scenario, params, credits)
-        ft_changed = any(o.convention == "ft" for o in scenario.executed)
+        ft_changed = any(o.convention == FT.code for o in scenario.executed)
         return ScenarioAssessment(
             consumption=consumption,
             settlement=(settlement_frame(self.contract, ledger, params, ineligible=self.ineligible) if ft_changed
@@ -484,26 +484,26 @@ def illustrative_scenarios(runner: ScenarioRunner) -> tuple[Scenario | None, Sce
     what is exposed (H02). France Travail: the action with the most credits spends 90 % of them.
     """
     led = runner.ledger
-    cls = led[(led["convention"] == "cls") & (led["year"] == runner.last_cls_year)]
+    cls = led[(led["convention"] == CLS.code) & (led["year"] == runner.last_cls_year)]
     cls_scenario = None
     if len(cls):
         top = cls.assign(_a=[available_state(r, planned_state(r)[0], runner.base_parameters) for _, r in cls.iterrows()])
         top = top.sort_values("_a", ascending=False, kind="stable").iloc[0]
         year = int(top["year"])
         c = runner.run().consumption
-        review = c[(c["convention"] == "cls") & (c["flag"] == "justification_a_apprecier")]
+        review = c[(c["convention"] == CLS.code) & (c["flag"] == "justification_a_apprecier")]
         decisions = tuple(Decision(str(a), int(y), "rejetee") for a, y in zip(review["action"][:1], review["year"][:1]))
         avenants = (AvenantChange(year + 1, axis=str(top["axis"]), percent=-0.10),) if year < CLS.end.year else ()
         cls_scenario = Scenario(
             name=f"Action {top['action']} à 60 % en {year}, axe {top['axis']} réduit",
             description="Scénario d'illustration du notebook 04, tiré des bilans lus.",
-            executed=(ExecutedOverride("cls", str(top["action"]), year, rate=0.6),), decisions=decisions,
+            executed=(ExecutedOverride(CLS.code, str(top["action"]), year, rate=0.6),), decisions=decisions,
             avenants=avenants, projection=year < CLS.end.year, reduction_share=0.5)
-    ft = led[led["convention"] == "ft"]
+    ft = led[led["convention"] == FT.code]
     ft_scenario = None
     if len(ft):
         top = ft.assign(_a=[available_state(r, planned_state(r)[0], runner.base_parameters) for _, r in ft.iterrows()])
         top = top.sort_values("_a", ascending=False, kind="stable").iloc[0]
         ft_scenario = Scenario(name=f"France Travail : action {top['action']} à 90 %",
-                               executed=(ExecutedOverride("ft", str(top["action"]), int(top["year"]), rate=0.9),))
+                               executed=(ExecutedOverride(FT.code, str(top["action"]), int(top["year"]), rate=0.9),))
     return cls_scenario, ft_scenario

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from analysis.assumptions import resolve
-from analysis.domain import BASE_SCENARIO_NAME, CLS, CONVENTION_YEARS, CONVENTIONS, SCENARIO_DECISIONS
+from analysis.domain import BASE_SCENARIO_NAME, CLS, CONVENTION_YEARS, CONVENTIONS, FT, SCENARIO_DECISIONS
 from analysis.money import cents
 
 #: Scenario setting -> its assumption in the register (the default when the scenario leaves it None).
@@ -91,7 +91,7 @@ class Decision:
 
     @property
     def key(self) -> tuple[str, str, int]:
-        return "cls", self.action, self.year
+        return CLS.code, self.action, self.year
 
 
 @dataclass(frozen=True)
@@ -227,11 +227,11 @@ def _check_decisions(decisions, known: dict) -> None:
     seen = set()
     for i, d in enumerate(decisions):
         where = f"decisions[{i}]"
-        if d.action in known["ft"] and d.action not in known["cls"]:
+        if d.action in known[FT.code] and d.action not in known[CLS.code]:
             raise ScenarioError(f"{where}.action", f"action « {d.action} » de France Travail : la convention n'a pas de "
                                 "réduction en n+1, l'État n'a pas de justification à apprécier")
-        _action(f"{where}.action", d.action, "cls", known)
-        _year(f"{where}.year", d.year, "cls")
+        _action(f"{where}.action", d.action, CLS.code, known)
+        _year(f"{where}.year", d.year, CLS.code)
         if d.decision not in SCENARIO_DECISIONS:
             raise ScenarioError(f"{where}.decision", f"décision « {d.decision} » inconnue (attendu : acceptee ou rejetee)")
         if d.key in seen:
@@ -241,21 +241,21 @@ def _check_decisions(decisions, known: dict) -> None:
 
 def _check_avenants(changes, known: dict) -> None:
     seen = set()
-    axes = set(known["cls"].values())
+    axes = set(known[CLS.code].values())
     for i, a in enumerate(changes):
         where = f"avenants[{i}]"
-        _year(f"{where}.year", a.year, "cls", [y for y in CLS.years if y > CLS.start.year])
+        _year(f"{where}.year", a.year, CLS.code, [y for y in CLS.years if y > CLS.start.year])
         if (a.axis is None) == (a.action is None):
             raise ScenarioError(where, "indiquer soit un axe (axis), soit une action (action) du CLS")
         if a.axis is not None and a.axis not in axes:
             raise ScenarioError(f"{where}.axis", f"axe « {a.axis} » inconnu pour le CLS (attendu : {', '.join(sorted(axes))})")
         if a.action is not None:
-            _action(f"{where}.action", a.action, "cls", known)
+            _action(f"{where}.action", a.action, CLS.code, known)
         if (a.percent is None) == (a.amount is None):
             raise ScenarioError(where, "indiquer soit un pourcentage (percent), soit un montant (amount), pas les deux ni aucun")
         _share(f"{where}.percent", a.percent, -1.0, 1.0)
         _amount(f"{where}.amount", a.amount, signed=True)
-        axis = a.axis if a.axis is not None else known["cls"][a.action]
+        axis = a.axis if a.axis is not None else known[CLS.code][a.action]
         if (a.year, axis) in seen or (a.year, a.axis, a.action) in seen:
             raise ScenarioError(where, f"changement en double pour {a.year} (même axe ou action d'un axe déjà modifié)")
         seen |= {(a.year, axis)} if a.axis is not None else {(a.year, None, a.action), (a.year, axis)}
@@ -277,7 +277,7 @@ def validate(scenario: Scenario, contract, *, actions: dict | None = None) -> Sc
     if len(rates) != len(scenario.projection_rates):
         raise ScenarioError("projection_rates", "une action y figure deux fois")
     for action, rate in scenario.projection_rates:
-        _action(f"projection_rates.{action}", action, "cls", known)
+        _action(f"projection_rates.{action}", action, CLS.code, known)
         _share(f"projection_rates.{action}", rate, 0.0, MAX_RATE)
     if scenario.projection_carry_over not in (None, *CARRY_OVER_READINGS):
         raise ScenarioError("projection_carry_over", f"lecture « {scenario.projection_carry_over} » inconnue "

@@ -26,6 +26,7 @@ import ipywidgets as widgets
 from analysis import display, domain
 from analysis.assumptions import default
 from analysis.charts.scenarios import panel_png, plot_scenario_consumption
+from analysis.domain import CLS, FT
 from analysis.money import cents, is_missing
 from analysis.scenarios.compare import compare
 from analysis.scenarios.engine import ScenarioRunner
@@ -130,8 +131,8 @@ class ScenarioPanel:
     def build_controls(self) -> None:
         projection_ids = display.assumption_ids("projection_rate_default", "projection_carry_over", "reduction_in_projection")
         self.convention = widgets.Dropdown(options=[(domain.label("convention", c), c) for c in domain.CONVENTION_CODES],
-                                           value="cls", description="Convention")
-        self.year = widgets.Dropdown(options=self.year_options("cls"), description="Année")
+                                           value=CLS.code, description="Convention")
+        self.year = widgets.Dropdown(options=self.year_options(CLS.code), description="Année")
         self.threshold = register_slider("Seuil manifeste", "manifest_threshold", 0.3, 0.95, 0.05)
         self.tolerance = register_slider("Tolérance", "consumption_tolerance", 0.0, 0.5, 0.05)
         self.threshold.add_class("scenario-threshold")
@@ -194,7 +195,7 @@ class ScenarioPanel:
     def year_options(self, convention: str) -> list[int]:
         """Years with a bilan for ``convention``, and the projected years when the projection is on."""
         reported = sorted({y for c, _, y in self.runner.rows if c == convention})
-        projected = self.runner.projectable_years if convention == "cls" and self.scenario.projection else []
+        projected = self.runner.projectable_years if convention == CLS.code and self.scenario.projection else []
         return reported + [y for y in projected if y not in reported]
 
     def saved_options(self) -> list[tuple[str, str]]:
@@ -232,14 +233,14 @@ class ScenarioPanel:
 
     def decision_toggles(self) -> list[widgets.Widget]:
         year = int(self.year.value)
-        if self.convention.value != "cls":
+        if self.convention.value != CLS.code:
             return [widgets.HTML("<i>France Travail : pas de réduction en n+1, le solde du bilan final règle la "
                                  "consommation.</i>")]
         c = self.base.consumption
         texts = dict(zip(zip(c["action"], c["year"]), c["justification"]))
         current = {(d.action, d.year): d.decision for d in self.scenario.decisions}
         out = []
-        for _, action, y in sorted(k for k in self.runner.justified if k[0] == "cls" and k[2] == year):
+        for _, action, y in sorted(k for k in self.runner.justified if k[0] == CLS.code and k[2] == year):
             text = html.escape(str(texts.get((action, y)) or ""))
             toggle = widgets.ToggleButtons(options=[("À apprécier", ""), ("Opérante", "acceptee"), ("Non opérante", "rejetee")],
                                            value=current.get((action, y), ""), style={"button_width": "110px"})
@@ -250,7 +251,7 @@ class ScenarioPanel:
 
     def avenant_sliders(self) -> list[widgets.Widget]:
         year = int(self.year.value) + 1
-        if self.convention.value != "cls" or year > domain.CLS.end.year:
+        if self.convention.value != CLS.code or year > domain.CLS.end.year:
             return []
         axes = sorted({str(a) for a in self.runner.axis_of.values()}, key=lambda a: (len(a), a))
         current = {a.axis: a.percent for a in self.scenario.avenants if a.year == year and a.axis and a.percent is not None}
@@ -268,7 +269,7 @@ class ScenarioPanel:
         with self.quietly():
             options = self.year_options(self.convention.value)
             if list(self.year.options) != options:
-                chosen = self.year.value if self.year.value in options else options[-1 if self.convention.value == "ft" else 0]
+                chosen = self.year.value if self.year.value in options else options[-1 if self.convention.value == FT.code else 0]
                 self.year.options = options
                 self.year.value = chosen
         self.refresh()
@@ -296,7 +297,7 @@ class ScenarioPanel:
         rates = tuple((a, float(self.projection_rate.value)) for a in self.runner.axis_of) if mode == "uniforme" else ()
         executed = self.scenario.executed
         if not projection:  # overrides of projected years go with the projection
-            executed = tuple(o for o in executed if o.year not in self.runner.projectable_years or o.convention != "cls")
+            executed = tuple(o for o in executed if o.year not in self.runner.projectable_years or o.convention != CLS.code)
         floor = cents(Decimal(str(self.floor.value or 0)))
         projected_before = self.scenario.projection
         self.scenario = replace(
@@ -365,7 +366,7 @@ class ScenarioPanel:
         name = comparison.names[1]
         total, base = comparison.total(name), comparison.total(comparison.names[0])
         review = comparison.total(name, "amount_under_review")
-        years = sorted({int(y) for y in self.result.consumption.loc[self.result.consumption["convention"] == "cls", "year"]})
+        years = sorted({int(y) for y in self.result.consumption.loc[self.result.consumption["convention"] == CLS.code, "year"]})
         period = f"{years[0]}-{years[-1]}" if years else ""
         projected = ", projection comprise" if self.result.projected_years else ""
         settlement = comparison.settlement.set_index("scenario")
@@ -384,7 +385,7 @@ class ScenarioPanel:
         if self.scenario.is_base():
             return "<h4>Comparaison avec la base</h4><p>Le scénario ne modifie rien : c'est la base.</p>"
         parts = ["<h4>Comparaison avec la base</h4>"]
-        if convention == "cls":
+        if convention == CLS.code:
             parts.append(html_table(display.scenario_exposure(comparison, years=[year])))
             if not comparison.flags.empty:
                 parts += ["<h4>Constats modifiés</h4>", html_table(display.scenario_flags(comparison))]

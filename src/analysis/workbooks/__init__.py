@@ -39,9 +39,18 @@ Modules:
 - :mod:`~analysis.workbooks.departements` — :func:`load_executions_by_departement`, one sub-folder per
   département;
 - :mod:`~analysis.workbooks.errors` — the problems reported and the error raised.
+
+The contract workbook (issue 17: a département's contract typed in the national template) reuses the same
+machinery: :mod:`~analysis.workbooks.contract_layout` (its sheets), :mod:`~analysis.workbooks.contract_writer`
+(:func:`export_contract_template`, :func:`export_contract_workbook`), :mod:`~analysis.workbooks.contract_entries`
+(a contract as the entries of its workbook), :mod:`~analysis.workbooks.contract_reader`
+(:func:`read_contract_workbook`) and :mod:`~analysis.workbooks.contract_tables` (its lines into the contract's
+tables, validated by the strict loader's rules).
 """
 
 from analysis.workbooks.cells import CROSS_CHECKED
+from analysis.workbooks.contract_reader import ContractWorkbookError, read_contract_workbook
+from analysis.workbooks.contract_writer import export_contract_template, export_contract_workbook
 from analysis.workbooks.departements import DepartementExecutions, load_executions_by_departement
 from analysis.workbooks.errors import WorkbookError, WorkbookProblem, WorkbookWarning
 from analysis.workbooks.folder import load_execution, load_executions
@@ -90,6 +99,7 @@ __all__ = [
     "TEMPLATE_VERSION",
     "WORKBOOK_TABLE",
     "Column",
+    "ContractWorkbookError",
     "DepartementExecutions",
     "Execution",
     "Row",
@@ -99,6 +109,8 @@ __all__ = [
     "WorkbookProblem",
     "WorkbookWarning",
     "execution_entries",
+    "export_contract_template",
+    "export_contract_workbook",
     "export_template",
     "fill_template",
     "load_execution",
@@ -106,6 +118,7 @@ __all__ = [
     "load_executions_by_departement",
     "parse_text_number",
     "planned_years",
+    "read_contract_workbook",
     "read_execution",
     "template_layout",
 ]

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from analysis.domain import CLS
 from analysis.formatting import format_eur
 from analysis.money import ZERO
 from analysis.workbooks.errors import ProblemLog
@@ -128,7 +129,7 @@ def _same_value(actual, expected, column: Column) -> bool:
 # --------------------------------------------------------------------------------------------------
 
 
-def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog, convention: str = "cls") -> None:
+def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog, convention: str = CLS.code) -> None:
     """Consistency of a line's amounts (skipped for lines whose amounts could not be read).
 
     State executed above the credits paid is refused for the CLS only: its yearly credits are paid in full
@@ -143,7 +144,7 @@ def cross_checks(sheet: Sheet, values: dict, rows: set, log: ProblemLog, convent
         unconsumed = values.get((index, "unconsumed_etat"))
         paid = values.get((index, "paid"))
         executed = values.get((index, "executed_etat"))
-        if unconsumed is not None and unconsumed < 0 and convention == "cls":
+        if unconsumed is not None and unconsumed < 0 and convention == CLS.code:
             log.add(sheet.name, sheet.cell(index, "executed_etat"), executed,
                     f"le montant État réalisé dépasse les crédits État versés ({sheet.cell(index, 'paid')} : "
                     f"{format_eur(paid or ZERO)}) : les crédits non consommés seraient négatifs")

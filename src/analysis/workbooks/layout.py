@@ -16,10 +16,12 @@ import pandas as pd
 
 from analysis.assumptions import default
 from analysis.domain import (
+    CLS,
     CONVENTION_LABELS,
     CONVENTIONS,
     EXPENSE_CATEGORY_LABELS,
     EXPENSES_SHEET,
+    FT,
     FT_EXPENSE_TYPE_LABELS,
     grouping_label,
 )
@@ -181,7 +183,7 @@ def _finance_columns(convention: str, year: int) -> tuple:
         Column("execution_rate", "Taux de réalisation (réalisé / prévu)", "calc_rate", width=12,
                op=("ratio", "executed_total", "planned_total")),
     ]
-    if convention == "cls":
+    if convention == CLS.code:
         columns += [
             Column("carry_over_etat", f"Report {nxt} part État", "money", label=f"Report {nxt} part État",
                    funder="etat", quantity="carry_over", year_offset=1),
@@ -326,7 +328,7 @@ def _action_rows(contract, convention: str, values_of) -> tuple:
         rows.append(Row("subtotal", key, str(axis), None, {"axis": str(axis), "action": key, "title": axis_label},
                         tuple(range(first, len(rows)))))
         subtotals.append(len(rows) - 1)
-    label = "Total " + ("du contrat" if convention == "cls" else "de la convention")
+    label = "Total " + ("du contrat" if convention == CLS.code else "de la convention")
     rows.append(Row("total", "Total", None, None, {"axis": None, "action": "Total", "title": label}, tuple(subtotals)))
     return tuple(rows)
 
@@ -400,8 +402,8 @@ def build_template(contract, convention: str, year: int) -> Template:
     indicators = Sheet(SHEET_INDICATORS, f"{label} — résultats des indicateurs {year}", "indicator_id",
                        _indicator_columns(year), _indicator_rows(contract, convention, year))
     sheets = {SHEET_FINANCE: finance, SHEET_INDICATORS: indicators, SHEET_AMENDMENT: amendment}
-    if convention == "ft":
-        actions = [str(a) for a in contract.actions.loc[contract.actions["convention"] == "ft", "action"]]
+    if convention == FT.code:
+        actions = [str(a) for a in contract.actions.loc[contract.actions["convention"] == FT.code, "action"]]
         sheets[SHEET_EXPENSES] = Sheet(SHEET_EXPENSES, f"{label} — état des dépenses {year} (bilan final, annexe 3)",
                                        "line", _expense_columns(actions), _expense_rows())
     return Template(convention, year, sheets)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.domain import CONVENTION_LABELS
+from analysis.domain import CLS, CONVENTION_LABELS
 from analysis.workbooks.layout import (
     GAP_REASONS,
     HEADER_ROW,
@@ -252,7 +252,7 @@ def _expense_readme(template: Template) -> list[tuple]:
 def _readme_lines(template: Template, notice: str | None) -> list[tuple]:
     c, y = template.convention, template.year
     label = CONVENTION_LABELS[c]
-    carry = (f", les montants à reporter sur {y + 1} (parts État et Département)" if c == "cls" else
+    carry = (f", les montants à reporter sur {y + 1} (parts État et Département)" if c == CLS.code else
              " ; les crédits État versés sont l'avance de l'article 6 (60 %), le montant réalisé peut la dépasser : "
              "le solde est réglé sur le bilan final")
     lines = [
@@ -295,7 +295,7 @@ def _readme_lines(template: Template, notice: str | None) -> list[tuple]:
                  "d'action ou d'indicateur inconnu, ligne en double, cellule verrouillée ou formule modifiée, "
                  "feuille manquante ou renommée, en-tête modifié ou décalé, cellules fusionnées, "
                  + ("montant État réalisé supérieur aux crédits versés, report supérieur aux crédits non consommés, "
-                    if c == "cls" else "")
+                    if c == CLS.code else "")
                  + "classeur d'une autre année ou d'une autre convention."),
         ("text", "Un classeur refusé n'est pas chargé du tout : corriger les cellules citées et le renvoyer."),
         ("blank",),
