@@ -59,7 +59,7 @@ FT_YEAR = 2024
 #: How many départements (besides the Pas-de-Calais) take each variant, in the order of a seeded permutation.
 LAYOUT_COUNTS = {"axes_1_2_3": 25, "quatre_axes": 25}  # the others keep axes 1, 3, 4
 COMBINED_COUNT = 6
-DROPPED = ("1.3", "1.5", "3.2", "4.1")  # never 3.4 or 4.2: their indicators are the register's twins (H29)
+DROPPED = ("1.3", "1.5", "3.2", "4.1")  # 3.4 and 4.2 kept: every contract keeps the register's twin pairs (H29)
 DROPPED_COUNT, ADDED_COUNT = 30, 20
 #: Département shares: the factor on its planned amounts (1.00 = as much as the State, 50 %).
 SHARE_FACTORS = {Decimal("0.80"): 10, Decimal("0.90"): 5}
