@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: install report test unit lint lab app bench notebooks examples constraints clean
+.PHONY: install report test unit lint lab app bench notebooks examples national national-set constraints clean
 
 install: $(STAMP)
 
@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml constraints.txt
 report: $(STAMP)
 	$(PY) -m analysis report $(if $(EXECUTION),--execution $(EXECUTION)) $(if $(OUT),--out $(OUT)) $(if $(ONLY),--only $(ONLY))
 
-test: lint
+test: lint national-set
 	$(PY) -m pytest $(NBVAL) tests notebooks
 
 unit: lint
@@ -54,6 +54,7 @@ bench: $(STAMP)
 	$(PY) bench/bench_hostile.py
 	$(PY) bench/bench_scenarios.py
 	$(PY) bench/bench_app.py
+	$(PY) bench/bench_national.py
 
 # Re-run the notebooks in place so their stored outputs match the pinned environment.
 notebooks: $(STAMP)
@@ -66,6 +67,19 @@ notebooks: $(STAMP)
 # Regenerate the fictitious example workbooks (byte-identical when nothing changed).
 examples: $(STAMP)
 	$(PY) -m analysis.example
+
+# The FICTITIOUS national set of notebook 07 and bench/bench_national.py: the contract packages and execution
+# workbooks of the 101 départements under data/processed/national/ (contracts/<code>/, executions/<code>/; about
+# 2 minutes, byte-identical from one run to the next, never committed), then the national view read once to fill
+# its cache (data/processed/national/cache/).
+NATIONAL := data/processed/national
+national: $(STAMP)
+	$(PY) -m analysis.synthetic
+	$(PY) -m analysis.rollup.folder
+
+# The national set, written only when absent (notebook 07 reads it under nbval).
+national-set: $(STAMP)
+	@test -d $(NATIONAL)/contracts || $(MAKE) --no-print-directory national
 
 # Regenerate the pins (maintainers only, after changing dependencies).
 constraints:

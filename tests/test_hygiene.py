@@ -28,14 +28,15 @@ LAYERS = [
     ("analysis.workbooks",),
     ("analysis.assessment",),
     ("analysis.reconciliation",),
+    ("analysis.rollup",),
     ("analysis.scenarios.model", "analysis.scenarios.engine", "analysis.scenarios.files", "analysis.scenarios.compare"),
     ("analysis.summaries",),
-    ("analysis.display",),
+    ("analysis.display", "analysis.national_display"),
     ("analysis.charts",),
     ("analysis.scenarios.ui",),
     ("analysis.pack",),
     ("analysis.report",),
-    ("analysis.example",),
+    ("analysis.example", "analysis.synthetic"),
 ]
 TOP = {"analysis", "analysis.__main__", "analysis.scenarios"}
 

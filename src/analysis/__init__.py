@@ -8,7 +8,10 @@ Public API (imported lazily so that ``import analysis`` stays cheap):
 - :func:`reconcile` — every figure checked against the others (one row per check);
 - :func:`assess` — the execution assessed by each contract's own rules (:class:`Assessment`);
 - :class:`Scenario` — what-if overrides of the execution, run by :func:`analysis.scenarios.run` (same rules);
-- :func:`format_eur` — French money formatting (1 234 567,00 €).
+- :func:`format_eur` — French money formatting (1 234 567,00 €);
+- :func:`national` — many départements rolled up per département, region and nation (:class:`NationalView`);
+  :func:`national_from_folder` — the same from a folder of packages and workbooks, through a cache;
+  :func:`write_national_set` — the FICTITIOUS national set of 101 départements (``make national``).
 """
 
 from importlib import import_module
@@ -46,6 +49,10 @@ _EXPORTS = {
     "load_executions_by_departement": "analysis.workbooks",
     "DepartementExecutions": "analysis.workbooks",
     "write_examples": "analysis.example",
+    "national": "analysis.rollup.view",
+    "NationalView": "analysis.rollup.view",
+    "national_from_folder": "analysis.rollup.folder",
+    "write_national_set": "analysis.synthetic",
     "write_tables": "analysis.xlsx",
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 # ------------------------------------------------------------------------------------------------
@@ -576,3 +577,41 @@ ASSUMPTION_VALUE_LABELS = {
 }
 LABELS.update({"document": DOCUMENT_LABELS, "execution_check": EXECUTION_CHECK_LABELS,
                "assumption_value": ASSUMPTION_VALUE_LABELS})
+
+# ------------------------------------------------------------------------------------------------
+# National view, issue 17: many départements' contracts side by side.
+# ------------------------------------------------------------------------------------------------
+
+#: Where ``make national`` writes the FICTITIOUS national set (contracts, workbooks, cache).
+NATIONAL_DIR = PROCESSED_DIR / "national"
+
+#: The State's national envelopes for 2024, per convention: facts from outside the deliberation (public
+#: sources, ``../shared/notes/contract-rules.md``): « L'effort de l'État s'élève globalement en 2024 à 260 millions
+#: d'euros », 90 M€ for the solidarity contracts (instruction n° DGCS/SD1B/2023/169 du 23 novembre 2023) and
+#: 170 M€ for the France Travail conventions (instruction n° DGEFP/DPE/2023/192 du 27 décembre 2023).
+NATIONAL_ENVELOPES = {("cls", 2024): Decimal("90000000.00"), ("ft", 2024): Decimal("170000000.00")}
+NATIONAL_ENVELOPE_TOTAL_2024 = Decimal("260000000.00")
+NATIONAL_ENVELOPE_SOURCES = {
+    "cls": "instruction interministérielle n° DGCS/SD1B/2023/169 du 23 novembre 2023 (Pacte des solidarités, "
+           "contrats locaux des solidarités) : 90 M€ en 2024",
+    "ft": "instruction n° DGEFP/DPE/2023/192 du 27 décembre 2023 (contractualisation France Travail 2024 avec les "
+          "départements) : 170 M€ en 2024",
+    "total": "« L'effort de l'État s'élève globalement en 2024 à 260 millions d'euros » (Banque des Territoires, "
+             "« Contrats locaux des solidarités : des éléments de cadrage pour les départements et les métropoles »)",
+}
+
+#: What a national view knows of a département's workbooks over the period.
+REPORTING_STATUSES = ["complet", "partiel", "aucun_bilan"]
+REPORTING_STATUS_LABELS = {
+    "complet": "tous les bilans attendus reçus",
+    "partiel": "des bilans attendus manquent",
+    "aucun_bilan": "aucun bilan reçu",
+}
+#: Levels of a national roll-up.
+NATIONAL_LEVELS = ["departement", "region", "nation"]
+NATIONAL_LEVEL_LABELS = {"departement": "Département", "region": "Région", "nation": "France entière"}
+#: How a national indicator is rolled up across départements (H54).
+INDICATOR_ROLLUPS = ["somme", "distribution"]
+INDICATOR_ROLLUP_LABELS = {"somme": "somme des départements", "distribution": "distribution entre départements"}
+LABELS.update({"reporting_status": REPORTING_STATUS_LABELS, "national_level": NATIONAL_LEVEL_LABELS,
+               "indicator_rollup": INDICATOR_ROLLUP_LABELS})

@@ -38,6 +38,9 @@ from __future__ import annotations
 
 import argparse
 import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field as default_field
 from decimal import Decimal
 from pathlib import Path
 
@@ -107,6 +110,40 @@ JUSTIFIED = {(CLS.code, 2024): {"3.1", "3.3", "4.1"}, (CLS.code, 2025): {"3.1", 
 LAGGING = {(CLS.code, 2024): {"3.2", "3.3", "4.1"}, (CLS.code, 2025): {"1.2", "3.3"}, (FT.code, 2024): {"2.3", "2.6"}}
 #: Indicator results left blank (with a comment), per convention and year.
 BLANK_INDICATORS = {CLS.code: 3, FT.code: 1}
+#: The reason given for a justified gap of an action that :data:`REASONS` does not name (another département's).
+DEFAULT_REASON = ("Autre motif (préciser)", "Écart expliqué par le Département dans son bilan (exemple fictif).")
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """How the actions of one fictitious execution behave: the Pas-de-Calais story above by default.
+
+    Every field keys its facts as the module's constants do (:data:`RATES`, :data:`RAMP_UP`…); ``seed`` starts
+    the random draws of each workbook (then the convention and the year); ``outside`` are the France Travail
+    actions left out of the expense statement (FIPE money, H05); ``departement_effort`` scales the
+    Département's executed amounts (1.0: it spends its share at the State's pace). Another département's
+    execution (:mod:`analysis.synthetic`) passes its own.
+    """
+
+    seed: tuple = (SEED,)
+    rates: Mapping = default_field(default_factory=lambda: RATES)
+    ramp_up: Mapping = default_field(default_factory=lambda: RAMP_UP)
+    carry_over: Mapping = default_field(default_factory=lambda: CARRY_OVER)
+    reasons: Mapping = default_field(default_factory=lambda: REASONS)
+    avenant_changes: Mapping = default_field(default_factory=lambda: AVENANT_CHANGES)
+    justified: Mapping = default_field(default_factory=lambda: JUSTIFIED)
+    lagging: Mapping = default_field(default_factory=lambda: LAGGING)
+    blank_indicators: Mapping = default_field(default_factory=lambda: BLANK_INDICATORS)
+    outside: frozenset = frozenset({"2.4"})
+    late_period: tuple = None
+    departement_effort: float = 1.0
+
+    def reason(self, action: str) -> tuple[str, str]:
+        return self.reasons.get(action, DEFAULT_REASON)
+
+
+#: The behaviour of the embedded example (the constants above).
+EXAMPLE = Behaviour()
 
 
 def example_path(convention: str, year: int, outdir=None) -> Path:
@@ -129,10 +166,10 @@ def _state(lines: pd.DataFrame, convention: str) -> Decimal:
     return sum(state["amount_eur"], ZERO)
 
 
-def notified_amounts(contract, convention: str, year: int) -> dict:
+def notified_amounts(contract, convention: str, year: int, behaviour: Behaviour = EXAMPLE) -> dict:
     """State amounts notified for ``year`` by the previous year's avenant: the contract's, or changed."""
     planned = contract.planned_budget(convention)
-    changes = AVENANT_CHANGES.get((convention, year - 1), {})
+    changes = behaviour.avenant_changes.get((convention, year - 1), {})
     out = {}
     for action, lines in planned[planned["year"] == year].groupby("action", sort=False):
         amount = _state(lines, convention)
@@ -141,30 +178,31 @@ def notified_amounts(contract, convention: str, year: int) -> dict:
     return out
 
 
-def _paid(contract, convention: str, year: int, action: str, lines: pd.DataFrame) -> Decimal:
+def _paid(contract, convention: str, year: int, action: str, lines: pd.DataFrame, behaviour: Behaviour) -> Decimal:
     """State credits paid: CLS, the amount notified (the contract's in 2024); France Travail, the 60 %
     advance of article 6 on the action's State amount (FIPE money of 2.4: paid in full by its own fund)."""
     if convention == CLS.code:
-        return notified_amounts(contract, convention, year)[action] if year > 2024 else _state(lines, convention)
+        return notified_amounts(contract, convention, year, behaviour)[action] if year > 2024 else _state(lines, convention)
     state = _state(lines, convention)
     if state == 0:
         return sum(lines.loc[lines["funder"] == "etat", "amount_eur"], ZERO)
     return cents(state * contract.rule_rate("ft_advance_rate"))
 
 
-def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: str, lines: pd.DataFrame) -> float | None:
+def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: str, lines: pd.DataFrame,
+                     behaviour: Behaviour = EXAMPLE) -> float | None:
     """Credits paid, amounts executed and carried over, ramp-up and justification of one action; returns
     the rate drawn (State executed / allocation), None when the financial report is missing."""
     convention, year = scenario
-    paid = _paid(contract, convention, year, action, lines)
+    paid = _paid(contract, convention, year, action, lines, behaviour)
     entries.add(SHEET_FINANCE, action, "paid", paid)
-    bounds = RATES.get(scenario, {}).get(action, NEAR_PLAN)
-    if action in JUSTIFIED.get(scenario, set()):
-        reason, text = REASONS[action]
+    bounds = behaviour.rates.get(scenario, {}).get(action, NEAR_PLAN)
+    if action in behaviour.justified.get(scenario, set()):
+        reason, text = behaviour.reason(action)
         entries.add(SHEET_FINANCE, action, "gap_reason", reason)
         entries.add(SHEET_FINANCE, action, "justification", text)
-    if (convention, year, action) in RAMP_UP:
-        entries.add(SHEET_FINANCE, action, "ramp_up", RAMP_UP[(convention, year, action)])
+    if (convention, year, action) in behaviour.ramp_up:
+        entries.add(SHEET_FINANCE, action, "ramp_up", behaviour.ramp_up[(convention, year, action)])
     if bounds is None:
         return None
     rate = float(rng.uniform(*bounds))
@@ -174,25 +212,26 @@ def _finance_entries(entries: _Entries, rng, contract, scenario: tuple, action: 
     parts = {f: sum(lines.loc[lines["funder"] == f, "amount_eur"], ZERO) for f in ("departement", "autre")}
     executed_cd = None
     if (lines["funder"] == "departement").any():
-        executed_cd = cents(parts["departement"] * Decimal(f"{min(1.0, rate * float(rng.uniform(0.97, 1.03))):.4f}"))
+        effort = rate * float(rng.uniform(0.97, 1.03)) * behaviour.departement_effort
+        executed_cd = cents(parts["departement"] * Decimal(f"{min(1.0, effort):.4f}"))
         entries.add(SHEET_FINANCE, action, "executed_departement", executed_cd)
     if (lines["funder"] == "autre").any():
         entries.add(SHEET_FINANCE, action, "executed_autre", cents(parts["autre"] * Decimal(f"{rate:.4f}")))
     if convention == CLS.code:
-        carried = action in CARRY_OVER.get(scenario, set())
+        carried = action in behaviour.carry_over.get(scenario, set())
         entries.add(SHEET_FINANCE, action, "carry_over_etat", paid - executed if carried else ZERO)
         carry_cd = parts["departement"] - executed_cd if carried and executed_cd is not None else ZERO
         entries.add(SHEET_FINANCE, action, "carry_over_departement", max(carry_cd, ZERO))
     return rate
 
 
-def _amendment_entries(entries: _Entries, contract, convention: str, year: int) -> None:
+def _amendment_entries(entries: _Entries, contract, convention: str, year: int, behaviour: Behaviour = EXAMPLE) -> None:
     """The State amounts notified by avenant for next year (CLS only: France Travail ended in 2024)."""
     if convention != CLS.code or year + 1 not in contract.planned_budget(convention)["year"].dropna().astype(int).tolist():
         return
-    changes = AVENANT_CHANGES.get((convention, year), {})
+    changes = behaviour.avenant_changes.get((convention, year), {})
     number = year - 2023
-    for action, amount in notified_amounts(contract, convention, year + 1).items():
+    for action, amount in notified_amounts(contract, convention, year + 1, behaviour).items():
         change = changes.get(action)
         comment = (f"Avenant n°{number} (fictif) : part État {year + 1} {change[2]}." if change
                    else f"Avenant n°{number} (fictif) : montant de la fiche action confirmé.")
@@ -200,9 +239,10 @@ def _amendment_entries(entries: _Entries, contract, convention: str, year: int) 
         entries.add(SHEET_AMENDMENT, action, "comment", comment)
 
 
-def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
-    """The fictitious inputs of one workbook: entries (sheet, key, field, value) for the template."""
-    rng = np.random.default_rng([SEED, [CLS.code, FT.code].index(convention), year])
+def scenario_entries(contract, convention: str, year: int, behaviour: Behaviour = EXAMPLE) -> pd.DataFrame:
+    """The fictitious inputs of one workbook: entries (sheet, key, field, value) for the template; ``behaviour``
+    says how the actions behave (default: the embedded Pas-de-Calais example)."""
+    rng = np.random.default_rng([*behaviour.seed, [CLS.code, FT.code].index(convention), year])
     planned = contract.planned_budget(convention)
     entries = _Entries()
     centres = {}
@@ -210,12 +250,13 @@ def scenario_entries(contract, convention: str, year: int) -> pd.DataFrame:
         lines = planned[(planned["action"] == action) & (planned["year"] == year)]
         if lines.empty:
             continue  # nothing planned this year: line left blank
-        rate = _finance_entries(entries, rng, contract, (convention, year), action, lines)
-        centres[action] = rate if rate is not None and action in LAGGING.get((convention, year), set()) else 1.0
-    _amendment_entries(entries, contract, convention, year)
-    _indicator_entries(entries, rng, contract, convention, year, centres)
+        rate = _finance_entries(entries, rng, contract, (convention, year), action, lines, behaviour)
+        lagging = behaviour.lagging.get((convention, year), set())
+        centres[action] = rate if rate is not None and action in lagging else 1.0
+    _amendment_entries(entries, contract, convention, year, behaviour)
+    _indicator_entries(entries, rng, contract, convention, year, centres, behaviour.blank_indicators[convention])
     if convention == FT.code:
-        _expense_entries(entries, contract)
+        _expense_entries(entries, contract, behaviour)
     return pd.DataFrame(entries, columns=["sheet", "key", "field", "value"])
 
 
@@ -251,10 +292,10 @@ def _executed_totals(entries: list) -> dict:
     return totals
 
 
-def _expense_line(entries: _Entries, line: int, action: str, plan: tuple, amount: Decimal) -> None:
+def _expense_line(entries: _Entries, line: int, action: str, plan: tuple, amount: Decimal, late: tuple = LATE_PERIOD) -> None:
     kind, category, nature, unit, units, _share, start, end, purpose = plan
-    if action == LATE_PERIOD[0] and category == "accompagnement":
-        start, end = LATE_PERIOD[1:]
+    if late is not None and action == late[0] and category == "accompagnement":
+        start, end = late[1:]
     values = {"expense_type": FT_EXPENSE_TYPE_LABELS[kind], "action": action, "nature": nature,
               "category": EXPENSE_CATEGORY_LABELS[category], "unit": unit, "start": start, "end": end,
               "purpose": f"{purpose} (exemple fictif)", "amount": amount}
@@ -266,23 +307,24 @@ def _expense_line(entries: _Entries, line: int, action: str, plan: tuple, amount
             entries.add(EXPENSES_SHEET, str(line), field, value)
 
 
-def _expense_entries(entries: _Entries, contract) -> None:
+def _expense_entries(entries: _Entries, contract, behaviour: Behaviour = EXAMPLE) -> None:
     """The fictitious expense statement: each action's executed total (2.4, FIPE, left out) in lines of the model."""
+    late = LATE_PERIOD if behaviour.late_period is None else behaviour.late_period
     actions = contract.actions[contract.actions["convention"] == FT.code]
     volet_of = dict(zip(actions["action"], actions["axis"].astype(str)))
     line = 1
     for action, total in sorted(_executed_totals(entries).items()):
-        if action == "2.4":
+        if action in behaviour.outside:
             continue  # FIPE money, outside the convention (H05)
         plans = EXPENSE_PLAN[volet_of[action]]
         rest = total
         for plan in plans[:-1]:
             amount = cents(total * Decimal(plan[5]))
             before = len(entries)
-            _expense_line(entries, line, action, plan, amount)
+            _expense_line(entries, line, action, plan, amount, late)
             rest -= next(e["value"] for e in entries[before:] if e["field"] == "amount")
             line += 1
-        _expense_line(entries, line, action, plans[-1], rest)
+        _expense_line(entries, line, action, plans[-1], rest, late)
         line += 1
 
 
@@ -296,14 +338,14 @@ def twin_relations(contract) -> list[tuple[str, list[str]]]:
     return relations + [(a.strip(), [b.strip()]) for a, b in pairs]
 
 
-def _draw_results(rng, contract, convention: str, year: int, centres: dict, wholes: set) -> dict:
+def _draw_results(rng, contract, convention: str, year: int, centres: dict, wholes: set, blanks: int) -> dict:
     """indicator_id -> result (None: left blank) for the indicators with a target this year."""
     ind = contract.indicators[contract.indicators["convention"] == convention]
     values = contract.indicator_values
     targets = values[(values["measure"] == "target") & (values["year"] == year)].set_index("indicator_id")["value"]
     with_target = [i for i in ind["indicator_id"] if i in targets.index and not pd.isna(targets[i])]
     candidates = [i for i in with_target if i not in wholes]
-    blank = set(rng.choice(candidates, size=min(BLANK_INDICATORS[convention], len(candidates) - 1), replace=False))
+    blank = set(rng.choice(candidates, size=min(blanks, len(candidates) - 1), replace=False))
     results = {}
     for indicator, action, unit in zip(ind["indicator_id"], ind["action"], ind["unit"]):
         action = action if isinstance(action, str) else None
@@ -317,10 +359,13 @@ def _draw_results(rng, contract, convention: str, year: int, centres: dict, whol
     return results
 
 
-def _indicator_entries(entries: _Entries, rng, contract, convention: str, year: int, centres: dict) -> None:
-    """Indicator results around their targets (lower for lagging actions); a few left blank; twins equal."""
+def _indicator_entries(entries: _Entries, rng, contract, convention: str, year: int, centres: dict,
+                       blanks: int | None = None) -> None:
+    """Indicator results around their targets (lower for lagging actions); ``blanks`` left blank (default
+    :data:`BLANK_INDICATORS`); twins equal."""
     relations = [(w, p) for w, p in twin_relations(contract) if w.startswith(convention)]
-    results = _draw_results(rng, contract, convention, year, centres, {w for w, _ in relations})
+    blanks = BLANK_INDICATORS[convention] if blanks is None else blanks
+    results = _draw_results(rng, contract, convention, year, centres, {w for w, _ in relations}, blanks)
     for whole, parts in relations:
         if whole in results:
             known = [results.get(p) for p in parts]

@@ -260,6 +260,22 @@ def check_inputs(execution: list[str] | None) -> dict:
     return skipped
 
 
+#: The national view (issue 17) reads the national set that ``make national`` writes, not one département's workbooks.
+NATIONAL_NOTEBOOK = "07_vue_nationale"
+
+
+def national_skip(execution: list[str] | None) -> dict:
+    """The national view skipped, with its reason, when the report runs on one département's workbooks or when the
+    national set has not been written (``make national``)."""
+    from analysis.domain import NATIONAL_DIR
+
+    if execution:
+        return {NATIONAL_NOTEBOOK: "la vue nationale lit le jeu national (make national), pas les classeurs d'un département"}
+    if not (NATIONAL_DIR / "contracts").is_dir():
+        return {NATIONAL_NOTEBOOK: "jeu national absent (le produire avec make national)"}
+    return {}
+
+
 class NotebookFailed(RuntimeError):
     """A notebook stopped on an error; the message (French) names the notebook and the error."""
 
@@ -618,7 +634,7 @@ def _run(args) -> int:
             raise ValueError("--inplace ne s'utilise qu'avec l'exemple embarqué et la sortie par défaut")
         check_output(args.out)
         paths = notebook_paths([*args.notebooks, *(args.only or [])])
-        skipped = check_inputs(args.execution)
+        skipped = {**check_inputs(args.execution), **national_skip(args.execution)}
     except (ValueError, FileNotFoundError, OSError) as exc:  # WorkbookError is a ValueError: the reader's message
         print(f"Rapport non produit, aucun notebook exécuté.\n{exc}", file=sys.stderr)
         return 2
