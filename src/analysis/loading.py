@@ -159,9 +159,15 @@ class Contract:
         if convention != FT.code or not resolve(exclude_fipe, "ft_state_share_excludes_fipe"):
             return planned
         fipe = planned["funder_detail"].fillna("").eq("FIPE") & planned["funder"].eq("etat")
+        return planned[~fipe & ~planned["action"].isin(self.actions_outside(convention))].reset_index(drop=True)
+
+    def actions_outside(self, convention: str) -> set[str]:
+        """The actions of ``convention`` whose State money is all from the FIPE fund: the convention does not fund
+        them (H05; the Pas-de-Calais action 2.4). Read from the fiches, never named in the code."""
+        planned = self.planned_budget(convention)
         state = planned[planned["funder"] == "etat"]
-        outside = {a for a, g in state.groupby("action") if fipe[g.index].all()}
-        return planned[~fipe & ~planned["action"].isin(outside)].reset_index(drop=True)
+        fipe = state["funder_detail"].fillna("").eq("FIPE")
+        return {str(a) for a, g in state.groupby("action") if fipe[g.index].all()} if convention == FT.code else set()
 
 
 def _budget(figures: pd.DataFrame) -> pd.DataFrame:

@@ -123,15 +123,16 @@ def _eligible_row(volet, action, title, executed, lines: pd.DataFrame) -> dict:
 
 def eligible_table(contract, execution, lines: pd.DataFrame) -> pd.DataFrame:
     """Per volet and action: the executed cost, the statement's total, what is not eligible and why, the
-    eligible cost; action 2.4 (FIPE money, outside the convention, H05) is left out."""
+    eligible cost; an action funded by the FIPE fund only (outside the convention, H05) is left out."""
     amounts = Amounts(contract, execution, FT.code)
     acts = contract.actions[contract.actions["convention"] == FT.code]
     rows, money = [], ["Coût réalisé (bilan financier)", "Total de l'état des dépenses", "Non éligible : article 4.2",
                        "Non éligible : hors de l'année 2024", "Coût éligible"]
+    outside = contract.actions_outside(FT.code)
     for volet, group in acts.groupby("axis", sort=True, observed=True):
         members = []
         for action, title in zip(group["action"], group["title"]):
-            if action == "2.4":
+            if action in outside:
                 continue
             executed = total_or_none(amounts.get(action, FT.start.year, "executed", f) for f in ("etat", "departement", "autre"))
             members.append(_eligible_row(str(volet), action, title, executed, lines))
@@ -163,10 +164,10 @@ def plan_table(contract, execution, achievement: pd.DataFrame) -> pd.DataFrame:
     its indicators are given, its amounts are not counted."""
     amounts = Amounts(contract, execution, FT.code)
     year = FT.start.year
-    rows = []
+    rows, fipe = [], contract.actions_outside(FT.code)
     for volet, _, action, title in action_rows(contract, FT.code):
         own = achievement[(achievement["action"] == action) & (achievement["year"] == year)]
-        outside = action == "2.4"
+        outside = action in fipe
         executed = [None if outside else amounts.get(action, year, "executed", f) for f in ("etat", "departement", "autre")]
         text = _indicator_text(own)
         if outside:
