@@ -1109,11 +1109,7 @@ def load_tables(data_dir: Path, expected: dict[str, tuple[tuple[str, str], ...]]
         table = _read_table(Path(data_dir), spec, problems)
         if table is not None:
             tables[spec.name] = table
-    for table in tables.values():
-        _check_foreign_keys(table, tables, problems)
-    if problems:
-        raise ContractDataError(problems)
-    return {name: _frame(table) for name, table in tables.items()}
+    return _checked_frames(tables, problems)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1148,6 +1144,11 @@ def load_rows(specs: tuple[TableSpec, ...], rows: dict[str, list[list[str]]], la
         table = _read_table(Path("."), spec, problems)
         if table is not None:
             tables[spec.name] = table
+    return _checked_frames(tables, problems)
+
+
+def _checked_frames(tables: dict, problems) -> dict:
+    """The tables as frames once their foreign keys hold; every problem found so far raised in one French error."""
     for table in tables.values():
         _check_foreign_keys(table, tables, problems)
     if problems:

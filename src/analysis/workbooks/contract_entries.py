@@ -16,23 +16,10 @@ from decimal import Decimal
 
 from analysis.domain import CONVENTION_SHORT_LABELS, FT, FUNDER_LABELS
 from analysis.money import is_missing
-from analysis.workbooks.contract_layout import (
-    BASELINE_YEAR,
-    DIRECTION_CHOICES,
-    FAMILY_CHOICES,
-    LINES,
-    SHEET_ACTIONS,
-    SHEET_CREDITS,
-    SHEET_INDICATORS,
-    SHEET_NATIONAL,
-    SHEET_RULES,
-    SHEET_VOLETS,
-    TARGET_YEARS,
-    ContractTemplate,
-)
+from analysis.workbooks import contract_layout as layout
 
-_DIRECTION_LABELS = {code: label for label, code in DIRECTION_CHOICES.items()}
-_FAMILY_LABELS = {code: label for label, code in FAMILY_CHOICES.items()}
+_DIRECTION_LABELS = {code: label for label, code in layout.DIRECTION_CHOICES.items()}
+_FAMILY_LABELS = {code: label for label, code in layout.FAMILY_CHOICES.items()}
 #: The printed table of the national indicators (CLS annexe 10), held by the sheet « Indicateurs nationaux ».
 NATIONAL_TABLE = "cls_annexe10"
 
@@ -52,8 +39,8 @@ def _value(value):
 
 def _numbered(sheet: str, records: list[dict]) -> dict:
     """Entries of ``records`` written on the numbered lines of ``sheet``, in order."""
-    if len(records) > LINES[sheet]:
-        raise ValueError(f"feuille « {sheet} » : {len(records)} lignes à écrire, le modèle en compte {LINES[sheet]}")
+    if len(records) > layout.LINES[sheet]:
+        raise ValueError(f"feuille « {sheet} » : {len(records)} lignes à écrire, le modèle en compte {layout.LINES[sheet]}")
     return {(sheet, str(n), field): value for n, record in enumerate(records, start=1)
             for field, value in record.items() if value is not None}
 
@@ -66,7 +53,7 @@ def _actions(contract) -> dict:
     records = [{"convention": CONVENTION_SHORT_LABELS[str(r.convention)], "axis": _value(r.axis),
                 "axis_label": _value(r.axis_label), "action": _value(r.action), "title": _value(r.title), **_provenance(r)}
                for r in contract.actions.itertuples(index=False)]
-    return _numbered(SHEET_ACTIONS, records)
+    return _numbered(layout.SHEET_ACTIONS, records)
 
 
 def _credits(contract, models) -> dict:
@@ -76,7 +63,7 @@ def _credits(contract, models) -> dict:
             records.append({"convention": CONVENTION_SHORT_LABELS[model], "action": _value(r.action), "year": _value(r.year),
                             "funder": FUNDER_LABELS[str(r.funder)], "funder_detail": _value(r.funder_detail),
                             "amount": r.amount_eur, **_provenance(r)})
-    return _numbered(SHEET_CREDITS, records)
+    return _numbered(layout.SHEET_CREDITS, records)
 
 
 def _values_by_indicator(contract) -> dict:
@@ -87,9 +74,9 @@ def _values_by_indicator(contract) -> dict:
         if is_missing(r.value):
             continue  # an empty printed cell (the result columns of the CLS annexe 1)
         year, measure = int(r.year), str(r.measure)
-        if measure == "baseline" and year == BASELINE_YEAR:
+        if measure == "baseline" and year == layout.BASELINE_YEAR:
             field = "baseline"
-        elif measure == "target" and year in TARGET_YEARS:
+        elif measure == "target" and year in layout.TARGET_YEARS:
             field = f"target_{year}"
         else:
             refused.append(f"{r.indicator_id} ({measure} {year})")
@@ -97,15 +84,17 @@ def _values_by_indicator(contract) -> dict:
         out.setdefault(str(r.indicator_id), {})[field] = _value(r.value)
     if refused:
         raise ValueError(f"valeurs d'indicateurs que le classeur du contrat ne peut pas contenir (situation de départ "
-                         f"{BASELINE_YEAR}, cibles {TARGET_YEARS[0]}-{TARGET_YEARS[-1]} seulement) : {', '.join(refused[:10])}")
+                         f"{layout.BASELINE_YEAR}, cibles {layout.TARGET_YEARS[0]}-{layout.TARGET_YEARS[-1]} seulement) : "
+                         f"{', '.join(refused[:10])}")
     return out
 
 
-def _indicators(contract, template: ContractTemplate) -> dict:
+def _indicators(contract, template: layout.ContractTemplate) -> dict:
     values = _values_by_indicator(contract)
     ind = contract.indicators
     entries, records = {}, []
-    national = {row.key for row in template.sheets[SHEET_NATIONAL].rows} if SHEET_NATIONAL in template.sheets else set()
+    sheets = template.sheets
+    national = {row.key for row in sheets[layout.SHEET_NATIONAL].rows} if layout.SHEET_NATIONAL in sheets else set()
     for r in ind.itertuples(index=False):
         ident = str(r.indicator_id)
         if str(r.table) == NATIONAL_TABLE:
@@ -113,13 +102,13 @@ def _indicators(contract, template: ContractTemplate) -> dict:
                 raise ValueError(f"indicateur national « {ident} » absent du référentiel des 15 indicateurs nationaux "
                                  "(data/reference/indicateurs_nationaux_cls.csv)")
             row = {**values.get(ident, {}), **_provenance(r)}
-            entries.update({(SHEET_NATIONAL, ident, f): v for f, v in row.items() if v is not None})
+            entries.update({(layout.SHEET_NATIONAL, ident, f): v for f, v in row.items() if v is not None})
             continue
         records.append({"convention": CONVENTION_SHORT_LABELS[str(r.convention)], "indicator_id": ident,
                         "action": _value(r.action), "label": _value(r.label), "family": _FAMILY_LABELS[str(r.family)],
                         "unit": _value(r.unit), "direction": _DIRECTION_LABELS.get(_value(r.direction)),
                         "ref_indicator": _value(r.ref_indicator), **values.get(ident, {}), **_provenance(r)})
-    entries.update(_numbered(SHEET_INDICATORS, records))
+    entries.update(_numbered(layout.SHEET_INDICATORS, records))
     return entries
 
 
@@ -129,7 +118,7 @@ def _volets(contract) -> dict:
     entries = {}
     for r in own.itertuples(index=False):
         row = {"ceiling": r.amount_eur, **_provenance(r)}
-        entries.update({(SHEET_VOLETS, str(r.axis), f): v for f, v in row.items() if v is not None})
+        entries.update({(layout.SHEET_VOLETS, str(r.axis), f): v for f, v in row.items() if v is not None})
     return entries
 
 
@@ -154,14 +143,14 @@ def _rules(contract) -> dict:
         records.append({"rule_id": r.rule_id, "convention": CONVENTION_SHORT_LABELS[str(r.convention)], "rule": r.rule,
                         **_rule_value(r.rule_id, r.value, unit), "unit": unit, "document": _value(r.document),
                         "article": _value(r.article), **_provenance(r)})
-    return _numbered(SHEET_RULES, records)
+    return _numbered(layout.SHEET_RULES, records)
 
 
-def contract_entries(contract, template: ContractTemplate) -> dict:
+def contract_entries(contract, template: layout.ContractTemplate) -> dict:
     """The entries (sheet, key, field) -> value that write ``contract`` into ``template``'s workbook."""
     entries = {**_actions(contract), **_credits(contract, template.models), **_indicators(contract, template),
                **_rules(contract)}
-    if SHEET_VOLETS in template.sheets:
+    if layout.SHEET_VOLETS in template.sheets:
         entries.update(_volets(contract))
     return entries
 

@@ -109,27 +109,58 @@ def _numbered(name: str, title: str, columns: tuple) -> Sheet:
     return Sheet(name, title, "line", (Column("line", "N°", "key", width=6), *columns), rows)
 
 
-def _actions(models) -> Sheet:
-    return _numbered(SHEET_ACTIONS, "Actions du contrat, par axe (CLS) ou volet (France Travail)", (
-        _convention(models),
-        Column("axis", "Axe (CLS) ou volet (France Travail) : numéro", "text", width=10),
-        Column("axis_label", "Intitulé de l'axe ou du volet", "text", width=40),
-        Column("action", "Code de l'action (ex. 1.1)", "text", width=10),
-        Column("title", "Intitulé de l'action", "text", width=50),
-        *_SOURCE,
-    ))
+#: The numbered sheets: title, then each column (field, header, kind, width, choices); « CONVENTION » stands for
+#: the contract column of the workbook's models, « TARGETS » for the baseline and yearly targets.
+CONVENTION, TARGETS = "<convention>", "<targets>"
+NUMBERED = {
+    SHEET_ACTIONS: ("Actions du contrat, par axe (CLS) ou volet (France Travail)", (
+        CONVENTION,
+        ("axis", "Axe (CLS) ou volet (France Travail) : numéro", "text", 10, None),
+        ("axis_label", "Intitulé de l'axe ou du volet", "text", 40, None),
+        ("action", "Code de l'action (ex. 1.1)", "text", 10, None),
+        ("title", "Intitulé de l'action", "text", 50, None))),
+    SHEET_CREDITS: ("Crédits prévus par action, année et financeur (fiches actions)", (
+        CONVENTION,
+        ("action", "Code de l'action", "text", 10, None),
+        ("year", "Année", "number", 8, None),
+        ("funder", "Financeur", "choice", 16, tuple(FUNDER_CHOICES)),
+        ("funder_detail", "Précision du financeur (ERBM, FIPE, CAF, FSE+…)", "text", 22, None),
+        ("amount", "Montant prévu (€)", "money", 16, None))),
+    SHEET_INDICATORS: ("Indicateurs locaux, de réalisation et de pilotage : situation de départ et cibles", (
+        CONVENTION,
+        ("indicator_id", "Code de l'indicateur", "text", 14, None),
+        ("action", "Action (vide : tout le contrat)", "text", 9, None),
+        ("label", "Libellé de l'indicateur", "text", 50, None),
+        ("family", "Famille", "choice", 16, tuple(FAMILY_CHOICES)),
+        ("unit", "Unité (nombre, %, ETP, jours…)", "text", 10, None),
+        ("direction", "Sens", "choice", 14, tuple(DIRECTION_CHOICES)),
+        ("ref_indicator", "Part de l'indicateur national (code)", "text", 12, None),
+        TARGETS)),
+    SHEET_RULES: ("Règles chiffrées et dates du contrat (taux, signature, avenants, fin de période)", (
+        ("rule_id", "Identifiant (minuscules, chiffres, _)", "text", 30, None),
+        CONVENTION,
+        ("rule", "Règle", "text", 50, None),
+        ("value", "Valeur (nombre ; 50 % pour un pourcentage)", "number", 12, None),
+        ("date", "Date", "date", 12, None),
+        ("unit", "Unité", "choice", 12, tuple(UNIT_CHOICES)),
+        ("document", "Document (vide : la convention)", "text", 16, None),
+        ("article", "Article", "text", 12, None))),
+}
 
 
-def _credits(models) -> Sheet:
-    return _numbered(SHEET_CREDITS, "Crédits prévus par action, année et financeur (fiches actions)", (
-        _convention(models),
-        Column("action", "Code de l'action", "text", width=10),
-        Column("year", "Année", "number", width=8),
-        Column("funder", "Financeur", "choice", width=16, choices=tuple(FUNDER_CHOICES)),
-        Column("funder_detail", "Précision du financeur (ERBM, FIPE, CAF, FSE+…)", "text", width=22),
-        Column("amount", "Montant prévu (€)", "money", width=16),
-        *_SOURCE,
-    ))
+def _numbered_sheet(name: str, models) -> Sheet:
+    """One numbered sheet of :data:`NUMBERED`, its contract column offering ``models``."""
+    title, specs = NUMBERED[name]
+    columns = []
+    for spec in specs:
+        if spec == CONVENTION:
+            columns.append(_convention(models))
+        elif spec == TARGETS:
+            columns.extend(_targets())
+        else:
+            field, header, kind, width, choices = spec
+            columns.append(Column(field, header, kind, width=width, **({"choices": choices} if choices else {})))
+    return _numbered(name, title, (*columns, *_SOURCE))
 
 
 def _national() -> Sheet:
@@ -151,21 +182,6 @@ def _national() -> Sheet:
                  "indicator_id", columns, rows)
 
 
-def _indicators(models) -> Sheet:
-    return _numbered(SHEET_INDICATORS, "Indicateurs locaux, de réalisation et de pilotage : situation de départ et cibles", (
-        _convention(models),
-        Column("indicator_id", "Code de l'indicateur", "text", width=14),
-        Column("action", "Action (vide : tout le contrat)", "text", width=9),
-        Column("label", "Libellé de l'indicateur", "text", width=50),
-        Column("family", "Famille", "choice", width=16, choices=tuple(FAMILY_CHOICES)),
-        Column("unit", "Unité (nombre, %, ETP, jours…)", "text", width=10),
-        Column("direction", "Sens", "choice", width=14, choices=tuple(DIRECTION_CHOICES)),
-        Column("ref_indicator", "Part de l'indicateur national (code)", "text", width=12),
-        *_targets(),
-        *_SOURCE,
-    ))
-
-
 def _volets() -> Sheet:
     columns = (
         Column("line", "Volet", "key", width=6),
@@ -176,20 +192,6 @@ def _volets() -> Sheet:
     rows = tuple(Row("line", volet, None, None, {"line": volet, "label": label}) for volet, label in VOLETS.items())
     return Sheet(SHEET_VOLETS, "Convention France Travail : plafond de la participation de l'État par volet", "line",
                  columns, rows)
-
-
-def _rules(models) -> Sheet:
-    return _numbered(SHEET_RULES, "Règles chiffrées et dates du contrat (taux, signature, avenants, fin de période)", (
-        Column("rule_id", "Identifiant (minuscules, chiffres, _)", "text", width=30),
-        _convention(models),
-        Column("rule", "Règle", "text", width=50),
-        Column("value", "Valeur (nombre ; 50 % pour un pourcentage)", "number", width=12),
-        Column("date", "Date", "date", width=12),
-        Column("unit", "Unité", "choice", width=12, choices=tuple(UNIT_CHOICES)),
-        Column("document", "Document (vide : la convention)", "text", width=16),
-        Column("article", "Article", "text", width=12),
-        *_SOURCE,
-    ))
 
 
 @dataclass(frozen=True)
@@ -207,13 +209,13 @@ class ContractTemplate:
 
 def build_contract_template(models: tuple[str, ...], departement: str) -> ContractTemplate:
     """The sheets of a contract workbook of ``models`` (see the module docstring), in order."""
-    sheets = [_actions(models), _credits(models)]
+    sheets = [_numbered_sheet(SHEET_ACTIONS, models), _numbered_sheet(SHEET_CREDITS, models)]
     if CLS.code in models:
         sheets.append(_national())
-    sheets.append(_indicators(models))
+    sheets.append(_numbered_sheet(SHEET_INDICATORS, models))
     if FT.code in models:
         sheets.append(_volets())
-    sheets.append(_rules(models))
+    sheets.append(_numbered_sheet(SHEET_RULES, models))
     return ContractTemplate(models, departement, {s.name: s for s in sheets})
 
 
