@@ -44,12 +44,15 @@ def check_year_coverage(contract) -> list[dict]:
 
 
 def check_action_coverage(contract) -> list[dict]:
-    """Each action appears with an amount in every table that lists actions."""
+    """Each action appears with an amount in every table that lists actions and that the contract holds (the
+    annexes of a transcribed deliberation; a contract typed in a contract workbook has its fiches only)."""
     facts = Facts.of(contract)
     rows = []
     for convention, tables in ACTION_TABLES.items():
         for table in tables:
             present = {r["action"] for r in facts.pick("budget", table=table, row_type="line")}
+            if not present:  # a table the contract does not hold (a typed contract: its fiches only)
+                continue
             for action in facts.actions(convention):
                 scope = facts.action_scope(FAMILY, convention, action, table=table)
                 rows.append(
