@@ -56,12 +56,10 @@ FINDINGS_NOTES = {
 
 _INDICATOR = re.compile(r"\b(?:cls|ft)-([LNFP])-(?:(\d\.\d)-)?(\d+)\b")
 _FUNDER = re.compile(r"(?<=[(« ])(etat|departement|autre)(?=[) »])")
-#: A table or a document code as a word (the longest first), held by the module: bounded, built once.
-_TABLE_TEXT = r"\b(" + "|".join(sorted(map(re.escape, TABLE_LABELS), key=len, reverse=True)) + r")\b"
-_DOCUMENT_TEXT = r"\b(" + "|".join(sorted(map(re.escape, DOCUMENT_LABELS), key=len, reverse=True)) + r")\b"
-_TABLE_CODE = re.compile(_TABLE_TEXT)
-_DOCUMENT_CODE = re.compile(_DOCUMENT_TEXT)
-_SAME_YEAR_PERIOD = re.compile(r"\b(la )?période (\d{4})-\2\b")
+#: A word (each run of word characters read once, whatever the text): a table or a document code is one word.
+_WORD = re.compile(r"\w++")
+#: « période 2024-2024 »: a literal first, found by a fast scan.
+_SAME_YEAR_PERIOD = re.compile(r"période ([0-9]{4})-\1\b")
 
 
 def _indicator_words(match: re.Match) -> str:
@@ -81,10 +79,17 @@ def readable(text) -> str:
     if pd.isna(text):
         return ""
     out = _INDICATOR.sub(_indicator_words, str(text))
-    out = _TABLE_CODE.sub(lambda m: f"« {TABLE_LABELS[m.group(1)]} »", out)
-    out = _DOCUMENT_CODE.sub(lambda m: DOCUMENT_LABELS[m.group(1)], out)
+    out = _WORD.sub(_code_words, out)
     out = _FUNDER.sub(lambda m: FUNDER_LABELS[m.group(1)], out)
-    return _SAME_YEAR_PERIOD.sub(lambda m: ("l'année " if m.group(1) else "année ") + m.group(2), out)
+    return _SAME_YEAR_PERIOD.sub(lambda m: "année " + m.group(1), out).replace("la année ", "l'année ")
+
+
+def _code_words(match) -> str:
+    """A table code by its label in quotes, a document code by its label, any other word as it is."""
+    word = match.group()
+    if word in TABLE_LABELS:
+        return f"« {TABLE_LABELS[word]} »"
+    return DOCUMENT_LABELS.get(word, word)
 
 
 def _table_words(code: str) -> str:

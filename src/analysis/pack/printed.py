@@ -77,7 +77,7 @@ class Column:
 
 #: Where a line may break: spaces, and after « / » or « _ » before a letter (identifiers such as
 #: ``croisement/cls/total``; never inside a date such as 31/12/2024).
-_BREAKS = re.compile(r"[ \t\n]+|(?<=[/_])(?=[^\W\d_])")
+_BREAKS = re.compile(r"[ \t\n]++|(?<=[/_])(?=[^\W\d_])")
 
 
 def column(header: str, cells: list[str], numeric: bool) -> Column:
