@@ -146,14 +146,14 @@ TABLE_LABELS = {
 # Budget vocabulary
 # ------------------------------------------------------------------------------------------------
 
-FUNDERS = ["etat", "departement", "autre"]
 FUNDER_LABELS = {"etat": "État", "departement": "Département", "autre": "Autres financeurs"}
+FUNDERS = list(FUNDER_LABELS)
 
-PHASES = ["approved", "adjusted", "executed"]
 PHASE_LABELS = {"approved": "Prévu au contrat", "adjusted": "Ajusté par avenant", "executed": "Exécuté"}
+PHASES = list(PHASE_LABELS)
 
-ROW_TYPES = ["line", "subtotal", "total"]
 ROW_TYPE_LABELS = {"line": "Ligne", "subtotal": "Sous-total", "total": "Total"}
+ROW_TYPES = list(ROW_TYPE_LABELS)
 
 #: Quantities computed from other columns of the same row (a row total, a funder's or an action's budget).
 DERIVED_QUANTITIES = ["total", "budget", "funder_budget", "executed_total"]
@@ -195,8 +195,8 @@ BUDGET_COLUMNS = [
 # Indicators
 # ------------------------------------------------------------------------------------------------
 
-MEASURES = ["baseline", "target", "result"]
 MEASURE_LABELS = {"baseline": "Situation de départ", "target": "Cible", "result": "Résultat"}
+MEASURES = list(MEASURE_LABELS)
 INDICATOR_FAMILY_LABELS = {
     "local": "Indicateur local",
     "national": "Indicateur national",
@@ -210,7 +210,6 @@ DIRECTION_LABELS = {"up": "Plus haut est mieux", "down": "Plus bas est mieux", "
 # Reconciliation
 # ------------------------------------------------------------------------------------------------
 
-CHECK_FAMILIES = ["sommes", "croisement", "regles", "formules", "indicateurs", "couverture", "execution"]
 CHECK_FAMILY_LABELS = {
     "sommes": "Sommes et totaux",
     "croisement": "Croisement des tableaux",
@@ -220,9 +219,9 @@ CHECK_FAMILY_LABELS = {
     "couverture": "Couverture (années, actions, dates)",
     "execution": "Bilans d'exécution",
 }
-CHECK_STATUSES = ["ok", "ecart", "non_verifiable"]
+CHECK_FAMILIES = list(CHECK_FAMILY_LABELS)
 CHECK_STATUS_LABELS = {"ok": "Concordant", "ecart": "Écart", "non_verifiable": "Non vérifiable"}
-SEVERITIES = ["aucune", "information", "faible", "moyenne", "elevee"]
+CHECK_STATUSES = list(CHECK_STATUS_LABELS)
 SEVERITY_LABELS = {
     "aucune": "Aucune",
     "information": "Pour information",
@@ -230,6 +229,7 @@ SEVERITY_LABELS = {
     "moyenne": "Moyenne",
     "elevee": "Élevée",
 }
+SEVERITIES = list(SEVERITY_LABELS)
 
 # ------------------------------------------------------------------------------------------------
 # One place to turn any code into its label
@@ -296,16 +296,16 @@ GROUPING_TITLE_LABELS = {"axe": "Intitulé de l'axe", "volet": "Intitulé du vol
 # ------------------------------------------------------------------------------------------------
 
 #: Where the State amount planned for a year comes from: the latest avenant, else the contract's forecast.
-PLANNED_SOURCES = ["avenant", "contrat"]
 PLANNED_SOURCE_LABELS = {"avenant": "Avenant", "contrat": "Contrat (prévisionnel)"}
+PLANNED_SOURCES = list(PLANNED_SOURCE_LABELS)
 
 #: Where the expected consumption rate of a year comes from.
-EXPECTED_RATE_SOURCES = ["contrat", "dates_fiches", "declaree"]
 EXPECTED_RATE_SOURCE_LABELS = {
     "contrat": "Contrat : 100 % des crédits de l'année",
     "dates_fiches": "Dates de démarrage imprimées dans la fiche",
     "declaree": "Trajectoire déclarée dans le bilan",
 }
+EXPECTED_RATE_SOURCES = list(EXPECTED_RATE_SOURCE_LABELS)
 
 #: Consumption flags of the CLS (article 2.2, source lines 331-335), least to most severe; 'non_renseigne' apart.
 ASSESSMENT_FLAGS = ["conforme", "a_surveiller", "justification_a_apprecier", "sous_consommation_manifeste", "non_renseigne"]
@@ -321,14 +321,13 @@ ASSESSMENT_FLAG_SEVERITY = {"conforme": 0, "a_surveiller": 1, "justification_a_a
 
 #: Kinds of exposure of State credits: CLS art. 2.2 (reduction in n+1, l. 331-335), CLS art. 5 (claim for
 #: undue sums at the end of the contract, no carry-over beyond 31/12/2027, l. 476-492).
-RISK_KINDS = ["reduction_n1", "remboursement"]
 RISK_KIND_LABELS = {
     "reduction_n1": "Réduction possible des crédits en n+1 (CLS, art. 2.2)",
     "remboursement": "Remboursement possible des sommes indues (CLS, art. 5)",
 }
+RISK_KINDS = list(RISK_KIND_LABELS)
 
 #: Status of an indicator against its target for a year.
-ACHIEVEMENT_STATUSES = ["atteint", "proche", "en_retard", "critique", "non_renseigne"]
 ACHIEVEMENT_STATUS_LABELS = {
     "atteint": "Cible atteinte",
     "proche": "Proche de la cible",
@@ -336,52 +335,53 @@ ACHIEVEMENT_STATUS_LABELS = {
     "critique": "Critique",
     "non_renseigne": "Non renseigné",
 }
+ACHIEVEMENT_STATUSES = list(ACHIEVEMENT_STATUS_LABELS)
 
 #: How an indicator's yearly value reads.
-TIME_BASES = ["flux_annuel", "stock_31_12", "cumul_depuis_2024"]
 TIME_BASIS_LABELS = {
     "flux_annuel": "Flux de l'année",
     "stock_31_12": "Stock au 31 décembre",
     "cumul_depuis_2024": "Cumul depuis 2024",
 }
+TIME_BASES = list(TIME_BASIS_LABELS)
 
 #: Rows of the France Travail settlement: one per volet, then the total.
-SETTLEMENT_ROW_TYPES = ["volet", "total"]
 SETTLEMENT_ROW_TYPE_LABELS = {"volet": "Volet", "total": "Total de la convention"}
+SETTLEMENT_ROW_TYPES = list(SETTLEMENT_ROW_TYPE_LABELS)
 #: Rows of the CLS end-of-contract position: one per action, then the total.
-END_ROW_TYPES = ["action", "total"]
 END_ROW_TYPE_LABELS = {"action": "Action", "total": "Total du contrat"}
+END_ROW_TYPES = list(END_ROW_TYPE_LABELS)
 
 #: Readings of the State share of eligible volet 2 spending (France Travail, art. 3.3 and 4.1).
-FT_STATE_SHARE_READINGS = ["moitie_cout", "cout_moins_cofinancements"]
 FT_STATE_SHARE_READING_LABELS = {
     "moitie_cout": "50 % du coût éligible",
     "cout_moins_cofinancements": "Coût éligible moins la participation du Département et des autres financeurs",
 }
+FT_STATE_SHARE_READINGS = list(FT_STATE_SHARE_READING_LABELS)
 
 #: Readings of the France Travail volet 1 forfait (art. 4.1, l. 5885-5891; H49).
-FT_FORFAIT_READINGS = ["cout_plafonne", "forfait"]
 FT_FORFAIT_READING_LABELS = {
     "cout_plafonne": "Coût éligible réalisé, dans la limite du forfait",
     "forfait": "Forfait entier, quel que soit le coût réalisé",
 }
+FT_FORFAIT_READINGS = list(FT_FORFAIT_READING_LABELS)
 
 #: Readings of the France Travail volet 2 co-financing: with or without the valorised FSE+ (fiche 2.5).
-COFINANCING_READINGS = ["sans_fse", "avec_fse"]
 COFINANCING_READING_LABELS = {
     "sans_fse": "Département seul",
     "avec_fse": "Département et FSE+ valorisé",
 }
+COFINANCING_READINGS = list(COFINANCING_READING_LABELS)
 #: Bases of a co-financing share: planned (fiches) or executed (bilan).
-AMOUNT_BASES = ["prevu", "realise"]
 AMOUNT_BASIS_LABELS = {"prevu": "Prévu (fiches actions)", "realise": "Réalisé (bilan)"}
+AMOUNT_BASES = list(AMOUNT_BASIS_LABELS)
 
 #: Reasons why spending is not eligible to France Travail State funding.
-INELIGIBILITY_REASONS = ["art_4_2", "hors_periode"]
 INELIGIBILITY_REASON_LABELS = {
     "art_4_2": "Dépense exclue par l'article 4.2 (frais généraux, de mission, prestations, investissement)",
     "hors_periode": "Dépense hors de la période de la convention (1er janvier - 31 décembre 2024)",
 }
+INELIGIBILITY_REASONS = list(INELIGIBILITY_REASON_LABELS)
 
 LABELS.update({
     "planned_source": PLANNED_SOURCE_LABELS,
@@ -411,11 +411,11 @@ FLAG_NOT_APPLICABLE_LABEL = "Sans objet : convention annuelle, réglée par le s
 SCENARIOS_DIR = PROCESSED_DIR / "scenarios"
 
 #: The State's decision on a justification of under-consumption (CLS art. 2.2: is it « opérante » ?).
-SCENARIO_DECISIONS = ["acceptee", "rejetee"]
 SCENARIO_DECISION_LABELS = {
     "acceptee": "Justification jugée opérante par l'État",
     "rejetee": "Justification jugée non opérante par l'État",
 }
+SCENARIO_DECISIONS = list(SCENARIO_DECISION_LABELS)
 
 #: The Département's share of an action's actual spending against the 50 % of CLS art. 2.2 (l. 348-350).
 MINIMUM_SHARE_LABELS = {True: "conforme", False: "non conforme (article 2.2, lignes 348-350)"}
@@ -428,12 +428,12 @@ ASSESSMENT_FLAG_LABELS[ACCEPTED_JUSTIFICATION_FLAG] = (
 )
 
 #: How the 2026-2027 execution is projected in the scenario panel.
-PROJECTION_MODES = ["aucune", "dernier_taux", "uniforme"]
 PROJECTION_MODE_LABELS = {
     "aucune": "Aucune projection",
     "dernier_taux": "Au rythme de la dernière année connue",
     "uniforme": "Même taux pour toutes les actions",
 }
+PROJECTION_MODES = list(PROJECTION_MODE_LABELS)
 
 #: Default name of a scenario without overrides.
 BASE_SCENARIO_NAME = "Base"
@@ -487,12 +487,12 @@ EXPENSE_CATEGORIES = {
 EXPENSE_CATEGORY_LABELS = {code: text for code, (_, text) in EXPENSE_CATEGORIES.items()}
 
 #: Eligibility of one line of the expense statement.
-ELIGIBILITY_STATUSES = ["eligible", "partiel", "non_eligible"]
 ELIGIBILITY_STATUS_LABELS = {
     "eligible": "Éligible",
     "partiel": "Éligible en partie (période débordant l'année 2024)",
     "non_eligible": "Non éligible",
 }
+ELIGIBILITY_STATUSES = list(ELIGIBILITY_STATUS_LABELS)
 
 #: The two packs: file names under the output folder and their titles.
 PACK_FILES = {"cls": "bilan_mi_parcours_cls_{first}-{last}.xlsx", "ft": "bilan_final_ft_{year}.xlsx"}
@@ -601,17 +601,17 @@ NATIONAL_ENVELOPE_SOURCES = {
 }
 
 #: What a national view knows of a département's workbooks over the period.
-REPORTING_STATUSES = ["complet", "partiel", "aucun_bilan"]
 REPORTING_STATUS_LABELS = {
     "complet": "tous les bilans attendus reçus",
     "partiel": "des bilans attendus manquent",
     "aucun_bilan": "aucun bilan reçu",
 }
+REPORTING_STATUSES = list(REPORTING_STATUS_LABELS)
 #: Levels of a national roll-up.
-NATIONAL_LEVELS = ["departement", "region", "nation"]
 NATIONAL_LEVEL_LABELS = {"departement": "Département", "region": "Région", "nation": "France entière"}
+NATIONAL_LEVELS = list(NATIONAL_LEVEL_LABELS)
 #: How a national indicator is rolled up across départements (H54).
-INDICATOR_ROLLUPS = ["somme", "distribution"]
 INDICATOR_ROLLUP_LABELS = {"somme": "somme des départements", "distribution": "distribution entre départements"}
+INDICATOR_ROLLUPS = list(INDICATOR_ROLLUP_LABELS)
 LABELS.update({"reporting_status": REPORTING_STATUS_LABELS, "national_level": NATIONAL_LEVEL_LABELS,
                "indicator_rollup": INDICATOR_ROLLUP_LABELS})
